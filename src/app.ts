@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Deps } from './deps.js';
+import { registerAuth } from './http/plugins/auth.js';
+import { registerErrorHandling } from './http/plugins/errors.js';
+import { registerObservability, registerSecurityHeaders } from './http/plugins/observability.js';
+import { authRoutes } from './http/routes/auth.js';
+import { keyRoutes } from './http/routes/keys.js';
+import { opsRoutes } from './http/routes/ops.js';
+import { createServices, type Services } from './services.js';
+
+export type App = FastifyInstance & { services: Services };
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Builds the HTTP app from its dependencies; no I/O of its own (main.ts and the tests own the lifecycle). */
+export async function buildApp(deps: Deps): Promise<App> {
+  const services = createServices(deps);
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    disableRequestLogging: true,
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: 64 * 1024,
+    // Accept a caller's request id when it is sane, so logs can be correlated across services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  registerObservability(app, deps.metrics);
+  registerSecurityHeaders(app, deps.config.crs.publicUrl?.startsWith('https:') ?? false);
+  await app.register(cookie);
+  registerAuth(app, services.accounts);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Claude Key Portal API', version: deps.version },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'kp_session' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(
+    async (api) => {
+      await authRoutes(api, services);
+      await keyRoutes(api, services);
+    },
+    { prefix: '/api' },
+  );
+  await opsRoutes(app, deps);
+
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  return Object.assign(app, { services }) as unknown as App;
+}

@@ -1,0 +1,80 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Deps } from '../../deps.js';
+
+const check = z.object({ status: z.enum(['up', 'down', 'disabled']), message: z.string().optional() });
+const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  mode: z.enum(['demo', 'production']),
+  checks: z.object({ db: check, redis: check, crs: check }),
+  version: z.string(),
+});
+
+/** /api/health (liveness + readiness of each dependency) and /metrics (Prometheus text). */
+export async function opsRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const crsHealth = cachedFor(10_000, async () => {
+    try {
+      await deps.crs.health();
+      return { status: 'up' as const };
+    } catch (e) {
+      return { status: 'down' as const, message: (e as Error).message };
+    }
+  });
+
+  app.get(
+    '/api/health',
+    { schema: { tags: ['ops'], response: { 200: healthSchema, 503: healthSchema } } },
+    async (_req, reply) => {
+      const [db, redis, crs] = await Promise.all([
+        withTimeout(deps.database.ping(), 2000).then(
+          () => ({ status: 'up' as const }),
+          (e: Error) => ({ status: 'down' as const, message: e.message }),
+        ),
+        deps.cache.health().then((h) => ({ status: h.redis })),
+        crsHealth(),
+      ]);
+      const degraded = redis.status === 'down' || crs.status === 'down';
+      reply.code(db.status === 'down' ? 503 : 200);
+      return {
+        status: degraded || db.status === 'down' ? ('degraded' as const) : ('ok' as const),
+        mode: deps.config.demo ? ('demo' as const) : ('production' as const),
+        checks: { db, redis, crs },
+        version: deps.version,
+      };
+    },
+  );
+
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.type(deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** Memoises an async check for `ms`, so health probes never hammer CRS. */
+function cachedFor<T>(ms: number, fn: () => Promise<T>): () => Promise<T> {
+  let at = 0;
+  let last: Promise<T> | undefined;
+  return () => {
+    if (!last || Date.now() - at > ms) {
+      at = Date.now();
+      last = fn();
+    }
+    return last;
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * The portal's own view of CRS (../shared/crs/reference.md), normalised at the boundary: numbers are numbers,
+ * `permissions` is an array, "" timestamps are null. Nothing outside src/infra/crs sees CRS's raw shapes.
+ */
+
+export interface CrsKey {
+  id: string;
+  name: string;
+  description: string;
+  isActive: boolean;
+  isDeleted: boolean;
+  tags: string[];
+  tokenLimit: number;
+  concurrencyLimit: number;
+  rateLimitWindow: number;
+  rateLimitRequests: number;
+  rateLimitCost: number;
+  dailyCostLimit: number;
+  totalCostLimit: number;
+  permissions: string[];
+  enableModelRestriction: boolean;
+  restrictedModels: string[];
+  /** ISO or null (never expires). */
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  createdAt: string;
+  updatedAt: string | null;
+}
+
+/** Fields the portal sets on create; CRS ignores isActive on create (reference §3.3). */
+export interface CrsCreateKeyInput {
+  name: string;
+  description?: string;
+  tags: string[];
+  expiresAt?: string | null;
+  tokenLimit?: number;
+  dailyCostLimit?: number;
+  totalCostLimit?: number;
+  rateLimitWindow?: number;
+  rateLimitRequests?: number;
+  concurrencyLimit?: number;
+  enableModelRestriction?: boolean;
+  restrictedModels?: string[];
+}
+
+export interface CrsCreatedKey {
+  key: CrsKey;
+  /** The plaintext `cr_…` secret: returned exactly once by CRS; the portal passes it to the user and forgets it. */
+  secret: string;
+}
+
+/**
+ * Partial update for PUT /admin/api-keys/:id. `description` cannot be changed in CRS, and `expiresAt` is not
+ * here on purpose: it goes through `setExpiration`, which leaves `isActive` alone (reference §8.5).
+ */
+export interface CrsUpdateKeyInput {
+  name?: string;
+  isActive?: boolean;
+  tags?: string[];
+  tokenLimit?: number;
+  dailyCostLimit?: number;
+  totalCostLimit?: number;
+  rateLimitWindow?: number;
+  rateLimitRequests?: number;
+  concurrencyLimit?: number;
+  enableModelRestriction?: boolean;
+  restrictedModels?: string[];
+}
+
+export interface CrsListKeysQuery {
+  page?: number;
+  /** CRS accepts only 10, 20, 50, 100. */
+  pageSize?: 10 | 20 | 50 | 100;
+  tag?: string;
+  search?: string;
+  isActive?: boolean;
+  sortBy?: 'name' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'isActive' | 'status';
+  sortOrder?: 'asc' | 'desc';
+}
+
+export interface CrsKeyPage {
+  items: CrsKey[];
+  page: number;
+  pageSize: number;
+  total: number;
+  totalPages: number;
+}
+
+export interface CrsUsageTotals {
+  requests: number;
+  /** input + output + cacheCreate + cacheRead ("allTokens"). */
+  tokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreateTokens: number;
+  cacheReadTokens: number;
+  cost: number;
+}
+
+/** One entry of GET /admin/usage-stats: lifetime totals of one non-deleted key. */
+export interface CrsKeyUsage {
+  keyId: string;
+  name: string;
+  total: CrsUsageTotals;
+}
+
+/** GET /admin/api-keys-usage-trend?days=N: per CRS day, the keys with usage that day. */
+export interface CrsKeyTrendDay {
+  date: string;
+  keys: Record<string, { tokens: number; requests: number; cost: number }>;
+}
+
+export interface CrsModelStat {
+  model: string;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreateTokens: number;
+  cacheReadTokens: number;
+  tokens: number;
+  cost: number;
+}
+
+export interface CrsUsageRecord {
+  timestamp: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreateTokens: number;
+  cacheReadTokens: number;
+  tokens: number;
+  cost: number;
+  durationMs: number | null;
+  statusCode: number | null;
+}
+
+/** GET /admin/dashboard, the parts an operator reads. */
+export interface CrsDashboard {
+  totalApiKeys: number;
+  activeApiKeys: number;
+  totalRequests: number;
+  totalTokens: number;
+  totalInputTokens: number;
+  totalOutputTokens: number;
+  totalCacheCreateTokens: number;
+  totalCacheReadTokens: number;
+  requestsToday: number;
+  tokensToday: number;
+  rpm: number;
+  tpm: number;
+  realtimeRpm: number;
+  realtimeTpm: number;
+  redisConnected: boolean;
+  uptimeSeconds: number;
+  timezoneOffset: number;
+}
+
+export interface CrsTrendDay {
+  date: string;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreateTokens: number;
+  cacheReadTokens: number;
+  tokens: number;
+  cost: number;
+}
+
+export type CrsModelPeriod =
+  | { period: 'daily' }
+  | { period: 'monthly' }
+  | { period: 'custom'; startDate: string; endDate: string };
+
+/**
+ * Every CRS call the portal makes. Failures are thrown as AppError: `not_found` (unknown key, including CRS's
+ * 500 "API key not found"), `upstream_unavailable` (down, timeout, circuit open), `upstream_error` (CRS
+ * answered with something we cannot use), `bad_request` (CRS rejected our input).
+ */
+export interface CrsClient {
+  listKeys(query: CrsListKeysQuery): Promise<CrsKeyPage>;
+  /** Every page of keys with `tag`, fetched pageSize=100 at a time. */
+  listAllKeys(tag: string): Promise<CrsKey[]>;
+  createKey(input: CrsCreateKeyInput): Promise<CrsCreatedKey>;
+  updateKey(id: string, input: CrsUpdateKeyInput): Promise<void>;
+  /** PATCH /admin/api-keys/:id/expiration: null = never. Leaves isActive alone. */
+  setExpiration(id: string, expiresAt: string | null): Promise<void>;
+  /** Soft delete (the key stops working, CRS keeps its usage). */
+  deleteKey(id: string): Promise<void>;
+  /** Hard delete of an already soft-deleted key. */
+  deleteKeyPermanently(id: string): Promise<void>;
+  usageStats(): Promise<CrsKeyUsage[]>;
+  keysUsageTrend(days: number): Promise<CrsKeyTrendDay[]>;
+  usageTrend(days: number): Promise<CrsTrendDay[]>;
+  dashboard(): Promise<CrsDashboard>;
+  keyModelStats(id: string, period: CrsModelPeriod): Promise<CrsModelStat[]>;
+  keyUsageRecords(id: string, opts?: { pageSize?: number }): Promise<CrsUsageRecord[]>;
+  /** GET /health: resolves when CRS answers. */
+  health(): Promise<{ ok: boolean; version?: string }>;
+  /** Circuit breaker state, for /api/health. */
+  state(): 'closed' | 'open' | 'half-open';
+}

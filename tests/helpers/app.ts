@@ -1,0 +1,79 @@
+import pino from 'pino';
+import { afterAll, inject } from 'vitest';
+import { type App, buildApp } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { type Emulator, startEmulator } from '../../src/crs-emulator/index.js';
+import type { Deps } from '../../src/deps.js';
+import type { Clock } from '../../src/domain/clock.js';
+import { createCache } from '../../src/infra/cache/index.js';
+import { createCrsClient } from '../../src/infra/crs/client.js';
+import { createMetrics } from '../../src/infra/metrics/metrics.js';
+import { createTestDatabase, redisPrefix } from './db.js';
+
+export interface TestAppOptions {
+  /** Extra environment for loadConfig (REGISTRATION, DEFAULT_MAX_KEYS, …). */
+  env?: Record<string, string>;
+  /** Share one emulator between apps; by default each app gets its own (fast latency). */
+  emulator?: Emulator;
+  /** false: memory cache only; default: the run's real Redis with a key prefix of this file's own. */
+  redis?: boolean | string;
+  clock?: Clock;
+}
+
+export interface TestApp {
+  app: App;
+  deps: Deps;
+  config: Config;
+  emulator: Emulator;
+  /** Database URL of this app's own PostgreSQL database. */
+  databaseUrl: string;
+}
+
+/**
+ * The real portal for integration tests: its own PostgreSQL database, the run's real Redis, the CRS emulator
+ * on a loopback port, the real HTTP stack through app.inject(). Closed when the test file ends.
+ */
+export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const emulator = opts.emulator ?? (await startEmulator({ latency: 'fast', port: 0 }));
+  const redisUrl = opts.redis === false ? undefined : typeof opts.redis === 'string' ? opts.redis : inject('redisUrl');
+  const config = loadConfig({
+    CRS_BASE_URL: emulator.url,
+    CRS_ADMIN_USERNAME: 'admin',
+    CRS_ADMIN_PASSWORD: 'admin',
+    CRS_TIMEOUT_MS: '2000',
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
+  config.databaseUrl = database.url;
+  config.redisUrl = redisUrl;
+  const metrics = createMetrics();
+  const logger = pino({ level: 'silent' });
+  const cache = await createCache({ redisUrl, prefix: redisPrefix(), metrics, logger });
+  const crs = createCrsClient({
+    baseUrl: emulator.url,
+    username: config.crs.adminUsername,
+    password: config.crs.adminPassword,
+    timeoutMs: config.crs.timeoutMs,
+    metrics,
+    logger,
+  });
+  const deps: Deps = {
+    config,
+    database,
+    cache,
+    crs,
+    metrics,
+    clock: opts.clock ?? (() => new Date()),
+    logger,
+    version: 'test',
+  };
+  const app = await buildApp(deps);
+  await app.ready();
+  afterAll(async () => {
+    await app.close();
+    await cache.close();
+    if (!opts.emulator) await emulator.close();
+  });
+  return { app, deps, config, emulator, databaseUrl: database.url };
+}
