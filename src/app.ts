@@ -13,9 +13,11 @@ import type { Deps } from './deps.js';
 import { registerAuth } from './http/plugins/auth.js';
 import { registerErrorHandling } from './http/plugins/errors.js';
 import { registerObservability, registerSecurityHeaders } from './http/plugins/observability.js';
+import { adminRoutes } from './http/routes/admin.js';
 import { authRoutes } from './http/routes/auth.js';
 import { keyRoutes } from './http/routes/keys.js';
 import { opsRoutes } from './http/routes/ops.js';
+import { statsRoutes } from './http/routes/stats.js';
 import { createServices, type Services } from './services.js';
 
 export type App = FastifyInstance & { services: Services };
@@ -45,6 +47,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   registerSecurityHeaders(app, deps.config.crs.publicUrl?.startsWith('https:') ?? false);
   await app.register(cookie);
   registerAuth(app, services.accounts);
+  app.addHook('onClose', () => services.sync.stop());
 
   await app.register(swagger, {
     openapi: {
@@ -65,10 +68,12 @@ export async function buildApp(deps: Deps): Promise<App> {
     async (api) => {
       await authRoutes(api, services);
       await keyRoutes(api, services);
+      await statsRoutes(api, services);
+      await adminRoutes(api, services);
     },
     { prefix: '/api' },
   );
-  await opsRoutes(app, deps);
+  await opsRoutes(app, deps, services);
 
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   return Object.assign(app, { services }) as unknown as App;

@@ -1,15 +1,34 @@
 import type { Deps } from './deps.js';
 import { type AccountsService, createAccounts } from './domain/accounts/index.js';
+import { type AdminService, createAdmin } from './domain/admin/index.js';
 import { createKeys, type KeysService } from './domain/keys/index.js';
+import { exportUsage } from './domain/usage/export.js';
+import { createFreshness, type FreshnessSource } from './domain/usage/freshness.js';
+import { createStats, type StatsService } from './domain/usage/index.js';
+import { createKeyDetails } from './domain/usage/key-details.js';
+import { createSyncJob, type SyncJob } from './jobs/sync/index.js';
 
 /** The composition root of the domain: one instance of each service, sharing the deps. */
 export interface Services {
   accounts: AccountsService;
+  freshness: FreshnessSource;
   keys: KeysService;
+  stats: StatsService;
+  keyDetails: ReturnType<typeof createKeyDetails>;
+  sync: SyncJob;
+  admin: AdminService;
+  exporter: (userId: string, q: Parameters<typeof exportUsage>[2]) => ReturnType<typeof exportUsage>;
 }
 
 export function createServices(deps: Deps): Services {
   const accounts = createAccounts(deps);
-  const keys = createKeys(deps);
-  return { accounts, keys };
+  const freshness = createFreshness(deps);
+  const keys = createKeys(deps, freshness);
+  const stats = createStats(deps, freshness);
+  const keyDetails = createKeyDetails(deps);
+  const exporter: Services['exporter'] = (userId, q) => exportUsage(deps, userId, q);
+  const services = { accounts, freshness, keys, stats, keyDetails, exporter } as Services;
+  services.sync = createSyncJob(deps, services);
+  services.admin = createAdmin(deps, services.sync);
+  return services;
 }

@@ -1,8 +1,64 @@
 import type { Deps } from '../../deps.js';
+import { notFound } from '../errors.js';
+import type { FreshnessSource } from '../usage/freshness.js';
+import { createKey } from './create-key.js';
+import { deleteKey } from './delete-key.js';
+import { keyInstructions } from './instructions.js';
+import { findOwnedKey, listKeys } from './repo.js';
+import type { Actor, CreateKeyInput, KeyView, ListKeysQuery, UpdateKeyInput } from './types.js';
+import { updateKey } from './update-key.js';
+import { toKeyView } from './view.js';
 
-// Placeholder: the keys module replaces this file.
-export type KeysService = Record<string, never>;
+export type KeysService = ReturnType<typeof createKeys>;
 
-export function createKeys(_deps: Deps): KeysService {
-  return {};
+export function createKeys(deps: Deps, freshness: FreshnessSource) {
+  const { db } = deps.database;
+  return {
+    /**
+     * A page of the user's keys as a ready-to-send JSON body, cached per user and query (`keys` namespace):
+     * a warm read does no database work and no serialisation. Key writes and the sync invalidate it.
+     */
+    async listJson(userId: string, q: ListKeysQuery): Promise<string> {
+      const parts = [
+        'list',
+        userId,
+        q.status ?? '',
+        q.sort,
+        q.order,
+        String(q.page),
+        String(q.pageSize),
+        q.search ?? '',
+      ];
+      const { value } = await deps.cache.keys.getOrLoad(
+        parts,
+        async () => {
+          const now = deps.clock();
+          const [{ items, total }, { asOf }] = await Promise.all([listKeys(db, userId, q, now), freshness.get()]);
+          return JSON.stringify({
+            items: items.map((row) => toKeyView(row, now, asOf)),
+            page: q.page,
+            pageSize: q.pageSize,
+            total,
+          });
+        },
+        { userId },
+      );
+      return value;
+    },
+
+    async get(userId: string, keyId: string): Promise<KeyView> {
+      const [row, { asOf }] = await Promise.all([findOwnedKey(db, userId, keyId), freshness.get()]);
+      if (!row) throw notFound('Key');
+      return toKeyView(row, deps.clock(), asOf);
+    },
+
+    create: (actor: Actor, input: CreateKeyInput) => createKey(deps, actor, input),
+    update: (actor: Actor, keyId: string, input: UpdateKeyInput) => updateKey(deps, actor, keyId, input),
+    remove: (actor: Actor, keyId: string) => deleteKey(deps, actor, keyId),
+
+    async instructions(userId: string, keyId: string) {
+      const key = await this.get(userId, keyId);
+      return keyInstructions(deps.config, key);
+    },
+  };
 }

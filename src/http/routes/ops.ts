@@ -1,17 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
+import type { Services } from '../../services.js';
 
 const check = z.object({ status: z.enum(['up', 'down', 'disabled']), message: z.string().optional() });
 const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   mode: z.enum(['demo', 'production']),
   checks: z.object({ db: check, redis: check, crs: check }),
+  alerts: z.array(z.object({ name: z.string(), message: z.string() })),
   version: z.string(),
 });
 
 /** /api/health (liveness + readiness of each dependency) and /metrics (Prometheus text). */
-export async function opsRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+export async function opsRoutes(app: FastifyInstance, deps: Deps, services: Services): Promise<void> {
   const crsHealth = cachedFor(10_000, async () => {
     try {
       await deps.crs.health();
@@ -33,12 +35,14 @@ export async function opsRoutes(app: FastifyInstance, deps: Deps): Promise<void>
         deps.cache.health().then((h) => ({ status: h.redis })),
         crsHealth(),
       ]);
-      const degraded = redis.status === 'down' || crs.status === 'down';
+      const alerts = services.admin.alerts.current();
+      const degraded = redis.status === 'down' || crs.status === 'down' || alerts.length > 0;
       reply.code(db.status === 'down' ? 503 : 200);
       return {
         status: degraded || db.status === 'down' ? ('degraded' as const) : ('ok' as const),
         mode: deps.config.demo ? ('demo' as const) : ('production' as const),
         checks: { db, redis, crs },
+        alerts,
         version: deps.version,
       };
     },

@@ -1,0 +1,121 @@
+import type { Deps } from '../../deps.js';
+import type { JobRow } from '../../jobs/sync/state.js';
+
+export interface Alert {
+  name: 'cache_hit_rate_low' | 'redis_memory_high' | 'route_latency_high' | 'sync_failing';
+  message: string;
+}
+
+/** Thresholds of product.md §2 "Operations". */
+export const ALERT_THRESHOLDS = {
+  hitRate: 0.8,
+  /** Reads needed in the window before a hit rate means anything. */
+  minReads: 50,
+  redisMemory: 0.8,
+  routeP95Ms: 50,
+  syncFailuresInARow: 2,
+};
+
+type Snapshot = Map<string, { counts: number[]; upper: number[] }>;
+
+/**
+ * Computes the alert conditions over the window since the previous evaluation (not since start, which would hide
+ * a current problem behind hours of good history), exposes them as `kp_alert_active{alert}` and logs a warning
+ * when one starts firing.
+ */
+export function createAlerts(deps: Deps) {
+  let previous: Snapshot = new Map();
+  let prevCache = new Map<string, { hits: number; misses: number }>();
+  let firing = new Set<string>();
+  let last: Alert[] = [];
+
+  async function routeP95(): Promise<Array<{ route: string; p95: number }>> {
+    const metric = await deps.metrics.httpDuration.get();
+    const now: Snapshot = new Map();
+    for (const v of metric.values) {
+      if (v.metricName !== 'kp_http_request_duration_ms_bucket') continue;
+      const route = `${v.labels.method} ${v.labels.route}`;
+      if (v.labels.route === '/metrics' || v.labels.route === '/api/health') continue;
+      const entry = now.get(route) ?? { counts: [], upper: [] };
+      const raw = (v.labels as Record<string, string | number>).le;
+      const le = raw === '+Inf' ? Number.POSITIVE_INFINITY : Number(raw);
+      const i = entry.upper.indexOf(le);
+      if (i === -1) {
+        entry.upper.push(le);
+        entry.counts.push(v.value);
+      } else entry.counts[i] += v.value; // several status labels share a route
+      now.set(route, entry);
+    }
+    const out: Array<{ route: string; p95: number }> = [];
+    for (const [route, cur] of now) {
+      const before = previous.get(route);
+      const counts = cur.counts.map((c, i) => c - (before?.counts[i] ?? 0));
+      const total = counts[counts.length - 1] ?? 0;
+      if (total < 20) continue;
+      const idx = counts.findIndex((c) => c >= total * 0.95);
+      out.push({ route, p95: cur.upper[idx] });
+    }
+    previous = now;
+    return out;
+  }
+
+  function hitRates() {
+    const counters = deps.cache.counters();
+    const out: Array<{ ns: string; rate: number }> = [];
+    const next = new Map<string, { hits: number; misses: number }>();
+    for (const [ns, c] of Object.entries(counters)) {
+      next.set(ns, { hits: c.hits, misses: c.misses });
+      const before = prevCache.get(ns) ?? { hits: 0, misses: 0 };
+      const hits = c.hits - before.hits;
+      const reads = hits + c.misses - before.misses;
+      if (reads >= ALERT_THRESHOLDS.minReads) out.push({ ns, rate: hits / reads });
+    }
+    prevCache = next;
+    return out;
+  }
+
+  return {
+    async evaluate(sync: JobRow | undefined): Promise<Alert[]> {
+      const alerts: Alert[] = [];
+      for (const { ns, rate } of hitRates()) {
+        if (rate < ALERT_THRESHOLDS.hitRate) {
+          alerts.push({
+            name: 'cache_hit_rate_low',
+            message: `cache hit rate of ${ns} is ${Math.round(rate * 100)} %`,
+          });
+        }
+      }
+      const health = await deps.cache.health();
+      if (health.memoryRatio !== undefined && health.memoryRatio > ALERT_THRESHOLDS.redisMemory) {
+        alerts.push({
+          name: 'redis_memory_high',
+          message: `Redis uses ${Math.round(health.memoryRatio * 100)} % of maxmemory`,
+        });
+      }
+      for (const { route, p95 } of await routeP95()) {
+        if (p95 > ALERT_THRESHOLDS.routeP95Ms) {
+          alerts.push({
+            name: 'route_latency_high',
+            message: `p95 of ${route} is above ${p95 === Infinity ? 30_000 : p95} ms`,
+          });
+        }
+      }
+      const syncFailing =
+        Boolean(sync?.lastError) && (sync?.lastRunAt?.getTime() ?? 0) >= (sync?.lastSuccessAt?.getTime() ?? 0);
+      if (syncFailing) alerts.push({ name: 'sync_failing', message: `usage sync failing: ${sync?.lastError}` });
+
+      const names = new Set<string>(alerts.map((a) => a.name));
+      for (const a of alerts) if (!firing.has(a.name)) deps.logger.warn({ alert: a.name }, a.message);
+      for (const name of ['cache_hit_rate_low', 'redis_memory_high', 'route_latency_high', 'sync_failing']) {
+        deps.metrics.alerts.set({ alert: name }, names.has(name) ? 1 : 0);
+      }
+      firing = names;
+      last = alerts;
+      return alerts;
+    },
+    /** The alerts of the latest evaluation (health and the overview read this; a timer evaluates). */
+    current: () => last,
+  };
+}
+
+export type AlertsService = ReturnType<typeof createAlerts>;

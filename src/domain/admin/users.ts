@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { and, asc, count, eq, ilike, isNull, ne, or, sql } from 'drizzle-orm';
+import type { Deps } from '../../deps.js';
+import { apiKeys, invites, sessions, users } from '../../infra/db/schema.js';
+import { audit } from '../audit.js';
+import { AppError, notFound } from '../errors.js';
+
+export interface AdminUserView {
+  id: string;
+  email: string;
+  displayName: string;
+  role: 'user' | 'admin';
+  status: 'active' | 'disabled';
+  maxKeys: number;
+  /** True when maxKeys is the operator's default rather than set for this user. */
+  maxKeysDefault: boolean;
+  keys: number;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+export interface UserPatch {
+  status?: 'active' | 'disabled';
+  role?: 'user' | 'admin';
+  /** null: back to the default. */
+  maxKeys?: number | null;
+}
+
+/** User management for admins: list, disable, promote, per-user key quota, invite codes. */
+export function createAdminUsers(deps: Deps) {
+  const { db } = deps.database;
+  const liveKeys = sql<number>`(select count(*)::int from ${apiKeys} where ${apiKeys.userId} = ${users.id} and ${apiKeys.status} <> 'deleted')`;
+
+  const view = (u: Omit<typeof users.$inferSelect, 'passwordHash'> & { keys: number }): AdminUserView => ({
+    id: u.id,
+    email: u.email,
+    displayName: u.displayName,
+    role: u.role,
+    status: u.status,
+    maxKeys: u.maxKeys ?? deps.config.defaultMaxKeys,
+    maxKeysDefault: u.maxKeys === null,
+    keys: Number(u.keys),
+    createdAt: u.createdAt.toISOString(),
+    lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+  });
+
+  async function one(id: string) {
+    const [u] = await db
+      .select({ ...userColumns(), keys: liveKeys })
+      .from(users)
+      .where(eq(users.id, id));
+    return u;
+  }
+
+  return {
+    async list(q: { page: number; pageSize: number; search?: string }) {
+      const where = q.search
+        ? or(ilike(users.email, `%${escapeLike(q.search)}%`), ilike(users.displayName, `%${escapeLike(q.search)}%`))
+        : undefined;
+      const [rows, [{ total }]] = await Promise.all([
+        db
+          .select({ ...userColumns(), keys: liveKeys })
+          .from(users)
+          .where(where)
+          .orderBy(asc(users.createdAt), asc(users.id))
+          .limit(q.pageSize)
+          .offset((q.page - 1) * q.pageSize),
+        db.select({ total: count() }).from(users).where(where),
+      ]);
+      return { items: rows.map(view), page: q.page, pageSize: q.pageSize, total };
+    },
+
+    /** Disabling a user revokes their sessions at once; an admin cannot lock themselves out. */
+    async update(actorId: string, id: string, patch: UserPatch, ip?: string): Promise<AdminUserView> {
+      const before = await one(id);
+      if (!before) throw notFound('User');
+      if (id === actorId && (patch.status === 'disabled' || patch.role === 'user')) {
+        throw new AppError('conflict', 'You cannot disable yourself or remove your own admin role');
+      }
+      const now = deps.clock();
+      await db.transaction(async (tx) => {
+        await tx
+          .update(users)
+          .set({ ...patch, updatedAt: now })
+          .where(eq(users.id, id));
+        if (patch.status === 'disabled') {
+          await tx
+            .update(sessions)
+            .set({ revokedAt: now })
+            .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)));
+        }
+        await audit(tx, {
+          actorUserId: actorId,
+          action: 'user.update',
+          targetType: 'user',
+          targetId: id,
+          details: { ...patch },
+          ip,
+        });
+      });
+      // Cached sessions carry role and status: drop them so the change applies to the very next request.
+      await deps.cache.invalidateUser(id);
+      return view((await one(id))!);
+    },
+
+    async createInvites(actorId: string, n: number, ip?: string): Promise<string[]> {
+      const codes = Array.from({ length: n }, () => randomBytes(9).toString('base64url'));
+      await db.insert(invites).values(codes.map((code) => ({ code, createdBy: actorId })));
+      await audit(db, {
+        actorUserId: actorId,
+        action: 'invite.create',
+        targetType: 'invite',
+        details: { count: n },
+        ip,
+      });
+      return codes;
+    },
+
+    async counts() {
+      const [[u], [k]] = await Promise.all([
+        db.select({ n: count() }).from(users),
+        db
+          .select({ keys: count(), active: sql<number>`count(*) filter (where ${apiKeys.status} = 'active')` })
+          .from(apiKeys)
+          .where(ne(apiKeys.status, 'deleted')),
+      ]);
+      return { users: u.n, keys: k.keys, activeKeys: Number(k.active) };
+    },
+  };
+}
+
+function userColumns() {
+  const { passwordHash: _secret, ...rest } = users._.columns;
+  return rest;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

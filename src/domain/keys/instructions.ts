@@ -1,0 +1,18 @@
+import type { Config } from '../../config.js';
+import type { KeyView } from './types.js';
+
+/**
+ * "Use this key with Claude Code": CRS serves Anthropic's API under /api (reference §5). The secret is never
+ * stored, so the snippet carries the masked key as a placeholder for the user to replace.
+ */
+export function keyInstructions(config: Config, key: KeyView) {
+  const base = (config.crs.publicUrl ?? config.crs.baseUrl ?? '').replace(/\/+$/, '');
+  const baseUrl = `${base}/api`;
+  const env = { ANTHROPIC_BASE_URL: baseUrl, ANTHROPIC_AUTH_TOKEN: `<your key ${key.maskedKey}>` };
+  const snippet = [
+    `export ANTHROPIC_BASE_URL="${baseUrl}"`,
+    `export ANTHROPIC_AUTH_TOKEN="cr_..."   # the secret shown once when "${key.name}" was created (${key.maskedKey})`,
+    'claude',
+  ].join('\n');
+  return { baseUrl, env, snippet };
+}

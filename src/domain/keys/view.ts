@@ -1,0 +1,52 @@
+import type { apiKeys } from '../../infra/db/schema.js';
+import { fromMicros } from '../money.js';
+import type { KeyStatus, KeyView } from './types.js';
+
+export type KeyRow = typeof apiKeys.$inferSelect;
+
+/**
+ * CRS disables an expired key only in an hourly cleanup (reference §3.4), so "expired" is derived from the
+ * clock here rather than trusted from the last sync.
+ */
+export function effectiveStatus(row: Pick<KeyRow, 'status' | 'expiresAt'>, now: Date): KeyStatus {
+  if (row.status === 'active' && row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return 'expired';
+  return row.status;
+}
+
+export const maskKey = (prefix: string, last4: string) => `${prefix}…${last4}`;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * `syncedAt` is the last successful sync: it confirmed the totals of every live key it saw, changed or not, so a
+ * live key's usage is as fresh as that (deleted keys keep the time their totals last changed).
+ */
+export function toKeyView(row: KeyRow, now: Date, syncedAt: string | null = null): KeyView {
+  const usageAsOf =
+    row.usageSyncedAt && row.status !== 'deleted' && syncedAt && syncedAt > row.usageSyncedAt.toISOString()
+      ? syncedAt
+      : iso(row.usageSyncedAt);
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    status: effectiveStatus(row, now),
+    maskedKey: maskKey(row.keyPrefix, row.keyLast4),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    expiresAt: iso(row.expiresAt),
+    lastUsedAt: iso(row.lastUsedAt),
+    limits: row.limits,
+    models: row.models,
+    usage: {
+      requests: row.totalRequests,
+      tokens: row.totalTokens,
+      inputTokens: row.inputTokens,
+      outputTokens: row.outputTokens,
+      cacheCreateTokens: row.cacheCreateTokens,
+      cacheReadTokens: row.cacheReadTokens,
+      cost: fromMicros(row.totalCostMicros),
+      asOf: usageAsOf,
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { fromMicros } from '../money.js';
+import { type DayRange, eachDay } from './range.js';
+import type { DailyRow } from './repo.js';
+
+export interface UsageTotals {
+  requests: number;
+  tokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreateTokens: number;
+  cacheReadTokens: number;
+  cost: number;
+}
+
+export interface SeriesPoint {
+  date: string;
+  requests: number;
+  tokens: number;
+  cost: number;
+}
+
+interface Acc {
+  requests: number;
+  tokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreateTokens: number;
+  cacheReadTokens: number;
+  costMicros: number;
+}
+
+const zero = (): Acc => ({
+  requests: 0,
+  tokens: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheCreateTokens: 0,
+  cacheReadTokens: 0,
+  costMicros: 0,
+});
+
+function add(a: Acc, r: DailyRow) {
+  a.requests += r.requests;
+  a.tokens += r.tokens;
+  a.inputTokens += r.inputTokens;
+  a.outputTokens += r.outputTokens;
+  a.cacheCreateTokens += r.cacheCreateTokens;
+  a.cacheReadTokens += r.cacheReadTokens;
+  a.costMicros += r.costMicros;
+}
+
+/**
+ * Totals, a zero-filled daily series and per-key sums from the same rows, in integers (micro-dollars) until the
+ * last step: the series and the per-key list add up exactly to the totals.
+ */
+export function aggregate(range: DayRange, rows: DailyRow[]) {
+  const total = zero();
+  const byDay = new Map<string, Acc>();
+  const byKey = new Map<string, Acc>();
+  for (const r of rows) {
+    add(total, r);
+    add(entry(byDay, r.day), r);
+    add(entry(byKey, r.apiKeyId), r);
+  }
+  const series: SeriesPoint[] = eachDay(range).map((date) => {
+    const d = byDay.get(date);
+    return { date, requests: d?.requests ?? 0, tokens: d?.tokens ?? 0, cost: fromMicros(d?.costMicros ?? 0) };
+  });
+  return { totals: toTotals(total), series, byKey };
+}
+
+function entry(map: Map<string, Acc>, key: string): Acc {
+  let acc = map.get(key);
+  if (!acc) {
+    acc = zero();
+    map.set(key, acc);
+  }
+  return acc;
+}
+
+export function toTotals(a: Acc): UsageTotals {
+  const { costMicros, ...rest } = a;
+  return { ...rest, cost: fromMicros(costMicros) };
+}

@@ -1,0 +1,46 @@
+import { eq } from 'drizzle-orm';
+import type { Deps } from '../../deps.js';
+import { jobState } from '../../infra/db/schema.js';
+
+export const USAGE_SYNC_JOB = 'usage-sync';
+
+export interface Freshness {
+  /** When the usage data was last brought up to date with CRS (the last successful sync), or null. */
+  asOf: string | null;
+  /** True when the last sync failed or the data is older than three sync intervals (CRS down). */
+  stale: boolean;
+}
+
+/**
+ * The freshness every stats answer carries, from the sync's shared state row. Read at most once a second per
+ * process: the row is tiny, but stats reads are hot.
+ */
+export function createFreshness(deps: Pick<Deps, 'database' | 'clock' | 'config'>) {
+  let cached: { at: number; value: Promise<Freshness> } | undefined;
+  const load = async (): Promise<Freshness> => {
+    const [row] = await deps.database.db.select().from(jobState).where(eq(jobState.name, USAGE_SYNC_JOB));
+    if (!row?.lastSuccessAt) return { asOf: null, stale: Boolean(row?.lastError) };
+    const age = deps.clock().getTime() - row.lastSuccessAt.getTime();
+    const failing = Boolean(row.lastError) && (row.lastRunAt?.getTime() ?? 0) >= row.lastSuccessAt.getTime();
+    return { asOf: row.lastSuccessAt.toISOString(), stale: failing || age > 3 * deps.config.syncIntervalSec * 1000 };
+  };
+  return {
+    get(): Promise<Freshness> {
+      const now = Date.now();
+      if (!cached || now - cached.at > 1000) {
+        const value = load();
+        cached = { at: now, value };
+        value.catch(() => {
+          cached = undefined;
+        });
+      }
+      return cached.value;
+    },
+    /** After a sync run, so the next answer reflects it at once. */
+    reset() {
+      cached = undefined;
+    },
+  };
+}
+
+export type FreshnessSource = ReturnType<typeof createFreshness>;

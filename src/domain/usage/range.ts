@@ -1,0 +1,78 @@
+import { AppError, type FieldIssue } from '../errors.js';
+
+/** An inclusive range of CRS days (YYYY-MM-DD in CRS's timezone). */
+export interface DayRange {
+  from: string;
+  to: string;
+  /** e.g. "UTC+8": CRS buckets days in its own timezone, and so do we. */
+  timezone: string;
+}
+
+export interface RangeQuery {
+  range?: string;
+  from?: string;
+  to?: string;
+}
+
+export const MAX_RANGE_DAYS = 366;
+const PRESETS: Record<string, number> = { '7d': 7, '30d': 30, '90d': 90, '365d': 365 };
+const DAY_MS = 86_400_000;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Today's CRS day: shift the instant by CRS's offset, then read the UTC date (reference §7). */
+export function crsDay(at: Date, offsetHours: number): string {
+  return new Date(at.getTime() + offsetHours * 3_600_000).toISOString().slice(0, 10);
+}
+
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
+}
+
+/** Every day of the range in order (series have one point per day, zeros included). */
+export function eachDay(r: DayRange): string[] {
+  const n = daysBetween(r.from, r.to);
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) out[i] = addDays(r.from, i);
+  return out;
+}
+
+export const timezoneLabel = (offsetHours: number) =>
+  offsetHours === 0 ? 'UTC' : `UTC${offsetHours > 0 ? '+' : '-'}${Math.abs(offsetHours)}`;
+
+function validDate(s: string): boolean {
+  return DATE.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+}
+
+/** `range=Nd` or `from`+`to` (inclusive, at most 366 days, from <= to); default 30d (api.md "Ranges"). */
+export function resolveRange(q: RangeQuery, now: Date, offsetHours: number): DayRange {
+  const timezone = timezoneLabel(offsetHours);
+  const issues: FieldIssue[] = [];
+  if (q.from !== undefined || q.to !== undefined) {
+    if (q.range !== undefined) issues.push({ path: 'range', message: 'use either range or from/to, not both' });
+    for (const field of ['from', 'to'] as const) {
+      const v = q[field];
+      if (v === undefined) issues.push({ path: field, message: 'is required with from/to ranges' });
+      else if (!validDate(v)) issues.push({ path: field, message: 'must be a date YYYY-MM-DD' });
+    }
+    if (!issues.length) {
+      const { from, to } = q as { from: string; to: string };
+      if (from > to) issues.push({ path: 'from', message: 'must not be after to' });
+      else if (daysBetween(from, to) > MAX_RANGE_DAYS) {
+        issues.push({ path: 'to', message: `the range must span at most ${MAX_RANGE_DAYS} days` });
+      }
+      if (!issues.length) return { from, to, timezone };
+    }
+    throw new AppError('bad_request', `${issues[0].path}: ${issues[0].message}`, issues);
+  }
+  const days = PRESETS[q.range ?? '30d'];
+  if (!days)
+    throw new AppError('bad_request', 'range: must be one of 7d, 30d, 90d, 365d', [
+      { path: 'range', message: 'must be one of 7d, 30d, 90d, 365d' },
+    ]);
+  const to = crsDay(now, offsetHours);
+  return { from: addDays(to, -(days - 1)), to, timezone };
+}

@@ -1,0 +1,89 @@
+import { and, between, desc, eq, inArray, ne } from 'drizzle-orm';
+import type { Db } from '../../infra/db/client.js';
+import { apiKeys, usageDaily, users } from '../../infra/db/schema.js';
+import type { DayRange } from './range.js';
+
+/** SQL of the usage read models. Every query is bounded by (user, days) or a LIMIT and served by an index. */
+
+export type DailyRow = {
+  apiKeyId: string;
+  day: string;
+  requests: number;
+  tokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreateTokens: number;
+  cacheReadTokens: number;
+  costMicros: number;
+};
+
+const dailyColumns = {
+  apiKeyId: usageDaily.apiKeyId,
+  day: usageDaily.day,
+  requests: usageDaily.requests,
+  tokens: usageDaily.tokens,
+  inputTokens: usageDaily.inputTokens,
+  outputTokens: usageDaily.outputTokens,
+  cacheCreateTokens: usageDaily.cacheCreateTokens,
+  cacheReadTokens: usageDaily.cacheReadTokens,
+  costMicros: usageDaily.costMicros,
+};
+
+/** Uses usage_daily (user_id, day). */
+export function dailyRows(db: Db, userId: string, range: DayRange, keyIds?: string[]): Promise<DailyRow[]> {
+  return db
+    .select(dailyColumns)
+    .from(usageDaily)
+    .where(
+      and(
+        eq(usageDaily.userId, userId),
+        between(usageDaily.day, range.from, range.to),
+        keyIds ? inArray(usageDaily.apiKeyId, keyIds) : undefined,
+      ),
+    );
+}
+
+export function userKeys(db: Db, userId: string) {
+  return db
+    .select({ id: apiKeys.id, name: apiKeys.name, status: apiKeys.status })
+    .from(apiKeys)
+    .where(eq(apiKeys.userId, userId));
+}
+
+export type LeaderboardSort = 'tokens' | 'requests' | 'cost';
+
+const SORT = {
+  tokens: apiKeys.totalTokens,
+  requests: apiKeys.totalRequests,
+  cost: apiKeys.totalCostMicros,
+} as const;
+
+const leaderColumns = {
+  keyId: apiKeys.id,
+  name: apiKeys.name,
+  requests: apiKeys.totalRequests,
+  tokens: apiKeys.totalTokens,
+  costMicros: apiKeys.totalCostMicros,
+  lastUsedAt: apiKeys.lastUsedAt,
+};
+
+/** Top keys of one user: an index scan of (user_id, total_*) backwards. Deleted keys leave the ranking. */
+export function userLeaderboard(db: Db, userId: string, sortBy: LeaderboardSort, limit: number) {
+  return db
+    .select(leaderColumns)
+    .from(apiKeys)
+    .where(and(eq(apiKeys.userId, userId), ne(apiKeys.status, 'deleted')))
+    .orderBy(desc(SORT[sortBy]), desc(apiKeys.id))
+    .limit(limit);
+}
+
+/** Top keys across users (admin): an index scan of (total_*) backwards, joined to the owner. */
+export function globalLeaderboard(db: Db, sortBy: LeaderboardSort, limit: number) {
+  return db
+    .select({ ...leaderColumns, owner: users.displayName })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(ne(apiKeys.status, 'deleted'))
+    .orderBy(desc(SORT[sortBy]), desc(apiKeys.id))
+    .limit(limit);
+}

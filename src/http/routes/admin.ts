@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../../services.js';
+import { requireAuth } from '../plugins/auth.js';
+import {
+  adminUser,
+  cacheAnswer,
+  invitesBody,
+  overviewAnswer,
+  purgeBody,
+  userPatch,
+  usersPage,
+  usersQuery,
+} from '../schemas/admin.js';
+import { idParams } from '../schemas/common.js';
+
+/** /api/admin/*: every route needs the admin role (401 without a session, 403 without the role). */
+export async function adminRoutes(root: FastifyInstance, { admin }: Services): Promise<void> {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const tags = ['admin'];
+  const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }];
+  const guard = { onRequest: app.requireAdmin };
+
+  app.get('/admin/overview', { ...guard, schema: { tags, security, response: { 200: overviewAnswer } } }, () =>
+    admin.overview(),
+  );
+
+  app.get(
+    '/admin/users',
+    { ...guard, schema: { tags, security, querystring: usersQuery, response: { 200: usersPage } } },
+    (req) => admin.users.list(req.query),
+  );
+
+  app.patch(
+    '/admin/users/:id',
+    { ...guard, schema: { tags, security, params: idParams, body: userPatch, response: { 200: adminUser } } },
+    (req) => admin.users.update(requireAuth(req).user.id, req.params.id, req.body, req.ip),
+  );
+
+  app.post(
+    '/admin/invites',
+    {
+      ...guard,
+      schema: { tags, security, body: invitesBody, response: { 201: z.object({ codes: z.array(z.string()) }) } },
+    },
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send({ codes: await admin.users.createInvites(requireAuth(req).user.id, req.body.count, req.ip) }),
+  );
+
+  app.get('/admin/cache', { ...guard, schema: { tags, security, response: { 200: cacheAnswer } } }, () =>
+    admin.cacheStats(),
+  );
+
+  app.post(
+    '/admin/cache/purge',
+    { ...guard, schema: { tags, security, body: purgeBody, response: { 200: z.object({ deleted: z.number() }) } } },
+    (req) => admin.purge(requireAuth(req).user.id, req.body.namespace),
+  );
+
+  app.post(
+    '/admin/sync',
+    { ...guard, schema: { tags, security, response: { 202: z.object({ started: z.boolean() }) } } },
+    async (_req, reply) => {
+      admin.syncNow();
+      return reply.code(202).send({ started: true });
+    },
+  );
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+export const usersQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(50),
+  search: z.string().trim().max(100).optional(),
+});
+
+export const userPatch = z
+  .strictObject({
+    status: z.enum(['active', 'disabled']).optional(),
+    role: z.enum(['user', 'admin']).optional(),
+    maxKeys: z.number().int().min(0).max(10_000).nullable().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'must change at least one field' });
+
+export const adminUser = z.object({
+  id: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  role: z.enum(['user', 'admin']),
+  status: z.enum(['active', 'disabled']),
+  maxKeys: z.number(),
+  maxKeysDefault: z.boolean(),
+  keys: z.number(),
+  createdAt: z.string(),
+  lastLoginAt: z.string().nullable(),
+});
+
+export const usersPage = z.object({
+  items: z.array(adminUser),
+  page: z.number(),
+  pageSize: z.number(),
+  total: z.number(),
+});
+
+export const invitesBody = z.strictObject({ count: z.number().int().min(1).max(100).default(1) }).default({ count: 1 });
+
+export const namespaceName = z.enum(['crs:dashboard', 'crs:trend', 'crs:key-stats', 'keys', 'stats', 'auth'], {
+  message: 'must be one of crs:dashboard, crs:trend, crs:key-stats, keys, stats, auth',
+});
+
+export const purgeBody = z.strictObject({ namespace: namespaceName.optional() }).default({});
+
+const nsStats = z.object({ hits: z.number(), misses: z.number(), stale: z.number(), hitRate: z.number() });
+
+export const cacheAnswer = z.object({ hitRate: z.number(), namespaces: z.record(z.string(), nsStats) });
+
+export const overviewAnswer = z.object({
+  mode: z.enum(['demo', 'production']),
+  crs: z.record(z.string(), z.unknown()),
+  portal: z.object({ users: z.number(), keys: z.number(), activeKeys: z.number() }),
+  sync: z.object({
+    lastRunAt: z.string().nullable(),
+    lastSuccessAt: z.string().nullable(),
+    lastDurationMs: z.number().nullable(),
+    lastError: z.string().nullable(),
+    keysUpdated: z.number().nullable(),
+    running: z.boolean(),
+    intervalSeconds: z.number(),
+  }),
+  cache: cacheAnswer,
+  alerts: z.array(z.object({ name: z.string(), message: z.string() })),
+});

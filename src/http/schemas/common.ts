@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** Shared request/response pieces; every schema that takes a body is strict (unknown fields are a 400). */
+
+export const idParams = z.strictObject({ id: z.uuid({ message: 'must be a UUID' }) });
+
+export const errorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    requestId: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+
+/** Trimmed text that must not be blank once trimmed. */
+export const text = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(min, { message: min === 1 ? 'must not be empty' : `must be at least ${min} characters` })
+    .max(max, { message: `must be at most ${max} characters` });
+
+export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });

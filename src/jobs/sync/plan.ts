@@ -1,0 +1,153 @@
+import { toMicros } from '../../domain/money.js';
+import type { CrsKey, CrsKeyTrendDay, CrsKeyUsage } from '../../infra/crs/types.js';
+import type { KeyStatus } from '../../infra/db/schema.js';
+
+/**
+ * The pure part of a sync: from what CRS says now and what the portal has, decide which key rows and which
+ * daily rows change. No I/O here, so the rules (status mapping, token split attribution) are unit-testable.
+ */
+
+export interface PortalKeyState {
+  id: string;
+  userId: string;
+  crsKeyId: string;
+  status: KeyStatus;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  totalRequests: number;
+  totalTokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreateTokens: number;
+  cacheReadTokens: number;
+  totalCostMicros: number;
+  /** False until a sync has written this key once (its usage has no `asOf` yet). */
+  synced: boolean;
+}
+
+export interface KeyUpdate {
+  id: string;
+  userId: string;
+  status: KeyStatus;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  totalRequests: number;
+  totalTokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreateTokens: number;
+  cacheReadTokens: number;
+  totalCostMicros: number;
+}
+
+/** Weights (summing to 1) for splitting new tokens into input / output / cache create / cache read. */
+export type SplitWeights = [number, number, number, number];
+
+export interface DailyUpsert {
+  apiKeyId: string;
+  userId: string;
+  day: string;
+  requests: number;
+  tokens: number;
+  costMicros: number;
+  weights: SplitWeights;
+}
+
+export interface SyncPlan {
+  keyUpdates: KeyUpdate[];
+  daily: DailyUpsert[];
+}
+
+export function crsStatus(key: CrsKey | undefined, now: Date): KeyStatus {
+  if (!key || key.isDeleted) return 'deleted';
+  const expired = key.expiresAt !== null && Date.parse(key.expiresAt) <= now.getTime();
+  if (expired) return 'expired';
+  return key.isActive ? 'active' : 'disabled';
+}
+
+/**
+ * The split of the tokens a key used since the last sync: the difference of CRS's lifetime split. When that is
+ * unusable (first sync, counters reset, no change), the key's lifetime ratio stands in.
+ */
+export function splitWeights(before: PortalKeyState, now: CrsKeyUsage | undefined): SplitWeights {
+  if (!now) return [1, 0, 0, 0];
+  const t = now.total;
+  const delta = [
+    t.inputTokens - before.inputTokens,
+    t.outputTokens - before.outputTokens,
+    t.cacheCreateTokens - before.cacheCreateTokens,
+    t.cacheReadTokens - before.cacheReadTokens,
+  ];
+  const use =
+    delta.every((d) => d >= 0) && delta.some((d) => d > 0)
+      ? delta
+      : [t.inputTokens, t.outputTokens, t.cacheCreateTokens, t.cacheReadTokens];
+  const sum = use[0] + use[1] + use[2] + use[3];
+  return sum > 0 ? [use[0] / sum, use[1] / sum, use[2] / sum, use[3] / sum] : [1, 0, 0, 0];
+}
+
+const sameTime = (a: Date | null, b: string | null) => (a?.getTime() ?? null) === (b ? Date.parse(b) : null);
+
+export function planSync(
+  rows: PortalKeyState[],
+  listed: Map<string, CrsKey>,
+  usage: Map<string, CrsKeyUsage>,
+  trend: CrsKeyTrendDay[],
+  now: Date,
+): SyncPlan {
+  const keyUpdates: KeyUpdate[] = [];
+  const daily: DailyUpsert[] = [];
+  const byCrsId = new Map<string, { row: PortalKeyState; weights: SplitWeights }>();
+  for (const row of rows) {
+    const key = listed.get(row.crsKeyId);
+    const u = usage.get(row.crsKeyId);
+    const weights = splitWeights(row, u);
+    byCrsId.set(row.crsKeyId, { row, weights });
+    const t = u?.total;
+    const next: KeyUpdate = {
+      id: row.id,
+      userId: row.userId,
+      status: crsStatus(key, now),
+      expiresAt: key ? (key.expiresAt ? new Date(key.expiresAt) : null) : row.expiresAt,
+      lastUsedAt: key?.lastUsedAt ? new Date(key.lastUsedAt) : row.lastUsedAt,
+      // A key missing from usage-stats (deleted) keeps its last known totals.
+      totalRequests: t?.requests ?? row.totalRequests,
+      totalTokens: t?.tokens ?? row.totalTokens,
+      inputTokens: t?.inputTokens ?? row.inputTokens,
+      outputTokens: t?.outputTokens ?? row.outputTokens,
+      cacheCreateTokens: t?.cacheCreateTokens ?? row.cacheCreateTokens,
+      cacheReadTokens: t?.cacheReadTokens ?? row.cacheReadTokens,
+      totalCostMicros: t ? toMicros(t.cost) : row.totalCostMicros,
+    };
+    const changed =
+      !row.synced ||
+      next.status !== row.status ||
+      !sameTime(row.expiresAt, next.expiresAt?.toISOString() ?? null) ||
+      !sameTime(row.lastUsedAt, next.lastUsedAt?.toISOString() ?? null) ||
+      next.totalRequests !== row.totalRequests ||
+      next.totalTokens !== row.totalTokens ||
+      next.inputTokens !== row.inputTokens ||
+      next.outputTokens !== row.outputTokens ||
+      next.cacheCreateTokens !== row.cacheCreateTokens ||
+      next.cacheReadTokens !== row.cacheReadTokens ||
+      next.totalCostMicros !== row.totalCostMicros;
+    if (changed) keyUpdates.push(next);
+  }
+  for (const day of trend) {
+    for (const crsId in day.keys) {
+      const known = byCrsId.get(crsId);
+      if (!known) continue; // not a portal key
+      const v = day.keys[crsId];
+      daily.push({
+        apiKeyId: known.row.id,
+        userId: known.row.userId,
+        day: day.date,
+        requests: v.requests,
+        tokens: v.tokens,
+        costMicros: toMicros(v.cost),
+        weights: known.weights,
+      });
+    }
+  }
+  return { keyUpdates, daily };
+}

@@ -1,0 +1,124 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../infra/db/client.js';
+import type { DailyUpsert, KeyUpdate, PortalKeyState } from './plan.js';
+
+/**
+ * The sync's SQL. Everything is set-based (unnest of parallel arrays) in batches, so a cycle over 100,000 keys
+ * is a handful of statements, not 100,000 round trips.
+ */
+
+const BATCH = 5000;
+
+function* batches<T>(items: T[], size = BATCH): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
+
+/** Portal keys the sync maintains: every key not deleted by its owner. */
+export async function loadPortalKeys(db: Db): Promise<PortalKeyState[]> {
+  const result = await db.execute(sql`
+    select id, user_id as "userId", crs_key_id as "crsKeyId", status, expires_at as "expiresAt",
+      last_used_at as "lastUsedAt", total_requests as "totalRequests", total_tokens as "totalTokens",
+      input_tokens as "inputTokens", output_tokens as "outputTokens", cache_create_tokens as "cacheCreateTokens",
+      cache_read_tokens as "cacheReadTokens", total_cost_micros as "totalCostMicros",
+      usage_synced_at is not null as synced
+    from api_keys where status <> 'deleted'`);
+  return rowsOf<Record<string, unknown>>(result).map((r) => ({
+    id: r.id as string,
+    userId: r.userId as string,
+    crsKeyId: r.crsKeyId as string,
+    status: r.status as PortalKeyState['status'],
+    expiresAt: r.expiresAt ? new Date(r.expiresAt as string) : null,
+    lastUsedAt: r.lastUsedAt ? new Date(r.lastUsedAt as string) : null,
+    totalRequests: Number(r.totalRequests),
+    totalTokens: Number(r.totalTokens),
+    inputTokens: Number(r.inputTokens),
+    outputTokens: Number(r.outputTokens),
+    cacheCreateTokens: Number(r.cacheCreateTokens),
+    cacheReadTokens: Number(r.cacheReadTokens),
+    totalCostMicros: Number(r.totalCostMicros),
+    synced: Boolean(r.synced),
+  }));
+}
+
+/** Every crs_key_id the portal knows, deleted ones included (for reconciliation). */
+export async function allCrsKeyIds(db: Db): Promise<Set<string>> {
+  const result = await db.execute(sql`select crs_key_id as id from api_keys`);
+  return new Set(rowsOf<{ id: string }>(result).map((r) => r.id));
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/**
+ * Writes key totals and statuses. Status and expiry change only if the row still has the status the sync read
+ * (`prevStatus`): a user's own disable/delete that landed meanwhile wins over the sync's older view.
+ */
+export async function writeKeyUpdates(db: Db, updates: KeyUpdate[], prev: Map<string, string>, now: Date) {
+  for (const b of batches(updates)) {
+    await db.execute(sql`
+      update api_keys k set
+        status = case when k.status = v.prev_status then v.status else k.status end,
+        expires_at = case when k.status = v.prev_status then v.expires_at else k.expires_at end,
+        deleted_at = case when v.status = 'deleted' and k.status = v.prev_status then ${iso(now)}::timestamptz
+                          else k.deleted_at end,
+        last_used_at = v.last_used_at,
+        total_requests = v.req, total_tokens = v.tok, input_tokens = v.inp, output_tokens = v.outp,
+        cache_create_tokens = v.cc, cache_read_tokens = v.cr, total_cost_micros = v.cost,
+        usage_synced_at = ${iso(now)}::timestamptz
+      from unnest(
+        ${b.map((u) => u.id)}::uuid[], ${b.map((u) => prev.get(u.id) ?? '')}::text[], ${b.map((u) => u.status)}::text[],
+        ${b.map((u) => iso(u.expiresAt))}::timestamptz[], ${b.map((u) => iso(u.lastUsedAt))}::timestamptz[],
+        ${b.map((u) => u.totalRequests)}::bigint[], ${b.map((u) => u.totalTokens)}::bigint[],
+        ${b.map((u) => u.inputTokens)}::bigint[], ${b.map((u) => u.outputTokens)}::bigint[],
+        ${b.map((u) => u.cacheCreateTokens)}::bigint[], ${b.map((u) => u.cacheReadTokens)}::bigint[],
+        ${b.map((u) => u.totalCostMicros)}::bigint[]
+      ) as v(id, prev_status, status, expires_at, last_used_at, req, tok, inp, outp, cc, cr, cost)
+      where k.id = v.id`);
+  }
+}
+
+/**
+ * Upserts daily rows whose numbers changed and returns the users they belong to. The token split of a row
+ * grows by the new tokens split with the key's weights; cache_read takes the rounding remainder, so
+ * input + output + cache create + cache read = tokens on every row (docs/decisions).
+ */
+export async function writeDaily(db: Db, rows: DailyUpsert[]): Promise<Set<string>> {
+  const users = new Set<string>();
+  for (const b of batches(rows)) {
+    const result = await db.execute(sql`
+      with v as (
+        select * from unnest(
+          ${b.map((r) => r.apiKeyId)}::uuid[], ${b.map((r) => r.userId)}::uuid[], ${b.map((r) => r.day)}::date[],
+          ${b.map((r) => r.requests)}::bigint[], ${b.map((r) => r.tokens)}::bigint[], ${b.map((r) => r.costMicros)}::bigint[],
+          ${b.map((r) => r.weights[0])}::float8[], ${b.map((r) => r.weights[1])}::float8[],
+          ${b.map((r) => r.weights[2])}::float8[]
+        ) as v(api_key_id, user_id, day, requests, tokens, cost_micros, w0, w1, w2)
+      ), changed as (
+        select v.*, d.tokens is not null and v.tokens >= d.tokens as inc,
+          coalesce(d.tokens, 0) as o_tok, coalesce(d.input_tokens, 0) as o_in,
+          coalesce(d.output_tokens, 0) as o_out, coalesce(d.cache_create_tokens, 0) as o_cc
+        from v left join usage_daily d on d.api_key_id = v.api_key_id and d.day = v.day
+        where d.api_key_id is null
+           or (d.requests, d.tokens, d.cost_micros) is distinct from (v.requests, v.tokens, v.cost_micros)
+      ), split as (
+        select *, case when inc then tokens - o_tok else tokens end as delta from changed
+      ), parts as (
+        select *,
+          (case when inc then o_in else 0 end) + floor(delta * w0)::bigint as i,
+          (case when inc then o_out else 0 end) + floor(delta * w1)::bigint as o,
+          (case when inc then o_cc else 0 end) + floor(delta * w2)::bigint as c
+        from split
+      )
+      insert into usage_daily (api_key_id, user_id, day, requests, tokens, input_tokens, output_tokens,
+        cache_create_tokens, cache_read_tokens, cost_micros)
+      select api_key_id, user_id, day, requests, tokens, i, o, c, tokens - i - o - c, cost_micros from parts
+      on conflict (api_key_id, day) do update set
+        requests = excluded.requests, tokens = excluded.tokens, input_tokens = excluded.input_tokens,
+        output_tokens = excluded.output_tokens, cache_create_tokens = excluded.cache_create_tokens,
+        cache_read_tokens = excluded.cache_read_tokens, cost_micros = excluded.cost_micros
+      returning user_id as "userId"`);
+    for (const r of rowsOf<{ userId: string }>(result)) users.add(r.userId);
+  }
+  return users;
+}

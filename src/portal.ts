@@ -1,0 +1,100 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { type App, buildApp } from './app.js';
+import type { Config } from './config.js';
+import type { Emulator } from './crs-emulator/index.js';
+import type { Deps } from './deps.js';
+import { systemClock } from './domain/clock.js';
+import { createCache } from './infra/cache/index.js';
+import { createCrsClient } from './infra/crs/client.js';
+import { openDatabase } from './infra/db/client.js';
+import { migrate } from './infra/db/migrate.js';
+import { createMetrics } from './infra/metrics/metrics.js';
+import { createLogger } from './logger.js';
+
+export interface RunningPortal {
+  app: App;
+  deps: Deps;
+  logger: Logger;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole start sequence (config → dependencies → app → jobs → listen), shared by `npm start` and the
+ * benchmark. In demo mode (no CRS_BASE_URL) the CRS emulator runs in-process with demo data and live traffic.
+ */
+export async function startPortal(config: Config, version: string): Promise<RunningPortal> {
+  const logger = createLogger(config.logLevel);
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((err) => logger.error({ err }, 'error while stopping'));
+  };
+  try {
+    let emulator: Emulator | undefined;
+    if (config.demo) {
+      const { startEmulator } = await import('./crs-emulator/index.js');
+      emulator = await startEmulator({
+        port: 0,
+        latency: 'fast',
+        seedDemo: true,
+        trafficRpm: config.demoTrafficRpm,
+        dataFile: path.resolve(config.dataDir, 'emulator.json'),
+        adminUsername: config.crs.adminUsername,
+        adminPassword: config.crs.adminPassword,
+      });
+      stops.push(() => emulator!.close());
+      config.crs.baseUrl = emulator.url;
+      logger.warn(
+        { crs: emulator.url },
+        'DEMO MODE: using the built-in CRS emulator with demo data (set CRS_BASE_URL for a real CRS)',
+      );
+    }
+
+    const database = await openDatabase(config);
+    stops.push(() => database.close());
+    await migrate(database);
+
+    const metrics = createMetrics();
+    const cache = await createCache({ redisUrl: config.redisUrl, metrics, logger });
+    stops.push(() => cache.close());
+    const crs = createCrsClient({
+      baseUrl: config.crs.baseUrl!,
+      username: config.crs.adminUsername,
+      password: config.crs.adminPassword,
+      timeoutMs: config.crs.timeoutMs,
+      metrics,
+      logger,
+    });
+    const deps: Deps = { config, database, cache, crs, metrics, clock: systemClock, logger, version };
+    const app = await buildApp(deps);
+    stops.push(() => app.close());
+
+    if (emulator) {
+      const { bootstrapDemo } = await import('./demo.js');
+      await bootstrapDemo(app.services, deps, emulator);
+    }
+
+    app.services.sync.start();
+    stops.push(() => app.services.sync.stop());
+    // Alert conditions are evaluated every 30 s whether or not anyone looks (metrics + log warnings).
+    const alertTimer = setInterval(async () => {
+      await app.services.sync
+        .status()
+        .then((row) => app.services.admin.alerts.evaluate(row))
+        .catch(() => {});
+    }, 30_000).unref();
+    stops.push(async () => clearInterval(alertTimer));
+
+    const address = await app.listen({ port: config.port, host: config.host });
+    const url = address.replace('[::1]', 'localhost');
+    logger.info(
+      { url, mode: config.demo ? 'demo' : 'production', database: database.kind, redis: Boolean(config.redisUrl) },
+      `Claude Key Portal listening on ${url}${config.demo ? ' (demo mode)' : ''}`,
+    );
+    return { app, deps, logger, url, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

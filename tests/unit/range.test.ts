@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../src/domain/errors.js';
+import { crsDay, eachDay, resolveRange } from '../../src/domain/usage/range.js';
+
+// 2026-11-25T20:00Z is already 2026-11-26 in CRS's UTC+8.
+const now = new Date('2026-11-25T20:00:00Z');
+
+function badField(q: Record<string, string>): string | undefined {
+  try {
+    resolveRange(q, now, 8);
+  } catch (e) {
+    expect(e).toBeInstanceOf(AppError);
+    expect((e as AppError).code).toBe('bad_request');
+    return ((e as AppError).details as { path: string }[])[0].path;
+  }
+  return undefined;
+}
+
+describe('resolveRange', () => {
+  it('counts Nd as the N CRS days ending today in CRS time', () => {
+    expect(crsDay(now, 8)).toBe('2026-11-26');
+    expect(resolveRange({ range: '7d' }, now, 8)).toEqual({ from: '2026-11-20', to: '2026-11-26', timezone: 'UTC+8' });
+    expect(resolveRange({}, now, 8).from).toBe('2026-10-28'); // default 30d
+    expect(resolveRange({ range: '7d' }, now, 0)).toMatchObject({
+      from: '2026-11-19',
+      to: '2026-11-25',
+      timezone: 'UTC',
+    });
+  });
+
+  it('accepts an inclusive from/to of up to 366 days', () => {
+    expect(resolveRange({ from: '2025-01-01', to: '2026-01-01' }, now, 8)).toMatchObject({ from: '2025-01-01' });
+    expect(eachDay(resolveRange({ from: '2024-02-27', to: '2024-03-01' }, now, 8))).toEqual([
+      '2024-02-27',
+      '2024-02-28',
+      '2024-02-29',
+      '2024-03-01',
+    ]);
+  });
+
+  it.each([
+    [{ range: '400d' }, 'range'],
+    [{ from: '2026-01-10', to: '2026-01-01' }, 'from'],
+    [{ from: '2024-01-01', to: '2025-01-02' }, 'to'],
+    [{ from: '2026-02-30', to: '2026-03-01' }, 'from'],
+    [{ from: 'yesterday', to: '2026-03-01' }, 'from'],
+    [{ from: '2026-01-01' }, 'to'],
+    [{ range: '7d', from: '2026-01-01', to: '2026-01-02' }, 'range'],
+  ])('rejects %j naming %s', (q, field) => {
+    expect(badField(q)).toBe(field);
+  });
+});

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { CrsKey, CrsKeyUsage } from '../../src/infra/crs/types.js';
+import { crsStatus, type PortalKeyState, planSync, splitWeights } from '../../src/jobs/sync/plan.js';
+
+const now = new Date('2026-11-26T00:00:00Z');
+
+const row = (over: Partial<PortalKeyState> = {}): PortalKeyState => ({
+  id: 'k1',
+  userId: 'u1',
+  crsKeyId: 'c1',
+  status: 'active',
+  expiresAt: null,
+  lastUsedAt: null,
+  totalRequests: 0,
+  totalTokens: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheCreateTokens: 0,
+  cacheReadTokens: 0,
+  totalCostMicros: 0,
+  synced: true,
+  ...over,
+});
+
+const crsKey = (over: Partial<CrsKey> = {}): CrsKey =>
+  ({ id: 'c1', isActive: true, isDeleted: false, expiresAt: null, lastUsedAt: null, ...over }) as CrsKey;
+
+const usage = (t: Partial<CrsKeyUsage['total']>): CrsKeyUsage => ({
+  keyId: 'c1',
+  name: 'k',
+  total: {
+    requests: 0,
+    tokens: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheCreateTokens: 0,
+    cacheReadTokens: 0,
+    cost: 0,
+    ...t,
+  },
+});
+
+describe('crsStatus', () => {
+  it('maps what CRS says to the portal status', () => {
+    expect(crsStatus(undefined, now)).toBe('deleted');
+    expect(crsStatus(crsKey({ isDeleted: true }), now)).toBe('deleted');
+    expect(crsStatus(crsKey({ isActive: false }), now)).toBe('disabled');
+    // CRS keeps an expired key active until its hourly cleanup: the portal says expired at once.
+    expect(crsStatus(crsKey({ expiresAt: '2026-11-25T00:00:00Z' }), now)).toBe('expired');
+    expect(crsStatus(crsKey({ expiresAt: '2027-01-01T00:00:00Z' }), now)).toBe('active');
+  });
+});
+
+describe('splitWeights', () => {
+  it('uses the split of what changed since the last sync', () => {
+    const before = row({ inputTokens: 100, outputTokens: 100, cacheReadTokens: 800 });
+    const w = splitWeights(before, usage({ inputTokens: 150, outputTokens: 150, cacheReadTokens: 800 }));
+    expect(w).toEqual([0.5, 0.5, 0, 0]);
+  });
+
+  it('falls back to the lifetime ratio when nothing usable changed', () => {
+    expect(splitWeights(row(), usage({ inputTokens: 1, cacheReadTokens: 3 }))).toEqual([0.25, 0, 0, 0.75]);
+    expect(splitWeights(row({ inputTokens: 10 }), usage({ inputTokens: 5, outputTokens: 5 }))).toEqual([
+      0.5, 0.5, 0, 0,
+    ]);
+    expect(splitWeights(row(), undefined)).toEqual([1, 0, 0, 0]);
+  });
+});
+
+describe('planSync', () => {
+  it('updates only keys whose numbers or status changed and maps trend days to portal keys', () => {
+    const rows = [
+      row(),
+      row({ id: 'k2', crsKeyId: 'c2', userId: 'u2' }),
+      row({ id: 'k3', crsKeyId: 'c3', userId: 'u3' }),
+    ];
+    const listed = new Map([
+      ['c1', crsKey()],
+      ['c2', crsKey({ id: 'c2', isActive: false })],
+      ['c3', crsKey({ id: 'c3' })],
+    ]);
+    const stats = new Map([
+      ['c1', usage({ requests: 2, tokens: 30, inputTokens: 10, outputTokens: 20, cost: 0.0123456 })],
+    ]);
+    const trend = [
+      {
+        date: '2026-11-26',
+        keys: { c1: { tokens: 30, requests: 2, cost: 0.012346 }, other: { tokens: 9, requests: 1, cost: 1 } },
+      },
+    ];
+    const plan = planSync(rows, listed, stats, trend, now);
+    expect(plan.keyUpdates.map((u) => [u.id, u.status])).toEqual([
+      ['k1', 'active'],
+      ['k2', 'disabled'],
+    ]);
+    expect(plan.keyUpdates[0]).toMatchObject({ totalTokens: 30, totalCostMicros: 12346 });
+    expect(plan.daily).toEqual([
+      {
+        apiKeyId: 'k1',
+        userId: 'u1',
+        day: '2026-11-26',
+        requests: 2,
+        tokens: 30,
+        costMicros: 12346,
+        weights: [1 / 3, 2 / 3, 0, 0],
+      },
+    ]);
+  });
+
+  it('marks a key CRS no longer lists as deleted, keeping its last totals', () => {
+    const plan = planSync([row({ totalTokens: 5 })], new Map(), new Map(), [], now);
+    expect(plan.keyUpdates[0]).toMatchObject({ status: 'deleted', totalTokens: 5 });
+  });
+
+  it('writes a key the first time the sync sees it, even unused', () => {
+    const plan = planSync([row({ synced: false })], new Map([['c1', crsKey()]]), new Map([['c1', usage({})]]), [], now);
+    expect(plan.keyUpdates).toHaveLength(1);
+  });
+});
