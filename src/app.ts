@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -29,7 +29,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   const services = createServices(deps);
   const app = Fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    // One access-log line per request comes from our onResponse hook (observability.ts) instead.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: deps.config.trustProxy,
     bodyLimit: 64 * 1024,
     // Accept a caller's request id when it is sane, so logs can be correlated across services.

@@ -29,6 +29,6 @@ export function createServices(deps: Deps): Services {
   const exporter: Services['exporter'] = (userId, q) => exportUsage(deps, userId, q);
   const services = { accounts, freshness, keys, stats, keyDetails, exporter } as Services;
   services.sync = createSyncJob(deps, services);
-  services.admin = createAdmin(deps, services.sync);
+  services.admin = createAdmin(deps, services.sync, accounts);
   return services;
 }

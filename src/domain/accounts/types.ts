@@ -14,10 +14,45 @@ export interface AuthContext {
   sessionId: string;
   /** SHA-256 hex of the session token: the cache key and the revocation handle. */
   tokenHash: string;
+  /**
+   * Epoch milliseconds (a number, so it survives the JSON round trip through Redis unchanged). Checked on every
+   * resolve, so a cached context never outlives its session.
+   */
+  expiresAt: number;
   user: PublicUser;
 }
 
 export interface SessionResolver {
   /** The session behind a raw token, or null when unknown, expired, revoked, or its user disabled. */
   resolve(token: string): Promise<AuthContext | null>;
+}
+
+/** Where a request came from: stored on the session and in the audit log. */
+export interface RequestMeta {
+  ip?: string;
+  userAgent?: string;
+}
+
+/** What register and login answer: the raw token leaves the server exactly once, here. */
+export interface SignedIn {
+  user: PublicUser;
+  token: string;
+  expiresAt: string;
+}
+
+export interface RegisterInput {
+  /** Already trimmed and lowercased by the HTTP schema. */
+  email: string;
+  password: string;
+  displayName?: string;
+  inviteCode?: string;
+}
+
+export interface SessionView {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  userAgent: string | null;
+  ip: string | null;
+  current: boolean;
 }

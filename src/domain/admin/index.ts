@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js';
+import type { AccountsService } from '../accounts/index.js';
 import type { NamespaceName } from '../../infra/cache/types.js';
 import type { SyncJob } from '../../jobs/sync/index.js';
 import { audit } from '../audit.js';
@@ -9,8 +10,8 @@ import { createAdminUsers } from './users.js';
 export type AdminService = ReturnType<typeof createAdmin>;
 
 /** The operator's views: global overview, users and invites, cache statistics and purge, sync on demand. */
-export function createAdmin(deps: Deps, sync: SyncJob) {
-  const users = createAdminUsers(deps);
+export function createAdmin(deps: Deps, sync: SyncJob, accounts: AccountsService) {
+  const users = createAdminUsers(deps, accounts);
   const alerts = createAlerts(deps);
 
   function cacheStats() {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, ilike, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Deps } from '../../deps.js';
+import type { AccountsService } from '../accounts/index.js';
 import { apiKeys, invites, sessions, users } from '../../infra/db/schema.js';
 import { audit } from '../audit.js';
 import { AppError, notFound } from '../errors.js';
@@ -27,7 +28,7 @@ export interface UserPatch {
 }
 
 /** User management for admins: list, disable, promote, per-user key quota, invite codes. */
-export function createAdminUsers(deps: Deps) {
+export function createAdminUsers(deps: Deps, accounts: Pick<AccountsService, 'forgetUserSessions'>) {
   const { db } = deps.database;
   const liveKeys = sql<number>`(select count(*)::int from ${apiKeys} where ${apiKeys.userId} = ${users.id} and ${apiKeys.status} <> 'deleted')`;
 
@@ -99,6 +100,7 @@ export function createAdminUsers(deps: Deps) {
         });
       });
       // Cached sessions carry role and status: drop them so the change applies to the very next request.
+      await accounts.forgetUserSessions(id);
       await deps.cache.invalidateUser(id);
       return view((await one(id))!);
     },

@@ -6,7 +6,7 @@ import { AppError } from '../errors.js';
 import { futureExpiry, modelRestriction, ownerTags } from './crs-fields.js';
 import { NO_LIMITS, resolveLimits } from './limits.js';
 import { lockUserForKeyCreation } from './repo.js';
-import type { Actor, CreateKeyInput, KeyView } from './types.js';
+import type { Actor, CreateKeyInput, KeyLimits, KeyView } from './types.js';
 import { toKeyView } from './view.js';
 
 /**
@@ -37,7 +37,7 @@ export async function createKey(
         description: input.description ?? '',
         tags: ownerTags(actor.userId),
         expiresAt: expiresAt?.toISOString() ?? null,
-        ...limits,
+        ...setLimits(limits),
         ...modelRestriction(models),
       });
       const [inserted] = await tx
@@ -73,6 +73,11 @@ export async function createKey(
     if (created) await deleteFromCrs(deps, created.key.id);
     throw e;
   }
+}
+
+/** CRS rejects some zero limits on create (a rate window must be ≥ 1) and 0 is its default anyway. */
+function setLimits(limits: KeyLimits): Partial<KeyLimits> {
+  return Object.fromEntries(Object.entries(limits).filter(([, v]) => v > 0));
 }
 
 /** Compensation: soft delete, then permanent. A failure here is left to the reconciliation job (tag `portal`). */

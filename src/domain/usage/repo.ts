@@ -30,7 +30,7 @@ const dailyColumns = {
 };
 
 /** Uses usage_daily (user_id, day). */
-export function dailyRows(db: Db, userId: string, range: DayRange, keyIds?: string[]): Promise<DailyRow[]> {
+export function dailyRows(db: Db, userId: string, range: DayRange, keyIds?: string[]) {
   return db
     .select(dailyColumns)
     .from(usageDaily)

@@ -1,0 +1,121 @@
+import type { Deps } from '../../deps.js';
+import {
+  findSessionWithUser,
+  insertSession,
+  listLiveSessions,
+  liveTokenHashes,
+  revokeSession,
+  touchSession,
+} from './sessions-repo.js';
+import { hashToken, looksLikeToken, newSessionToken } from './tokens.js';
+import type { AuthContext, PublicUser, RequestMeta, SessionView, SignedIn } from './types.js';
+import { toPublicUser } from './view.js';
+
+/** `last_seen_at` is informative (the sessions list); one write a minute per session is plenty. */
+const TOUCH_EVERY_MS = 60_000;
+const MAX_TRACKED = 20_000;
+
+export type Sessions = ReturnType<typeof createSessions>;
+
+export function createSessions(deps: Deps) {
+  const { db } = deps.database;
+  const ttlMs = deps.config.sessionTtlHours * 3_600_000;
+  /** sessionId → when this process last wrote its last_seen_at. */
+  const touched = new Map<string, number>();
+
+  async function load(tokenHash: string): Promise<AuthContext | null> {
+    const row = await findSessionWithUser(db, tokenHash);
+    if (!row || row.revokedAt || row.user.status !== 'active') return null;
+    return {
+      sessionId: row.sessionId,
+      tokenHash,
+      expiresAt: row.expiresAt.getTime(),
+      user: toPublicUser(row.user),
+    };
+  }
+
+  /** Off the request path: never awaited by the caller, failures are logged and forgotten. */
+  function touch(sessionId: string, now: Date): void {
+    const at = now.getTime();
+    const last = touched.get(sessionId);
+    if (last !== undefined && at - last < TOUCH_EVERY_MS) return;
+    if (touched.size >= MAX_TRACKED) {
+      for (const [id, t] of touched) if (at - t >= TOUCH_EVERY_MS) touched.delete(id);
+      if (touched.size >= MAX_TRACKED) touched.clear();
+    }
+    touched.set(sessionId, at);
+    touchSession(db, sessionId, now, TOUCH_EVERY_MS).catch((err: Error) =>
+      deps.logger.warn({ err: { message: err.message }, sessionId }, 'could not record session activity'),
+    );
+  }
+
+  const forget = async (tokenHashes: string[]): Promise<void> => {
+    await Promise.all(tokenHashes.map((h) => deps.cache.auth.delete([h])));
+  };
+
+  return {
+    async create(user: PublicUser, meta: RequestMeta): Promise<SignedIn> {
+      const token = newSessionToken();
+      const now = deps.clock();
+      const expiresAt = new Date(now.getTime() + ttlMs);
+      await insertSession(db, {
+        tokenHash: hashToken(token),
+        userId: user.id,
+        expiresAt,
+        now,
+        userAgent: meta.userAgent?.slice(0, 512),
+        ip: meta.ip,
+      });
+      return { user, token, expiresAt: expiresAt.toISOString() };
+    },
+
+    /**
+     * The hot path: every authenticated request. A cache hit costs one SHA-256 and a memory read; "not found"
+     * is cached too, so a replayed dead token does not reach the database either.
+     */
+    async resolve(token: string): Promise<AuthContext | null> {
+      if (!looksLikeToken(token)) return null;
+      const tokenHash = hashToken(token);
+      // No `user:<id>` tag: the cache derives tags before the loader runs, and only the load knows the user.
+      // User-wide changes (disable, role) go through forgetUser, which looks the sessions up.
+      const { value } = await deps.cache.auth.getOrLoad([tokenHash], () => load(tokenHash));
+      if (!value) return null;
+      const now = deps.clock();
+      if (value.expiresAt <= now.getTime()) return null;
+      touch(value.sessionId, now);
+      return value;
+    },
+
+    /**
+     * Revokes one of the user's sessions and drops its cache entry before returning: the token is dead when this
+     * resolves. False when the user has no such live session (unknown, another user's, revoked already).
+     */
+    async revoke(userId: string, sessionId: string): Promise<boolean> {
+      const tokenHash = await revokeSession(db, userId, sessionId, deps.clock());
+      if (!tokenHash) return false;
+      touched.delete(sessionId);
+      await deps.cache.auth.delete([tokenHash]);
+      return true;
+    },
+
+    /** Drops the cache entries of sessions revoked elsewhere (password change), awaited by the caller. */
+    forget,
+
+    /** Drops the cached contexts of all the user's live sessions, so a status or role change applies at once. */
+    async forgetUser(userId: string): Promise<void> {
+      await forget(await liveTokenHashes(db, userId, deps.clock()));
+    },
+
+    async list(auth: AuthContext): Promise<SessionView[]> {
+      const rows = await listLiveSessions(db, auth.user.id, deps.clock());
+      return rows.map((r) => ({
+        id: r.id,
+        createdAt: r.createdAt.toISOString(),
+        lastSeenAt: r.lastSeenAt.toISOString(),
+        userAgent: r.userAgent,
+        ip: r.ip,
+        current: r.id === auth.sessionId,
+      }));
+    },
+  };
+}
