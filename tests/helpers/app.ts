@@ -1,4 +1,4 @@
-import pino from 'pino';
+import type { Writable } from 'node:stream';
 import { afterAll, inject } from 'vitest';
 import { type App, buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
@@ -7,7 +7,9 @@ import type { Deps } from '../../src/deps.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { createCache } from '../../src/infra/cache/index.js';
 import { createCrsClient } from '../../src/infra/crs/client.js';
+import { openDatabase } from '../../src/infra/db/client.js';
 import { createMetrics } from '../../src/infra/metrics/metrics.js';
+import { createLogger } from '../../src/logger.js';
 import { createTestDatabase, redisPrefix } from './db.js';
 
 export interface TestAppOptions {
@@ -18,6 +20,10 @@ export interface TestAppOptions {
   /** false: memory cache only; default: the run's real Redis with a key prefix of this file's own. */
   redis?: boolean | string;
   clock?: Clock;
+  /** Share another app's database (a second portal instance); by default each app gets its own. */
+  databaseUrl?: string;
+  /** Capture the app's logs (level trace) to search them, e.g. for secrets. */
+  logStream?: Writable;
 }
 
 export interface TestApp {
@@ -34,7 +40,11 @@ export interface TestApp {
  * on a loopback port, the real HTTP stack through app.inject(). Closed when the test file ends.
  */
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = opts.databaseUrl
+    ? Object.assign(await openDatabase({ databaseUrl: opts.databaseUrl, dataDir: '.', poolSize: 5 }), {
+        url: opts.databaseUrl,
+      })
+    : await createTestDatabase();
   const emulator = opts.emulator ?? (await startEmulator({ latency: 'fast', port: 0 }));
   const redisUrl = opts.redis === false ? undefined : typeof opts.redis === 'string' ? opts.redis : inject('redisUrl');
   const config = loadConfig({
@@ -48,13 +58,16 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   config.databaseUrl = database.url;
   config.redisUrl = redisUrl;
   const metrics = createMetrics();
-  const logger = pino({ level: 'silent' });
+  const logger = opts.logStream ? createLogger('trace', opts.logStream) : createLogger('silent');
   const cache = await createCache({ redisUrl, prefix: redisPrefix(), metrics, logger });
   const crs = createCrsClient({
     baseUrl: emulator.url,
     username: config.crs.adminUsername,
     password: config.crs.adminPassword,
     timeoutMs: config.crs.timeoutMs,
+    // Tests break CRS on purpose: recover within a fraction of a second instead of production's 10 s.
+    breaker: { resetTimeoutMs: 150 },
+    retry: { baseDelayMs: 10, maxDelayMs: 40 },
     metrics,
     logger,
   });
@@ -73,6 +86,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   afterAll(async () => {
     await app.close();
     await cache.close();
+    if (opts.databaseUrl) await database.close();
     if (!opts.emulator) await emulator.close();
   });
   return { app, deps, config, emulator, databaseUrl: database.url };

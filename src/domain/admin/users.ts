@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, eq, ilike, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, ilike, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Deps } from '../../deps.js';
 import type { AccountsService } from '../accounts/index.js';
 import { apiKeys, invites, sessions, users } from '../../infra/db/schema.js';
@@ -84,23 +84,17 @@ export function createAdminUsers(deps: Deps, accounts: Pick<AccountsService, 'fo
           .update(users)
           .set({ ...patch, updatedAt: now })
           .where(eq(users.id, id));
-        if (patch.status === 'disabled') {
-          await tx
-            .update(sessions)
-            .set({ revokedAt: now })
-            .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)));
-        }
-        await audit(tx, {
-          actorUserId: actorId,
-          action: 'user.update',
-          targetType: 'user',
-          targetId: id,
-          details: { ...patch },
-          ip,
-        });
+        await audit(tx, { actorUserId: actorId, action: 'user.update', targetType: 'user', targetId: id, details: { ...patch }, ip });
       });
-      // Cached sessions carry role and status: drop them so the change applies to the very next request.
+      // Cached sessions carry role and status: drop them so the change applies to the very next request (a
+      // disabled user's sessions no longer resolve). Then revoke them for good: re-enabling means signing in again.
       await accounts.forgetUserSessions(id);
+      if (patch.status === 'disabled') {
+        await db
+          .update(sessions)
+          .set({ revokedAt: now })
+          .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)));
+      }
       await deps.cache.invalidateUser(id);
       return view((await one(id))!);
     },
@@ -131,8 +125,9 @@ export function createAdminUsers(deps: Deps, accounts: Pick<AccountsService, 'fo
   };
 }
 
+/** Every user column except the password hash, which never leaves the accounts module. */
 function userColumns() {
-  const { passwordHash: _secret, ...rest } = users._.columns;
+  const { passwordHash: _secret, ...rest } = getTableColumns(users);
   return rest;
 }
 

@@ -43,8 +43,11 @@ export function eachDay(r: DayRange): string[] {
 export const timezoneLabel = (offsetHours: number) =>
   offsetHours === 0 ? 'UTC' : `UTC${offsetHours > 0 ? '+' : '-'}${Math.abs(offsetHours)}`;
 
+/** A real calendar day: 2026-02-30 and 2026-13-01 are refused, not rolled over. */
 function validDate(s: string): boolean {
-  return DATE.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+  if (!DATE.test(s)) return false;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
 }
 
 /** `range=Nd` or `from`+`to` (inclusive, at most 366 days, from <= to); default 30d (api.md "Ranges"). */

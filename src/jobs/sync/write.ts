@@ -3,7 +3,7 @@ import type { Db } from '../../infra/db/client.js';
 import type { DailyUpsert, KeyUpdate, PortalKeyState } from './plan.js';
 
 /**
- * The sync's SQL. Everything is set-based (unnest of parallel arrays) in batches, so a cycle over 100,000 keys
+ * The sync's SQL. Everything is set-based (one JSON parameter per batch) in batches, so a cycle over 100,000 keys
  * is a handful of statements, not 100,000 round trips.
  */
 
@@ -50,12 +50,29 @@ export async function allCrsKeyIds(db: Db): Promise<Set<string>> {
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
+/** One statement parameter holding a whole batch: `jsonb_to_recordset` turns it back into typed rows. */
+const batchParam = (rows: object[]) => sql`${JSON.stringify(rows)}::jsonb`;
+
 /**
  * Writes key totals and statuses. Status and expiry change only if the row still has the status the sync read
- * (`prevStatus`): a user's own disable/delete that landed meanwhile wins over the sync's older view.
+ * (`prev_status`): a user's own disable/delete that landed meanwhile wins over the sync's older view.
  */
 export async function writeKeyUpdates(db: Db, updates: KeyUpdate[], prev: Map<string, string>, now: Date) {
   for (const b of batches(updates)) {
+    const rows = b.map((u) => ({
+      id: u.id,
+      prev_status: prev.get(u.id) ?? '',
+      status: u.status,
+      expires_at: iso(u.expiresAt),
+      last_used_at: iso(u.lastUsedAt),
+      req: u.totalRequests,
+      tok: u.totalTokens,
+      inp: u.inputTokens,
+      outp: u.outputTokens,
+      cc: u.cacheCreateTokens,
+      cr: u.cacheReadTokens,
+      cost: u.totalCostMicros,
+    }));
     await db.execute(sql`
       update api_keys k set
         status = case when k.status = v.prev_status then v.status else k.status end,
@@ -66,14 +83,9 @@ export async function writeKeyUpdates(db: Db, updates: KeyUpdate[], prev: Map<st
         total_requests = v.req, total_tokens = v.tok, input_tokens = v.inp, output_tokens = v.outp,
         cache_create_tokens = v.cc, cache_read_tokens = v.cr, total_cost_micros = v.cost,
         usage_synced_at = ${iso(now)}::timestamptz
-      from unnest(
-        ${b.map((u) => u.id)}::uuid[], ${b.map((u) => prev.get(u.id) ?? '')}::text[], ${b.map((u) => u.status)}::text[],
-        ${b.map((u) => iso(u.expiresAt))}::timestamptz[], ${b.map((u) => iso(u.lastUsedAt))}::timestamptz[],
-        ${b.map((u) => u.totalRequests)}::bigint[], ${b.map((u) => u.totalTokens)}::bigint[],
-        ${b.map((u) => u.inputTokens)}::bigint[], ${b.map((u) => u.outputTokens)}::bigint[],
-        ${b.map((u) => u.cacheCreateTokens)}::bigint[], ${b.map((u) => u.cacheReadTokens)}::bigint[],
-        ${b.map((u) => u.totalCostMicros)}::bigint[]
-      ) as v(id, prev_status, status, expires_at, last_used_at, req, tok, inp, outp, cc, cr, cost)
+      from jsonb_to_recordset(${batchParam(rows)}) as v(id uuid, prev_status text, status text,
+        expires_at timestamptz, last_used_at timestamptz, req bigint, tok bigint, inp bigint, outp bigint,
+        cc bigint, cr bigint, cost bigint)
       where k.id = v.id`);
   }
 }
@@ -81,19 +93,26 @@ export async function writeKeyUpdates(db: Db, updates: KeyUpdate[], prev: Map<st
 /**
  * Upserts daily rows whose numbers changed and returns the users they belong to. The token split of a row
  * grows by the new tokens split with the key's weights; cache_read takes the rounding remainder, so
- * input + output + cache create + cache read = tokens on every row (docs/decisions).
+ * input + output + cache create + cache read = tokens on every row (docs/decisions/002).
  */
 export async function writeDaily(db: Db, rows: DailyUpsert[]): Promise<Set<string>> {
   const users = new Set<string>();
   for (const b of batches(rows)) {
+    const param = b.map((r) => ({
+      api_key_id: r.apiKeyId,
+      user_id: r.userId,
+      day: r.day,
+      requests: r.requests,
+      tokens: r.tokens,
+      cost_micros: r.costMicros,
+      w0: r.weights[0],
+      w1: r.weights[1],
+      w2: r.weights[2],
+    }));
     const result = await db.execute(sql`
       with v as (
-        select * from unnest(
-          ${b.map((r) => r.apiKeyId)}::uuid[], ${b.map((r) => r.userId)}::uuid[], ${b.map((r) => r.day)}::date[],
-          ${b.map((r) => r.requests)}::bigint[], ${b.map((r) => r.tokens)}::bigint[], ${b.map((r) => r.costMicros)}::bigint[],
-          ${b.map((r) => r.weights[0])}::float8[], ${b.map((r) => r.weights[1])}::float8[],
-          ${b.map((r) => r.weights[2])}::float8[]
-        ) as v(api_key_id, user_id, day, requests, tokens, cost_micros, w0, w1, w2)
+        select * from jsonb_to_recordset(${batchParam(param)}) as v(api_key_id uuid, user_id uuid, day date,
+          requests bigint, tokens bigint, cost_micros bigint, w0 float8, w1 float8, w2 float8)
       ), changed as (
         select v.*, d.tokens is not null and v.tokens >= d.tokens as inc,
           coalesce(d.tokens, 0) as o_tok, coalesce(d.input_tokens, 0) as o_in,

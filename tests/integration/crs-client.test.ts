@@ -1,0 +1,197 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type Emulator, startEmulator } from '../../src/crs-emulator/index.js';
+import { AppError } from '../../src/domain/errors.js';
+import { createCrsClient } from '../../src/infra/crs/client.js';
+import type { CrsClient } from '../../src/infra/crs/types.js';
+import { createMetrics, type Metrics } from '../../src/infra/metrics/metrics.js';
+
+const PASSWORD = 'crs-admin-pass-7f3a9c';
+const UNKNOWN = '00000000-0000-0000-0000-000000000000';
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+let emulator: Emulator;
+let crs: CrsClient;
+let metrics: Metrics;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, latency: 'fast', adminPassword: PASSWORD });
+  metrics = createMetrics();
+  const logger = pino({ level: 'trace' }, { write: (line: string) => void logLines.push(line) });
+  crs = createCrsClient({
+    baseUrl: emulator.url,
+    username: 'admin',
+    password: PASSWORD,
+    timeoutMs: 2000,
+    metrics,
+    logger,
+  });
+});
+afterAll(() => emulator.close());
+
+async function failure(p: Promise<unknown>): Promise<AppError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(AppError);
+  return e as AppError;
+}
+
+describe('CRS client against the emulator: keys', () => {
+  it('round-trips a key: create → list → update → setExpiration → delete → permanent', async () => {
+    const { key, secret } = await crs.createKey({
+      name: 'alice-laptop',
+      description: 'Alice laptop key',
+      tags: ['portal', 'user:u_1001'],
+      dailyCostLimit: 10,
+      concurrencyLimit: 2,
+      enableModelRestriction: true,
+      restrictedModels: ['claude-opus-4-1-20250805'],
+    });
+    expect(secret).toMatch(/^cr_[0-9a-f]{64}$/);
+    expect(key).toMatchObject({ name: 'alice-laptop', description: 'Alice laptop key', isActive: true });
+
+    const listed = await crs.listKeys({ tag: 'user:u_1001' });
+    expect(listed.items.map((k) => k.id)).toEqual([key.id]);
+    expect(listed.items[0]).toMatchObject({
+      tags: ['portal', 'user:u_1001'],
+      isActive: true,
+      isDeleted: false,
+      dailyCostLimit: 10,
+      concurrencyLimit: 2,
+      restrictedModels: ['claude-opus-4-1-20250805'],
+      expiresAt: null,
+    });
+
+    await crs.updateKey(key.id, { name: 'alice-laptop-2', isActive: false, totalCostLimit: 300 });
+    const future = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    await crs.setExpiration(key.id, future);
+    const [afterExpiry] = await crs.listAllKeys('user:u_1001');
+    // The expiration route must not re-enable the disabled key (a PUT with expiresAt would, reference §8.5).
+    expect(afterExpiry).toMatchObject({ name: 'alice-laptop-2', isActive: false, totalCostLimit: 300 });
+    expect(Date.parse(afterExpiry.expiresAt ?? '')).toBe(Date.parse(future));
+    expect(afterExpiry.updatedAt).not.toBeNull();
+
+    await crs.setExpiration(key.id, null);
+    expect((await crs.listAllKeys('user:u_1001'))[0]).toMatchObject({ expiresAt: null, isActive: false });
+
+    await crs.deleteKey(key.id);
+    expect(await crs.listAllKeys('user:u_1001')).toEqual([]);
+    await crs.deleteKeyPermanently(key.id);
+    expect((await failure(crs.deleteKeyPermanently(key.id))).code).toBe('not_found');
+  });
+
+  it('listAllKeys pages through every key of a tag, 100 at a time', async () => {
+    for (let i = 0; i < 230; i++) emulator.store.createKey({ name: `bulk-${i}`, tags: ['bulk'] });
+    emulator.store.createKey({ name: 'other', tags: ['not-bulk'] });
+    const before = emulator.requestCount('GET /admin/api-keys');
+    const keys = await crs.listAllKeys('bulk');
+    expect(keys).toHaveLength(230);
+    expect(new Set(keys.map((k) => k.id)).size).toBe(230);
+    expect(keys.every((k) => k.tags.includes('bulk'))).toBe(true);
+    expect(emulator.requestCount('GET /admin/api-keys') - before).toBe(3);
+  });
+
+  it('maps an unknown key to not_found, including CRS 500 "API key not found"', async () => {
+    const calls = [
+      () => crs.updateKey(UNKNOWN, { name: 'x' }),
+      () => crs.deleteKey(UNKNOWN),
+      () => crs.setExpiration(UNKNOWN, null),
+      () => crs.deleteKeyPermanently(UNKNOWN),
+      () => crs.keyUsageRecords(UNKNOWN),
+    ];
+    for (const call of calls) expect((await failure(call())).code).toBe('not_found');
+  });
+
+  it('maps CRS 400 to bad_request with CRS message', async () => {
+    const e = await failure(crs.createKey({ name: '', tags: [] }));
+    expect(e.code).toBe('bad_request');
+    expect(e.message).toContain('Name is required');
+  });
+});
+
+describe('CRS client against the emulator: statistics', () => {
+  it('reads usage totals, per-key and global trends, model stats, records and the dashboard', async () => {
+    const { key } = await crs.createKey({ name: 'stats-key', tags: ['stats'] });
+    const gone = await crs.createKey({ name: 'deleted-key', tags: ['stats'] });
+    const usage = { model: 'claude-sonnet-4-20250514', inputTokens: 1200, outputTokens: 800 };
+    emulator.store.recordUsage(key.id, { ...usage, cacheCreateTokens: 500, cacheReadTokens: 20_000 });
+    emulator.store.recordUsage(key.id, usage);
+    emulator.store.recordUsage(gone.key.id, usage);
+    await crs.deleteKey(gone.key.id);
+
+    const totals = await crs.usageStats();
+    const mine = totals.find((t) => t.keyId === key.id);
+    expect(mine).toEqual({
+      keyId: key.id,
+      name: 'stats-key',
+      total: expect.objectContaining({ requests: 2, inputTokens: 2400, outputTokens: 1600, tokens: 24_500 }),
+    });
+    expect(mine?.total.cost).toBeGreaterThan(0);
+    expect(totals.some((t) => t.keyId === gone.key.id)).toBe(false);
+
+    const trend = await crs.keysUsageTrend(7);
+    expect(trend).toHaveLength(7);
+    expect(trend.at(-1)?.keys[key.id]).toMatchObject({ requests: 2, tokens: 24_500 });
+
+    const global = await crs.usageTrend(7);
+    expect(global).toHaveLength(7);
+    expect(global.at(-1)?.requests).toBeGreaterThanOrEqual(3);
+
+    const models = await crs.keyModelStats(key.id, { period: 'daily' });
+    expect(models).toEqual([expect.objectContaining({ model: 'claude-sonnet-4-20250514', requests: 2 })]);
+
+    const records = await crs.keyUsageRecords(key.id, { pageSize: 10 });
+    expect(records).toHaveLength(2);
+    expect(records[0]).toMatchObject({ model: 'claude-sonnet-4-20250514', inputTokens: 1200 });
+
+    const dash = await crs.dashboard();
+    expect(dash.totalRequests).toBeGreaterThanOrEqual(3);
+    expect(dash.timezoneOffset).toBe(8);
+
+    expect(await crs.health()).toMatchObject({ ok: true });
+  });
+});
+
+describe('CRS client observability', () => {
+  it('labels metrics with route templates and outcomes, never with ids', async () => {
+    const { key } = await crs.createKey({ name: 'metrics-key', tags: ['m'] });
+    await crs.updateKey(key.id, { isActive: false });
+    await failure(crs.updateKey(UNKNOWN, { name: 'x' }));
+
+    const counts = (await metrics.crsRequests.get()).values;
+    const labels = counts.map((v) => `${v.labels.endpoint} ${v.labels.status}`);
+    expect(labels).toContain('PUT /admin/api-keys/:id 200');
+    expect(labels).toContain('PUT /admin/api-keys/:id 500');
+    expect(labels).toContain('POST /web/auth/login 200');
+    for (const v of counts) {
+      expect(String(v.labels.endpoint)).toMatch(/^(GET|POST|PUT|PATCH|DELETE) \/[a-z/:-]*$/);
+      expect(String(v.labels.endpoint)).not.toMatch(UUID);
+    }
+    const durations = (await metrics.crsDuration.get()).values;
+    const putCount = durations.find(
+      (v) => v.metricName === 'kp_crs_request_duration_ms_count' && v.labels.endpoint === 'PUT /admin/api-keys/:id',
+    );
+    expect(putCount?.value).toBeGreaterThanOrEqual(2);
+  });
+
+  it('never logs the admin password or token, even across a re-login and failures', async () => {
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    emulator.expireAdminSessions();
+    await crs.listKeys({ tag: 'm' });
+    await failure(crs.deleteKey(UNKNOWN));
+    const tokens = new Set(
+      fetchSpy.mock.calls
+        .map(([, init]) => (init?.headers as Record<string, string> | undefined)?.authorization)
+        .filter((h): h is string => h !== undefined)
+        .map((h) => h.replace(/^Bearer /, '')),
+    );
+    expect(tokens.size).toBe(2);
+    const log = logLines.join('\n');
+    expect(log).toContain('CRS admin login');
+    expect(log).not.toContain(PASSWORD);
+    for (const t of tokens) expect(log).not.toContain(t);
+  });
+});
