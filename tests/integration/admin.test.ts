@@ -40,23 +40,43 @@ describe('admin', () => {
     expect(list.json().items).toHaveLength(1);
     expect(list.body).not.toMatch(/password|hash/i);
 
-    const quota = await t.app.inject({ method: 'PATCH', url: `/api/admin/users/${user.id}`, ...as(admin), payload: { maxKeys: 1 } });
+    const quota = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/users/${user.id}`,
+      ...as(admin),
+      payload: { maxKeys: 1 },
+    });
     expect(quota.json()).toMatchObject({ maxKeys: 1, maxKeysDefault: false });
     await createKey(t, user);
     const second = await t.app.inject({ method: 'POST', url: '/api/keys', ...as(user), payload: { name: 'two' } });
     expectError(second, 409, 'conflict');
 
     expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', ...as(user) })).statusCode).toBe(200);
-    const disabled = await t.app.inject({ method: 'PATCH', url: `/api/admin/users/${user.id}`, ...as(admin), payload: { status: 'disabled' } });
+    const disabled = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/users/${user.id}`,
+      ...as(admin),
+      payload: { status: 'disabled' },
+    });
     expect(disabled.json().status).toBe('disabled');
     expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', ...as(user) })).statusCode).toBe(401);
 
-    const promoted = await t.app.inject({ method: 'PATCH', url: `/api/admin/users/${user.id}`, ...as(admin), payload: { role: 'admin', status: 'active' } });
+    const promoted = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/users/${user.id}`,
+      ...as(admin),
+      payload: { role: 'admin', status: 'active' },
+    });
     expect(promoted.json()).toMatchObject({ role: 'admin', status: 'active' });
   });
 
   it('an admin cannot lock themselves out', async () => {
-    const res = await t.app.inject({ method: 'PATCH', url: `/api/admin/users/${admin.id}`, ...as(admin), payload: { role: 'user' } });
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/users/${admin.id}`,
+      ...as(admin),
+      payload: { role: 'user' },
+    });
     expectError(res, 409, 'conflict');
   });
 
@@ -65,7 +85,11 @@ describe('admin', () => {
     expect(res.statusCode).toBe(201);
     const [code] = res.json().codes;
     const reg = (email: string) =>
-      t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password: 'long enough password', inviteCode: code } });
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/register',
+        payload: { email, password: 'long enough password', inviteCode: code },
+      });
     expect((await reg(`a-${randomUUID()}@example.com`)).statusCode).toBe(201);
     expect((await reg(`b-${randomUUID()}@example.com`)).statusCode).toBeGreaterThanOrEqual(400);
   });
@@ -73,10 +97,20 @@ describe('admin', () => {
   it('cache: statistics and purge by namespace; sync now', async () => {
     const stats = await t.app.inject({ method: 'GET', url: '/api/admin/cache', ...as(admin) });
     expect(stats.json().namespaces.auth).toMatchObject({ hits: expect.any(Number), misses: expect.any(Number) });
-    const purge = await t.app.inject({ method: 'POST', url: '/api/admin/cache/purge', ...as(admin), payload: { namespace: 'stats' } });
+    const purge = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/cache/purge',
+      ...as(admin),
+      payload: { namespace: 'stats' },
+    });
     expect(purge.json()).toEqual({ deleted: expect.any(Number) });
     expectBadRequest(
-      await t.app.inject({ method: 'POST', url: '/api/admin/cache/purge', ...as(admin), payload: { namespace: 'everything' } }),
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/admin/cache/purge',
+        ...as(admin),
+        payload: { namespace: 'everything' },
+      }),
       'namespace',
     );
     const sync = await t.app.inject({ method: 'POST', url: '/api/admin/sync', ...as(admin) });
@@ -91,9 +125,21 @@ describe('admin', () => {
       [{ status: 'banned' }, 'status'],
       [{ email: 'x@y.z' }, 'email'],
     ] as const) {
-      expectBadRequest(await t.app.inject({ method: 'PATCH', url: `/api/admin/users/${user.id}`, ...as(admin), payload }), field);
+      expectBadRequest(
+        await t.app.inject({ method: 'PATCH', url: `/api/admin/users/${user.id}`, ...as(admin), payload }),
+        field,
+      );
     }
-    expectError(await t.app.inject({ method: 'PATCH', url: `/api/admin/users/${randomUUID()}`, ...as(admin), payload: { maxKeys: 3 } }), 404, 'not_found');
+    expectError(
+      await t.app.inject({
+        method: 'PATCH',
+        url: `/api/admin/users/${randomUUID()}`,
+        ...as(admin),
+        payload: { maxKeys: 3 },
+      }),
+      404,
+      'not_found',
+    );
   });
 });
 
@@ -105,7 +151,17 @@ securitySuite(t, {
   admin: true,
   body: { valid: { maxKeys: 3 }, invalid: [{ body: { role: 'root' }, field: 'role' }] },
 });
-securitySuite(t, { method: 'POST', url: '/api/admin/invites', admin: true, body: { valid: { count: 1 }, invalid: [{ body: { count: 0 }, field: 'count' }] } });
+securitySuite(t, {
+  method: 'POST',
+  url: '/api/admin/invites',
+  admin: true,
+  body: { valid: { count: 1 }, invalid: [{ body: { count: 0 }, field: 'count' }] },
+});
 securitySuite(t, { method: 'GET', url: '/api/admin/cache', admin: true });
-securitySuite(t, { method: 'POST', url: '/api/admin/cache/purge', admin: true, body: { valid: {}, invalid: [{ body: { namespace: 'x' }, field: 'namespace' }] } });
+securitySuite(t, {
+  method: 'POST',
+  url: '/api/admin/cache/purge',
+  admin: true,
+  body: { valid: {}, invalid: [{ body: { namespace: 'x' }, field: 'namespace' }] },
+});
 securitySuite(t, { method: 'POST', url: '/api/admin/sync', admin: true });

@@ -134,6 +134,22 @@ describe('cache over Redis: reads, counts, keys', () => {
     expect(new Set(results.map((r) => r.value))).toEqual(new Set(['once']));
     expect(cache.counters().stats).toMatchObject({ misses: 1, hits: 499 });
   });
+  it('shares a failing load between concurrent callers instead of running it once per caller', async () => {
+    const cache = await redisCache(redisPrefix());
+    const error = new AppError('upstream_unavailable', 'database down');
+    let loads = 0;
+    const load = async () => {
+      loads++;
+      await new Promise((r) => setTimeout(r, 20));
+      throw error;
+    };
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 200 }, () => cache.keys.getOrLoad(['list', 'u1', ''], load)),
+    );
+    expect(loads).toBe(1);
+    expect(outcomes.every((o) => o.status === 'rejected' && o.reason === error)).toBe(true);
+    expect(cache.counters().keys).toMatchObject({ hits: 0, misses: 200 });
+  });
 });
 
 describe('cache over Redis: invalidation', () => {

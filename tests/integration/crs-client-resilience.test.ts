@@ -116,9 +116,11 @@ describe('CRS down, slow or failing', () => {
     emulator.faults.extraDelayMs = 100;
     await sleep(220);
     expect(crs.state()).toBe('half-open');
-    // One probe goes through; the call beside it still fails fast.
-    const settled = await Promise.allSettled([crs.listKeys({}), crs.listKeys({})]);
-    expect(settled.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    // One probe goes through; the calls beside it wait for its verdict, then go through the closed circuit.
+    const before = emulator.requestCount('GET /admin/api-keys');
+    const settled = await Promise.allSettled([crs.listKeys({}), crs.listKeys({}), crs.listKeys({})]);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect(emulator.requestCount('GET /admin/api-keys') - before).toBe(3);
     expect(crs.state()).toBe('closed');
     await crs.listKeys({});
   });

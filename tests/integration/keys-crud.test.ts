@@ -14,7 +14,12 @@ describe('create', () => {
       method: 'POST',
       url: '/api/keys',
       ...as(user),
-      payload: { name: 'laptop', description: 'my <b>laptop</b>', limits: { concurrencyLimit: 2 }, models: ['claude-opus-4-1-20250805'] },
+      payload: {
+        name: 'laptop',
+        description: 'my <b>laptop</b>',
+        limits: { concurrencyLimit: 2 },
+        models: ['claude-opus-4-1-20250805'],
+      },
     });
     expect(res.statusCode, res.body).toBe(201);
     const { key, secret } = res.json();
@@ -103,9 +108,13 @@ describe('create', () => {
     const user = await createUser(t);
     const db = t.deps.database.db;
     // A real failure of the row insert, for this user only.
-    await db.execute(`create or replace function kp_fail() returns trigger language plpgsql as $$
-      begin if new.user_id = '${user.id}' then raise exception 'disk full'; end if; return new; end $$` as never);
-    await db.execute('create trigger kp_fail before insert on api_keys for each row execute function kp_fail()' as never);
+    await db.execute(
+      `create or replace function kp_fail() returns trigger language plpgsql as $$
+      begin if new.user_id = '${user.id}' then raise exception 'disk full'; end if; return new; end $$` as never,
+    );
+    await db.execute(
+      'create trigger kp_fail before insert on api_keys for each row execute function kp_fail()' as never,
+    );
     try {
       const res = await t.app.inject({ method: 'POST', url: '/api/keys', ...as(user), payload: { name: 'doomed' } });
       expectError(res, 500, 'internal');
@@ -124,7 +133,11 @@ describe('read, update, disable, delete', () => {
   it('lists with paging, search, status filter and sort', async () => {
     const user = await createUser(t);
     for (const name of ['alpha', 'beta', 'gamma', 'delta_x']) await createKey(t, user, { name });
-    const page = await t.app.inject({ method: 'GET', url: '/api/keys?pageSize=2&page=2&sort=createdAt&order=asc', ...as(user) });
+    const page = await t.app.inject({
+      method: 'GET',
+      url: '/api/keys?pageSize=2&page=2&sort=createdAt&order=asc',
+      ...as(user),
+    });
     expect(page.json()).toMatchObject({ page: 2, pageSize: 2, total: 4 });
     expect(page.json().items.map((k: { name: string }) => k.name)).toEqual(['gamma', 'delta_x']);
     const search = await t.app.inject({ method: 'GET', url: '/api/keys?search=_', ...as(user) });
@@ -138,7 +151,12 @@ describe('read, update, disable, delete', () => {
   it('renames, re-describes, changes limits, models and expiry in CRS; expiry never re-enables a disabled key', async () => {
     const user = await createUser(t);
     const key = await createKey(t, user, { name: 'ci' });
-    const disable = await t.app.inject({ method: 'PATCH', url: `/api/keys/${key.id}`, ...as(user), payload: { status: 'disabled' } });
+    const disable = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/keys/${key.id}`,
+      ...as(user),
+      payload: { status: 'disabled' },
+    });
     expect(disable.json().status).toBe('disabled');
     expect(store().getKey(key.crsKeyId)!.isActive).toBe(false);
 
@@ -147,17 +165,40 @@ describe('read, update, disable, delete', () => {
       method: 'PATCH',
       url: `/api/keys/${key.id}`,
       ...as(user),
-      payload: { name: 'ci-renamed', description: 'builds', limits: { rateLimitWindow: 60, rateLimitRequests: 100 }, models: [], expiresAt },
+      payload: {
+        name: 'ci-renamed',
+        description: 'builds',
+        limits: { rateLimitWindow: 60, rateLimitRequests: 100 },
+        models: [],
+        expiresAt,
+      },
     });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ name: 'ci-renamed', description: 'builds', status: 'disabled', expiresAt, models: [] });
+    expect(res.json()).toMatchObject({
+      name: 'ci-renamed',
+      description: 'builds',
+      status: 'disabled',
+      expiresAt,
+      models: [],
+    });
     const crsKey = store().getKey(key.crsKeyId)!;
-    expect(crsKey).toMatchObject({ name: 'ci-renamed', isActive: false, rateLimitWindow: 60, rateLimitRequests: 100, enableModelRestriction: false });
+    expect(crsKey).toMatchObject({
+      name: 'ci-renamed',
+      isActive: false,
+      rateLimitWindow: 60,
+      rateLimitRequests: 100,
+      enableModelRestriction: false,
+    });
     expect(new Date(crsKey.expiresAt).toISOString()).toBe(expiresAt);
     // CRS cannot change a description: the portal keeps it.
     expect(crsKey.description).toBe('');
 
-    const enable = await t.app.inject({ method: 'PATCH', url: `/api/keys/${key.id}`, ...as(user), payload: { status: 'active' } });
+    const enable = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/keys/${key.id}`,
+      ...as(user),
+      payload: { status: 'active' },
+    });
     expect(enable.json().status).toBe('active');
     expect(store().getKey(key.crsKeyId)!.isActive).toBe(true);
   });
@@ -176,7 +217,12 @@ describe('read, update, disable, delete', () => {
     expect(list.json().total).toBe(0);
     const deleted = await t.app.inject({ method: 'GET', url: '/api/keys?status=deleted', ...as(user) });
     expect(deleted.json().total).toBe(1);
-    const patch = await t.app.inject({ method: 'PATCH', url: `/api/keys/${key.id}`, ...as(user), payload: { name: 'zombie' } });
+    const patch = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/keys/${key.id}`,
+      ...as(user),
+      payload: { name: 'zombie' },
+    });
     expectError(patch, 409, 'conflict');
   });
 

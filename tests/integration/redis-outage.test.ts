@@ -15,8 +15,7 @@ t.emulator.store.seedHistory(key.crsKeyId, { days: 5, requestsPerDay: 3 });
 await t.app.services.sync.runNow();
 
 const urls = ['/api/stats/usage', '/api/stats/leaderboard', '/api/keys', `/api/keys/${key.id}`, '/api/auth/me'];
-const readAll = () =>
-  Promise.all(urls.map((url) => t.app.inject({ method: 'GET', url, headers: authHeaders(user) })));
+const readAll = () => Promise.all(urls.map((url) => t.app.inject({ method: 'GET', url, headers: authHeaders(user) })));
 
 describe('Redis down, slow or back', () => {
   it('keeps answering every request while Redis is killed, and uses it again when it returns', async () => {
@@ -36,15 +35,19 @@ describe('Redis down, slow or back', () => {
       payload: { name: 'still-works' },
     });
     expect(renamed.statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'GET', url: '/api/keys', headers: authHeaders(user) })).json().items[0].name).toBe('still-works');
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/keys', headers: authHeaders(user) })).json().items[0].name,
+    ).toBe('still-works');
     const health = await t.app.inject({ method: 'GET', url: '/api/health' });
     expect(health.json()).toMatchObject({ status: 'degraded', checks: { redis: { status: 'down' } } });
 
     await redis.start();
-    await expect.poll(async () => (await t.app.inject({ method: 'GET', url: '/api/health' })).json().checks.redis.status, {
-      timeout: 15_000,
-      interval: 200,
-    }).toBe('up');
+    await expect
+      .poll(async () => (await t.app.inject({ method: 'GET', url: '/api/health' })).json().checks.redis.status, {
+        timeout: 15_000,
+        interval: 200,
+      })
+      .toBe('up');
     const after = await readAll();
     expect(after.map((r) => r.statusCode)).toEqual(urls.map(() => 200));
     // New entries reach the restarted (empty) Redis again: the L2 tier is back in use without a restart.

@@ -19,7 +19,11 @@ for (const k of keys.slice(0, 2)) {
   const res = await fetch(`${t.emulator.url}/api/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': k.secret },
-    body: JSON.stringify({ model: 'claude-opus-4-1-20250805', max_tokens: 512, messages: [{ role: 'user', content: 'hi' }] }),
+    body: JSON.stringify({
+      model: 'claude-opus-4-1-20250805',
+      max_tokens: 512,
+      messages: [{ role: 'user', content: 'hi' }],
+    }),
   });
   expect(res.status).toBe(200);
 }
@@ -30,7 +34,9 @@ const get = async (url: string) => {
   return res;
 };
 
-type Trend = { data: Array<{ date: string; apiKeys: Record<string, { tokens: number; requests: number; cost: number }> }> };
+type Trend = {
+  data: Array<{ date: string; apiKeys: Record<string, { tokens: number; requests: number; cost: number }> }>;
+};
 type UsageStats = { data: { stats: Array<{ keyId: string; usage: { total: Record<string, number> } }> } };
 const trend = await crsAdmin<Trend>(t.emulator.url, '/admin/api-keys-usage-trend?granularity=day&days=30');
 const usageStats = await crsAdmin<UsageStats>(t.emulator.url, '/admin/usage-stats');
@@ -44,7 +50,10 @@ function crsTruth() {
     for (const k of keys) {
       const v = day.apiKeys[k.crsKeyId];
       if (!v) continue;
-      for (const [map, id] of [[perKey, k.id], [perDay, day.date]] as const) {
+      for (const [map, id] of [
+        [perKey, k.id],
+        [perDay, day.date],
+      ] as const) {
         const acc = map.get(id) ?? { tokens: 0, requests: 0, micros: 0 };
         acc.tokens += v.tokens;
         acc.requests += v.requests;
@@ -68,7 +77,12 @@ describe('numbers agree with CRS and with each other', () => {
     expect(usage.range).toMatchObject({ timezone: 'UTC+8' });
     for (const point of usage.series) {
       const crs = truth.perDay.get(point.date) ?? { tokens: 0, requests: 0, micros: 0 };
-      expect([point.date, point.tokens, point.requests, micros(point.cost)]).toEqual([point.date, crs.tokens, crs.requests, crs.micros]);
+      expect([point.date, point.tokens, point.requests, micros(point.cost)]).toEqual([
+        point.date,
+        crs.tokens,
+        crs.requests,
+        crs.micros,
+      ]);
     }
     const sum = (xs: Array<{ tokens: number; requests: number; cost: number }>) => ({
       tokens: xs.reduce((a, x) => a + x.tokens, 0),
@@ -78,7 +92,12 @@ describe('numbers agree with CRS and with each other', () => {
     const totals = { tokens: usage.totals.tokens, requests: usage.totals.requests, micros: micros(usage.totals.cost) };
     expect(sum(usage.series)).toEqual(totals);
     expect(sum(usage.perKey)).toEqual(totals);
-    expect(usage.totals.inputTokens + usage.totals.outputTokens + usage.totals.cacheCreateTokens + usage.totals.cacheReadTokens).toBe(usage.totals.tokens);
+    expect(
+      usage.totals.inputTokens +
+        usage.totals.outputTokens +
+        usage.totals.cacheCreateTokens +
+        usage.totals.cacheReadTokens,
+    ).toBe(usage.totals.tokens);
     for (const pk of usage.perKey) {
       expect({ tokens: pk.tokens, requests: pk.requests, micros: micros(pk.cost) }).toEqual(truth.perKey.get(pk.keyId));
     }
@@ -128,9 +147,16 @@ describe('numbers agree with CRS and with each other', () => {
     const usage = (await get('/api/stats/usage?range=30d')).json();
     const csv = await get('/api/stats/export?range=30d&format=csv');
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    expect(csv.headers['content-disposition']).toBe(`attachment; filename="usage-${usage.range.from}-${usage.range.to}.csv"`);
+    expect(csv.headers['content-disposition']).toBe(
+      `attachment; filename="usage-${usage.range.from}-${usage.range.to}.csv"`,
+    );
     expect(csv.body.startsWith('\uFEFFdate,key,requests,tokens,cost\r\n')).toBe(true);
-    const rows = csv.body.slice(1).trim().split('\r\n').slice(1).map((l) => l.split(','));
+    const rows = csv.body
+      .slice(1)
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(','));
     expect(rows.reduce((a, r) => a + Number(r[3]), 0)).toBe(usage.totals.tokens);
     expect(rows.reduce((a, r) => a + Number(r[2]), 0)).toBe(usage.totals.requests);
     expect(rows.reduce((a, r) => a + micros(Number(r[4])), 0)).toBe(micros(usage.totals.cost));

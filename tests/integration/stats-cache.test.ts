@@ -37,7 +37,12 @@ describe('reads are served from the cache and the database, never from CRS', () 
     const created = await createKey(t, user, { name: 'c' });
     const list = (await get('/api/keys')).json();
     expect(list.total).toBe(3);
-    await t.app.inject({ method: 'PATCH', url: `/api/keys/${created.id}`, headers: authHeaders(user), payload: { name: 'c2' } });
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/keys/${created.id}`,
+      headers: authHeaders(user),
+      payload: { name: 'c2' },
+    });
     expect((await get('/api/keys')).json().items.map((k: { name: string }) => k.name)).toContain('c2');
     expect((await get('/api/stats/usage')).json().perKey.map((k: { name: string }) => k.name)).toContain('c2');
   });

@@ -45,7 +45,10 @@ describe('CRS circuit breaker', () => {
     expect(breaker.state()).toBe('half-open');
     const probe = breaker.enter();
     expect(() => breaker.enter()).toThrow(CircuitOpenError);
+    const waiting = breaker.probeSettled();
+    expect(waiting).toBeInstanceOf(Promise);
     probe.success();
+    expect(breaker.probeSettled()).toBeUndefined();
     expect(breaker.state()).toBe('closed');
     breaker.enter().success();
     expect(changes).toEqual(['closed->open', 'half-open->closed']);

@@ -192,9 +192,11 @@ export interface CrsClient {
   keysUsageTrend(days: number): Promise<CrsKeyTrendDay[]>;
   usageTrend(days: number): Promise<CrsTrendDay[]>;
   dashboard(): Promise<CrsDashboard>;
+  /** CRS answers 200 [] for an unknown id here (no not_found possible). */
   keyModelStats(id: string, period: CrsModelPeriod): Promise<CrsModelStat[]>;
+  /** Newest first; pageSize 1..200 (default 50); CRS keeps only the last 200 requests of a key. */
   keyUsageRecords(id: string, opts?: { pageSize?: number }): Promise<CrsUsageRecord[]>;
-  /** GET /health: resolves when CRS answers. */
+  /** GET /health (not retried): resolves when CRS answers; `ok` = CRS reports itself healthy. */
   health(): Promise<{ ok: boolean; version?: string }>;
   /** Circuit breaker state, for /api/health. */
   state(): 'closed' | 'open' | 'half-open';

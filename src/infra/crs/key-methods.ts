@@ -1,0 +1,122 @@
+import { createdKeySchema, keyPageSchema, writeAckSchema } from './key-schemas.js';
+import { parseWith } from './loose.js';
+import type { Requester } from './request.js';
+import { type CrsRequest, endpointOf } from './transport.js';
+import type { CrsClient, CrsCreateKeyInput, CrsKey, CrsKeyPage, CrsListKeysQuery, CrsUpdateKeyInput } from './types.js';
+
+/** The API-key routes (reference §3), with the quirks of §8 handled here and nowhere else. */
+type KeyMethods = Pick<
+  CrsClient,
+  'listKeys' | 'listAllKeys' | 'createKey' | 'updateKey' | 'setExpiration' | 'deleteKey' | 'deleteKeyPermanently'
+>;
+
+const KEYS = '/admin/api-keys';
+const KEY = '/admin/api-keys/:id';
+
+const CREATE_FIELDS = [
+  'name',
+  'description',
+  'tags',
+  'expiresAt',
+  'tokenLimit',
+  'dailyCostLimit',
+  'totalCostLimit',
+  'rateLimitWindow',
+  'rateLimitRequests',
+  'concurrencyLimit',
+  'enableModelRestriction',
+  'restrictedModels',
+] as const satisfies readonly (keyof CrsCreateKeyInput)[];
+
+// No `description` (CRS ignores it on PUT) and no `expiresAt` (a PUT with expiresAt re-enables a disabled key).
+const UPDATE_FIELDS = [
+  'name',
+  'isActive',
+  'tags',
+  'tokenLimit',
+  'dailyCostLimit',
+  'totalCostLimit',
+  'rateLimitWindow',
+  'rateLimitRequests',
+  'concurrencyLimit',
+  'enableModelRestriction',
+  'restrictedModels',
+] as const satisfies readonly (keyof CrsUpdateKeyInput)[];
+
+/** Copies only the named fields that are set, so nothing unexpected (or undefined) reaches CRS. */
+function pick<T extends object>(input: T, fields: readonly (keyof T)[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) if (input[f] !== undefined) out[f as string] = input[f];
+  return out;
+}
+
+/** listAllKeys stops after this many pages whatever CRS says (100 × 100 keys per owner tag is far beyond use). */
+const MAX_PAGES = 100;
+
+export function keyMethods(requester: Requester): KeyMethods {
+  const write = (req: CrsRequest) => requester.call(req, parseWith(writeAckSchema, endpointOf(req)));
+  const list = (q: CrsListKeysQuery): Promise<CrsKeyPage> => {
+    const req: CrsRequest = {
+      method: 'GET',
+      route: KEYS,
+      query: {
+        page: q.page,
+        pageSize: q.pageSize,
+        tag: q.tag,
+        search: q.search,
+        isActive: q.isActive === undefined ? undefined : String(q.isActive),
+        sortBy: q.sortBy,
+        sortOrder: q.sortOrder,
+      },
+    };
+    return requester.call(req, parseWith(keyPageSchema, endpointOf(req)));
+  };
+
+  return {
+    listKeys: list,
+
+    async listAllKeys(tag) {
+      // Oldest first, so keys created while paging land on later pages instead of shifting earlier ones; ids
+      // are de-duplicated in case a delete shifts an item onto a page already read.
+      const seen = new Map<string, CrsKey>();
+      for (let page = 1; page <= MAX_PAGES; page++) {
+        const res = await list({ tag, page, pageSize: 100, sortBy: 'createdAt', sortOrder: 'asc' });
+        for (const k of res.items) if (!seen.has(k.id)) seen.set(k.id, k);
+        // CRS clamps page to [1, totalPages], so asking past the end would return the last page again.
+        if (page >= res.totalPages || res.items.length === 0) break;
+      }
+      return [...seen.values()];
+    },
+
+    createKey(input) {
+      const req: CrsRequest = { method: 'POST', route: KEYS, body: pick(input, CREATE_FIELDS) };
+      return requester.call(req, parseWith(createdKeySchema, endpointOf(req)));
+    },
+
+    async updateKey(id, input) {
+      const body = pick(input, UPDATE_FIELDS);
+      if (Object.keys(body).length === 0) return;
+      // CRS answers 400 to a non-boolean isActive; refuse here rather than send "false".
+      if ('isActive' in body && typeof body.isActive !== 'boolean') throw new TypeError('isActive must be a boolean');
+      await write({ method: 'PUT', route: KEY, params: { id }, body });
+    },
+
+    async setExpiration(id, expiresAt) {
+      // The expiration route never touches isActive (§8.5); "" is CRS's "never expires".
+      await write({
+        method: 'PATCH',
+        route: `${KEY}/expiration`,
+        params: { id },
+        body: { expiresAt: expiresAt ?? '' },
+      });
+    },
+
+    async deleteKey(id) {
+      await write({ method: 'DELETE', route: KEY, params: { id } });
+    },
+
+    async deleteKeyPermanently(id) {
+      await write({ method: 'DELETE', route: `${KEY}/permanent`, params: { id } });
+    },
+  };
+}

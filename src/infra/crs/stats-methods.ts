@@ -1,0 +1,64 @@
+import { parseKeysUsageTrend, parseUsageStats } from './hot-parse.js';
+import { healthSchema } from './key-schemas.js';
+import { parseWith } from './loose.js';
+import type { Requester } from './request.js';
+import { dashboardSchema, modelStatsSchema, usageRecordsSchema, usageTrendSchema } from './stats-schemas.js';
+import { type CrsRequest, endpointOf } from './transport.js';
+import type { CrsClient, CrsModelPeriod } from './types.js';
+
+/** Statistics routes (reference §4) and /health. */
+type StatsMethods = Pick<
+  CrsClient,
+  'usageStats' | 'keysUsageTrend' | 'usageTrend' | 'dashboard' | 'keyModelStats' | 'keyUsageRecords' | 'health'
+>;
+
+const days = (n: number) => {
+  if (!Number.isInteger(n) || n < 1 || n > 366) throw new RangeError(`days must be an integer in 1..366, got ${n}`);
+  return n;
+};
+
+export function statsMethods(requester: Requester, bulkTimeoutMs: number): StatsMethods {
+  const get = <T>(req: Omit<CrsRequest, 'method'>, parse: (body: unknown) => T) =>
+    requester.call({ method: 'GET', ...req }, parse);
+  const schema = <S extends Parameters<typeof parseWith>[0]>(s: S, route: string) => parseWith(s, `GET ${route}`);
+
+  return {
+    // The sync's bulk reads: big answers at 100k keys, hence the longer timeout and the hand-written parsers.
+    usageStats: () => get({ route: '/admin/usage-stats', timeoutMs: bulkTimeoutMs }, parseUsageStats),
+
+    keysUsageTrend: (n) =>
+      get(
+        {
+          route: '/admin/api-keys-usage-trend',
+          query: { granularity: 'day', days: days(n) },
+          timeoutMs: bulkTimeoutMs,
+        },
+        parseKeysUsageTrend,
+      ),
+
+    usageTrend: (n) =>
+      get(
+        { route: '/admin/usage-trend', query: { granularity: 'day', days: days(n) } },
+        schema(usageTrendSchema, '/admin/usage-trend'),
+      ),
+
+    dashboard: () => get({ route: '/admin/dashboard' }, schema(dashboardSchema, '/admin/dashboard')),
+
+    keyModelStats(id, period: CrsModelPeriod) {
+      const route = '/admin/api-keys/:id/model-stats';
+      return get({ route, params: { id }, query: { ...period } }, schema(modelStatsSchema, route));
+    },
+
+    keyUsageRecords(id, opts) {
+      const route = '/admin/api-keys/:id/usage-records';
+      const pageSize = Math.min(200, Math.max(1, opts?.pageSize ?? 50));
+      return get({ route, params: { id }, query: { page: 1, pageSize } }, schema(usageRecordsSchema, route));
+    },
+
+    health: () =>
+      requester.call(
+        { method: 'GET', route: '/health', anonymous: true, noRetry: true },
+        parseWith(healthSchema, endpointOf({ method: 'GET', route: '/health' })),
+      ),
+  };
+}

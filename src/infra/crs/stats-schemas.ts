@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { bool, num, numOrNull } from './loose.js';
+import type { CrsDashboard, CrsModelStat, CrsTrendDay, CrsUsageRecord } from './types.js';
+
+/** Statistics shapes at the boundary (reference §4). The two hot arrays of the sync are in hot-parse.ts. */
+
+/** A sub-object CRS may omit: parsed as {} so its loose fields read as 0/false. */
+const obj = <S extends z.ZodRawShape>(shape: S) => z.object(shape).prefault({} as z.input<z.ZodObject<S>>);
+
+/** GET /admin/dashboard */
+export const dashboardSchema = z
+  .object({
+    data: z.object({
+      overview: z.object({
+        totalApiKeys: num,
+        activeApiKeys: num,
+        totalRequestsUsed: num,
+        totalTokensUsed: num,
+        totalAllTokensUsed: num,
+        totalInputTokensUsed: num,
+        totalOutputTokensUsed: num,
+        totalCacheCreateTokensUsed: num,
+        totalCacheReadTokensUsed: num,
+      }),
+      recentActivity: obj({ requestsToday: num, tokensToday: num }),
+      systemAverages: obj({ rpm: num, tpm: num }),
+      realtimeMetrics: obj({ rpm: num, tpm: num }),
+      systemHealth: obj({ redisConnected: bool, uptime: num }),
+      systemTimezone: num,
+    }),
+  })
+  .transform(({ data: d }): CrsDashboard => {
+    const o = d.overview;
+    return {
+      totalApiKeys: o.totalApiKeys,
+      activeApiKeys: o.activeApiKeys,
+      totalRequests: o.totalRequestsUsed,
+      // Both are input+output+cache in CRS 1.1.314; older versions only had totalTokensUsed.
+      totalTokens: o.totalAllTokensUsed || o.totalTokensUsed,
+      totalInputTokens: o.totalInputTokensUsed,
+      totalOutputTokens: o.totalOutputTokensUsed,
+      totalCacheCreateTokens: o.totalCacheCreateTokensUsed,
+      totalCacheReadTokens: o.totalCacheReadTokensUsed,
+      requestsToday: d.recentActivity.requestsToday,
+      tokensToday: d.recentActivity.tokensToday,
+      rpm: d.systemAverages.rpm,
+      tpm: d.systemAverages.tpm,
+      realtimeRpm: d.realtimeMetrics.rpm,
+      realtimeTpm: d.realtimeMetrics.tpm,
+      redisConnected: d.systemHealth.redisConnected,
+      uptimeSeconds: d.systemHealth.uptime,
+      timezoneOffset: d.systemTimezone,
+    };
+  });
+
+/** GET /admin/usage-trend?granularity=day */
+export const usageTrendSchema = z
+  .object({
+    data: z.array(
+      z.object({
+        date: z.string(),
+        requests: num,
+        inputTokens: num,
+        outputTokens: num,
+        cacheCreateTokens: num,
+        cacheReadTokens: num,
+        totalTokens: num,
+        cost: num,
+      }),
+    ),
+  })
+  .transform(({ data }): CrsTrendDay[] => data.map(({ totalTokens, ...d }) => ({ ...d, tokens: totalTokens })));
+
+/** GET /admin/api-keys/:id/model-stats */
+export const modelStatsSchema = z
+  .object({
+    data: z.array(
+      z.object({
+        model: z.string(),
+        requests: num,
+        inputTokens: num,
+        outputTokens: num,
+        cacheCreateTokens: num,
+        cacheReadTokens: num,
+        allTokens: num,
+        costs: obj({ total: num }),
+      }),
+    ),
+  })
+  .transform(({ data }): CrsModelStat[] =>
+    data.map(({ allTokens, costs, ...m }) => ({ ...m, tokens: allTokens, cost: costs.total })),
+  );
+
+/** GET /admin/api-keys/:id/usage-records */
+export const usageRecordsSchema = z
+  .object({
+    data: z.object({
+      records: z.array(
+        z.object({
+          timestamp: z.string(),
+          model: z.string(),
+          inputTokens: num,
+          outputTokens: num,
+          cacheCreateTokens: num,
+          cacheReadTokens: num,
+          totalTokens: num,
+          cost: num,
+          // The route exposes the stored durationMs as responseTime (null in 1.1.314 captures).
+          responseTime: numOrNull,
+          durationMs: numOrNull,
+          statusCode: numOrNull,
+        }),
+      ),
+    }),
+  })
+  .transform(({ data }): CrsUsageRecord[] =>
+    data.records.map(({ totalTokens, responseTime, durationMs, ...r }) => ({
+      ...r,
+      tokens: totalTokens,
+      durationMs: responseTime ?? durationMs,
+    })),
+  );

@@ -1,0 +1,99 @@
+import type { Metrics } from '../metrics/metrics.js';
+import { CrsTransportError } from './failures.js';
+
+/**
+ * One HTTP exchange with CRS, nothing more: URL from a route template, JSON in and out, the per-call timeout,
+ * and the metrics. Retries, the session and the breaker live above it (request.ts).
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface CrsRequest {
+  method: HttpMethod;
+  /** Route template, e.g. `/admin/api-keys/:id`: it is also the metrics label, so never put an id in it. */
+  route: string;
+  params?: Record<string, string>;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Defaults to the client's timeoutMs. */
+  timeoutMs?: number;
+  /** No admin token (login, /health). */
+  anonymous?: boolean;
+  /** A GET that must not be retried (health checks report the state as it is). */
+  noRetry?: boolean;
+}
+
+export interface CrsResponse {
+  status: number;
+  /** Parsed JSON; undefined when the body was empty or not JSON (`json` false). */
+  body: unknown;
+  json: boolean;
+}
+
+export const endpointOf = (req: Pick<CrsRequest, 'method' | 'route'>) => `${req.method} ${req.route}`;
+
+export interface Transport {
+  send(req: CrsRequest, token: string | undefined, timeoutMs: number): Promise<CrsResponse>;
+  /** Records an attempt that never left the process (circuit open). */
+  recordRejected(req: CrsRequest): void;
+}
+
+export function createTransport(baseUrl: string, metrics: Metrics): Transport {
+  const base = baseUrl.replace(/\/+$/, '');
+
+  return {
+    recordRejected(req) {
+      metrics.crsRequests.inc({ endpoint: endpointOf(req), status: 'open' });
+    },
+    async send(req, token, timeoutMs) {
+      const endpoint = endpointOf(req);
+      const signal = AbortSignal.timeout(timeoutMs);
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (token) headers.authorization = `Bearer ${token}`;
+      if (req.body !== undefined) headers['content-type'] = 'application/json';
+      const started = performance.now();
+      let status = 'error';
+      try {
+        const res = await fetch(buildUrl(base, req), {
+          method: req.method,
+          headers,
+          body: req.body === undefined ? undefined : JSON.stringify(req.body),
+          signal,
+        });
+        // The body is read under the same signal, so a CRS that stalls mid-body also times out.
+        const text = await res.text();
+        status = String(res.status);
+        return parseBody(res.status, text);
+      } catch (e) {
+        const timedOut = signal.aborted;
+        status = timedOut ? 'timeout' : 'error';
+        throw new CrsTransportError(timedOut ? 'timeout' : 'unreachable', endpoint, timeoutMs, { cause: e });
+      } finally {
+        metrics.crsRequests.inc({ endpoint, status });
+        metrics.crsDuration.observe({ endpoint }, performance.now() - started);
+      }
+    },
+  };
+}
+
+function parseBody(status: number, text: string): CrsResponse {
+  if (text.length === 0) return { status, body: undefined, json: false };
+  try {
+    return { status, body: JSON.parse(text), json: true };
+  } catch {
+    return { status, body: undefined, json: false };
+  }
+}
+
+export function buildUrl(base: string, req: Pick<CrsRequest, 'route' | 'params' | 'query'>): string {
+  const path = req.route.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    const value = req.params?.[name];
+    if (value === undefined || value === '') throw new Error(`CRS route ${req.route}: missing parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(req.query ?? {})) {
+    if (v !== undefined && v !== '') qs.set(k, String(v));
+  }
+  const q = qs.toString();
+  return `${base}${path}${q ? `?${q}` : ''}`;
+}
