@@ -1,21 +1,129 @@
-// Placeholder: the CRS emulator module replaces this file.
+import type { AddressInfo } from 'node:net';
+import type { Env } from './context.js';
+import { seedDemo } from './demo.js';
+import type { LatencyMode } from './latency.js';
+import { load, saveAtomically } from './persistence.js';
+import { Router } from './router.js';
+import { authRoutes } from './routes/auth.js';
+import { globalRoutes } from './routes/global.js';
+import { keyStatsRoutes } from './routes/key-stats.js';
+import { keyRoutes } from './routes/keys.js';
+import { relayRoutes } from './routes/relay.js';
+import { statsRoutes } from './routes/stats.js';
+import { createHttpServer, type Faults } from './server.js';
+import { Sessions } from './sessions.js';
+import { EmulatorStore } from './store.js';
+import { Tz } from './time.js';
+import { startTraffic } from './traffic.js';
+
+export type { LatencyCtx, LatencyMode } from './latency.js';
+export { realisticDelay } from './latency.js';
+export { HAIKU, OPUS, PRICES, SONNET } from './pricing.js';
+export type { Faults } from './server.js';
+export type { CreateKeyInput, SeedHistoryOptions, UsageInput } from './store.js';
+export { EmulatorStore } from './store.js';
+
 export interface EmulatorOptions {
+  /** 0 = random free port. */
   port?: number;
+  /** Default 127.0.0.1. */
   host?: string;
-  latency?: 'none' | 'fast' | 'realistic';
+  latency?: LatencyMode;
   adminUsername?: string;
   adminPassword?: string;
+  /** CRS's TIMEZONE_OFFSET in hours (default 8). */
   timezoneOffset?: number;
+  /** Generated relay traffic, requests per minute (default 0). */
   trafficRpm?: number;
+  /** Create the demo keys with 30 days of history (only when the store is empty after loading dataFile). */
   seedDemo?: boolean;
+  /** Load state from here at start, save it every 30 s and on close (hashes only, never a plaintext key). */
   dataFile?: string;
+  /** Epoch ms; default Date.now. */
+  clock?: () => number;
 }
 
 export interface Emulator {
   url: string;
+  port: number;
+  store: EmulatorStore;
+  faults: Faults;
+  /** Every admin token becomes invalid (401 "Invalid admin token"), as after a CRS restart or 24 h idle. */
+  expireAdminSessions(): void;
+  /** Requests received for a route label ("GET /admin/usage-stats", "PUT /admin/api-keys/:id"), or in total. */
+  requestCount(route?: string): number;
+  requestCounts(): Record<string, number>;
+  resetRequestCounts(): void;
+  /** Saves the data file now (no-op without dataFile). */
+  save(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startEmulator(_opts: EmulatorOptions = {}): Promise<Emulator> {
-  throw new Error('emulator not built yet');
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const now = opts.clock ?? Date.now;
+  const tz = new Tz(opts.timezoneOffset ?? 8);
+  const store = new EmulatorStore(tz, now);
+  const loaded = opts.dataFile ? load(opts.dataFile, store) : false;
+  if (opts.seedDemo && !loaded && store.keyCount() === 0) seedDemo(store);
+  const env: Env = {
+    store,
+    sessions: new Sessions(now),
+    adminUsername: opts.adminUsername ?? 'admin',
+    adminPassword: opts.adminPassword ?? 'admin',
+    startedAt: now(),
+    now,
+  };
+  const router = new Router();
+  router.add([...authRoutes, ...keyRoutes, ...statsRoutes, ...keyStatsRoutes, ...globalRoutes, ...relayRoutes]);
+  const faults: Faults = { down: false, extraDelayMs: 0 };
+  const counts = new Map<string, number>();
+  const { server, sockets } = createHttpServer(env, router, { latency: opts.latency ?? 'none', faults, counts });
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const stopTraffic = startTraffic(store, opts.trafficRpm ?? 0);
+
+  let saving: Promise<void> = Promise.resolve();
+  const save = () => {
+    if (!opts.dataFile) return Promise.resolve();
+    const file = opts.dataFile;
+    // One save at a time; a failed save must not wedge the ones after it.
+    saving = saving.catch(() => {}).then(() => saveAtomically(file, store));
+    return saving;
+  };
+  const saver = opts.dataFile ? setInterval(() => void save().catch(() => {}), 30_000) : undefined;
+  saver?.unref();
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    store,
+    faults,
+    expireAdminSessions: () => env.sessions.clear(),
+    requestCount: (route) => {
+      if (route !== undefined) return counts.get(route) ?? 0;
+      let n = 0;
+      for (const v of counts.values()) n += v;
+      return n;
+    },
+    requestCounts: () => Object.fromEntries(counts),
+    resetRequestCounts: () => counts.clear(),
+    save,
+    close: () => {
+      closed ??= (async () => {
+        stopTraffic();
+        if (saver) clearInterval(saver);
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          for (const s of sockets) s.destroy();
+        });
+        await save();
+      })();
+      return closed;
+    },
+  };
 }

@@ -1,0 +1,129 @@
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import type { Env, Reply, Req } from './context.js';
+import { delayFor, type LatencyMode } from './latency.js';
+import type { Router } from './router.js';
+
+export interface Faults {
+  /** Destroy every connection and request immediately (CRS down). */
+  down: boolean;
+  /** Added to every response. */
+  extraDelayMs: number;
+  /** Answer every /admin and /web call with this status. */
+  status?: number;
+}
+
+const BODY_LIMIT = 100 * 1024 * 1024;
+
+/**
+ * node:http front: parse, count, route, authenticate, then answer after the latency model's delay (a timer, no
+ * CPU). Responses are computed first and sent later, like a slow CRS whose work finished but the bytes lag.
+ */
+export function createHttpServer(
+  env: Env,
+  router: Router,
+  opts: { latency: LatencyMode; faults: Faults; counts: Map<string, number> },
+) {
+  let tick = 0;
+  const sockets = new Set<Socket>();
+  const server = http.createServer((req, res) => {
+    if (opts.faults.down) {
+      req.socket.destroy();
+      return;
+    }
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const method = req.method ?? 'GET';
+    const match = router.match(method, path);
+    const label = match ? match.label : 'unmatched';
+    opts.counts.set(label, (opts.counts.get(label) ?? 0) + 1);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= BODY_LIMIT) chunks.push(c);
+    });
+    req.on('end', () => {
+      let reply: Reply;
+      if (size > BODY_LIMIT) reply = { status: 413, body: { error: 'Payload Too Large' } };
+      else if (opts.faults.status && (path.startsWith('/admin') || path.startsWith('/web'))) {
+        reply = {
+          status: opts.faults.status,
+          body: { error: 'Injected fault', message: `status ${opts.faults.status}` },
+        };
+      } else {
+        const r: Req = {
+          method,
+          path,
+          url,
+          query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
+          params: match?.params ?? {},
+          headers: req.headers,
+          body: undefined,
+        };
+        reply = handle(env, r, chunks, size, match);
+      }
+      const ms =
+        delayFor(opts.latency, label, { keys: env.store.keyCount(), ...reply.cost }, tick++) + opts.faults.extraDelayMs;
+      const payload = reply.raw ?? JSON.stringify(reply.body);
+      const send = () => {
+        if (res.destroyed) return;
+        res.writeHead(reply.status, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(payload),
+        });
+        res.end(payload);
+      };
+      if (ms > 0) setTimeout(send, ms);
+      else send();
+    });
+  });
+  server.on('connection', (s: Socket) => {
+    if (opts.faults.down) {
+      s.destroy();
+      return;
+    }
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.keepAliveTimeout = 5000;
+  return { server, sockets };
+}
+
+function handle(env: Env, r: Req, chunks: Buffer[], size: number, match: ReturnType<Router['match']>): Reply {
+  if (size > 0) {
+    const text = Buffer.concat(chunks).toString('utf8');
+    try {
+      r.body = JSON.parse(text);
+    } catch {
+      // Express's body parser error, rendered by CRS's generic error handler.
+      return {
+        status: 400,
+        body: {
+          error: 'Internal Server Error',
+          message: 'Something went wrong',
+          requestId: Math.random().toString(36).slice(2, 12),
+          timestamp: new Date().toISOString(),
+        },
+      };
+    }
+  }
+  if (!match) {
+    return {
+      status: 404,
+      body: { error: 'Not Found', message: `Route ${r.url} not found`, timestamp: new Date().toISOString() },
+    };
+  }
+  if (match.route.auth) {
+    const a = env.sessions.authenticate(r.headers);
+    if ('status' in a) return a;
+    r.session = a.session;
+    r.token = a.token;
+  }
+  try {
+    return match.route.handler(env, r);
+  } catch (err) {
+    return { status: 500, body: { error: 'Internal Server Error', message: (err as Error).message } };
+  }
+}
