@@ -147,6 +147,32 @@ describe('cache during a Redis outage', () => {
     expect(await metrics.registry.getSingleMetricAsString('kp_redis_up')).toContain('kp_redis_up 1');
   });
 
+  it('makes the Redis purge an unresponsive Redis prevented once Redis answers again', async () => {
+    const prefix = redisPrefix();
+    const a = await cacheOn(server.url, { prefix });
+    await a.stats.set(['usage', 'u1', '30d', 'all'], 'old', { userId: 'u1' });
+    await a.stats.set(['usage', 'u2', '30d', 'all'], 'other', { userId: 'u2' });
+    const admin = new Redis(server.url);
+    try {
+      // Redis stops answering (as when it is overloaded or paused) without dropping the connection.
+      await admin.client('PAUSE', 1500, 'ALL');
+      await a.invalidateUser('u1'); // the Redis part times out and is owed
+
+      // No reconnection happens (the connection never dropped): the owed purge is retried until Redis answers,
+      // and the memory tier drops again what it may have re-read from Redis meanwhile.
+      await vi.waitFor(
+        async () => {
+          expect(await admin.exists(`${prefix}:stats:usage:u1:30d:all`)).toBe(0);
+          expect(await a.stats.get(['usage', 'u1', '30d', 'all'])).toBeUndefined();
+        },
+        { timeout: 15_000, interval: 200 },
+      );
+      expect(await admin.exists(`${prefix}:stats:usage:u2:30d:all`)).toBe(1);
+    } finally {
+      await admin.quit();
+    }
+  });
+
   it('starts while Redis is down, without waiting for it, and picks it up when it starts', async () => {
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;

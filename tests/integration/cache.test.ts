@@ -203,6 +203,21 @@ describe('cache over Redis: invalidation', () => {
     expect(await redisKeys(`${prefix}:auth:*`)).toEqual([`${prefix}:auth:h2`]);
   });
 
+  it('does not put back an entry deleted while it was being loaded (a session revoked mid-read)', async () => {
+    const prefix = redisPrefix();
+    const cache = await redisCache(prefix);
+    const slow = deferred<null>();
+    const pending = cache.auth.getOrLoad(['h1'], () => slow.promise);
+    await new Promise((r) => setTimeout(r, 10)); // the load is running
+    await cache.auth.delete(['h1']);
+    slow.resolve(null);
+
+    expect(await pending).toEqual({ value: null, stale: false });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await cache.auth.get(['h1'])).toBeUndefined();
+    expect(await redis.exists(`${prefix}:auth:h1`)).toBe(0);
+  });
+
   it('invalidateKey drops the entries tagged with that key, whatever their namespace', async () => {
     const prefix = redisPrefix();
     const cache = await redisCache(prefix);

@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.js';
-import type { AccountsService } from '../accounts/index.js';
 import type { NamespaceName } from '../../infra/cache/types.js';
 import type { SyncJob } from '../../jobs/sync/index.js';
+import type { AccountsService } from '../accounts/index.js';
 import { audit } from '../audit.js';
 import { isAppError } from '../errors.js';
 import { createAlerts } from './alerts.js';
@@ -82,8 +82,8 @@ export function createAdmin(deps: Deps, sync: SyncJob, accounts: AccountsService
       });
       return { deleted };
     },
-    syncNow() {
-      void sync.runNow().catch(() => {});
+    syncNow(full = false) {
+      void sync.runNow({ full }).catch(() => {});
     },
   };
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, getTableColumns, ilike, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Deps } from '../../deps.js';
-import type { AccountsService } from '../accounts/index.js';
 import { apiKeys, invites, sessions, users } from '../../infra/db/schema.js';
+import type { AccountsService } from '../accounts/index.js';
 import { audit } from '../audit.js';
 import { AppError, notFound } from '../errors.js';
 
@@ -84,7 +84,14 @@ export function createAdminUsers(deps: Deps, accounts: Pick<AccountsService, 'fo
           .update(users)
           .set({ ...patch, updatedAt: now })
           .where(eq(users.id, id));
-        await audit(tx, { actorUserId: actorId, action: 'user.update', targetType: 'user', targetId: id, details: { ...patch }, ip });
+        await audit(tx, {
+          actorUserId: actorId,
+          action: 'user.update',
+          targetType: 'user',
+          targetId: id,
+          details: { ...patch },
+          ip,
+        });
       });
       // Cached sessions carry role and status: drop them so the change applies to the very next request (a
       // disabled user's sessions no longer resolve). Then revoke them for good: re-enabling means signing in again.

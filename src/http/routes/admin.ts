@@ -9,6 +9,7 @@ import {
   invitesBody,
   overviewAnswer,
   purgeBody,
+  syncBody,
   userPatch,
   usersPage,
   usersQuery,
@@ -62,9 +63,12 @@ export async function adminRoutes(root: FastifyInstance, { admin }: Services): P
 
   app.post(
     '/admin/sync',
-    { ...guard, schema: { tags, security, response: { 202: z.object({ started: z.boolean() }) } } },
-    async (_req, reply) => {
-      admin.syncNow();
+    {
+      ...guard,
+      schema: { tags, security, body: syncBody, response: { 202: z.object({ started: z.boolean() }) } },
+    },
+    async (req, reply) => {
+      admin.syncNow(req.body.full);
       return reply.code(202).send({ started: true });
     },
   );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optionalBody } from './common.js';
 
 export const usersQuery = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -34,13 +35,13 @@ export const usersPage = z.object({
   total: z.number(),
 });
 
-export const invitesBody = z.strictObject({ count: z.number().int().min(1).max(100).default(1) }).default({ count: 1 });
+export const invitesBody = optionalBody(z.strictObject({ count: z.number().int().min(1).max(100).default(1) }));
 
 export const namespaceName = z.enum(['crs:dashboard', 'crs:trend', 'crs:key-stats', 'keys', 'stats', 'auth'], {
   message: 'must be one of crs:dashboard, crs:trend, crs:key-stats, keys, stats, auth',
 });
 
-export const purgeBody = z.strictObject({ namespace: namespaceName.optional() }).default({});
+export const purgeBody = optionalBody(z.strictObject({ namespace: namespaceName.optional() }));
 
 const nsStats = z.object({ hits: z.number(), misses: z.number(), stale: z.number(), hitRate: z.number() });
 
@@ -62,3 +63,6 @@ export const overviewAnswer = z.object({
   cache: cacheAnswer,
   alerts: z.array(z.object({ name: z.string(), message: z.string() })),
 });
+
+/** `full`: re-read CRS's whole 31-day trend window now instead of the last 2 days. */
+export const syncBody = optionalBody(z.strictObject({ full: z.boolean().default(false) }));

@@ -22,3 +22,6 @@ export const text = (min: number, max: number) =>
     .max(max, { message: `must be at most ${max} characters` });
 
 export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
+
+/** A body that may be left out entirely (Fastify hands the validator null then): treated as `{}`. */
+export const optionalBody = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? {}, schema);

@@ -1,16 +1,19 @@
-import type { AuthContext } from '../../domain/accounts/types.js';
-import type { CrsDashboard, CrsModelStat, CrsTrendDay, CrsUsageRecord } from '../crs/types.js';
+import type { DefaultValues, NamespaceName } from './namespaces.js';
+
+export type { DefaultValues, Fetched, NamespaceName } from './namespaces.js';
 
 /**
  * The portal's cache contract (architecture.md "Cache namespaces"). Domain code only sees these interfaces;
  * src/infra/cache implements them over bentocache (memory L1, Redis L2 + bus when REDIS_URL is set).
  */
 
-export type NamespaceName = 'crs:dashboard' | 'crs:trend' | 'crs:key-stats' | 'keys' | 'stats' | 'auth';
-
 export interface Cached<T> {
+  /** Shared with every other reader and deep-frozen: never mutate it. */
   value: T;
-  /** True when the loader failed and the last good value was served from the grace period. */
+  /**
+   * True when the value is older than the namespace's TTL: the loader failed, timed out (soft timeout), or is
+   * backing off after a failure, and the last good value was served from the grace period.
+   */
   stale: boolean;
 }
 
@@ -25,18 +28,29 @@ export interface NamespaceCache<T> {
   readonly name: NamespaceName;
   /**
    * The cached value, or the loader's (one load per key at a time per process: single-flight). With a grace
-   * period, a loader that fails or exceeds the hard timeout serves the last good value with `stale: true`;
-   * without one, the loader's error propagates. Keys are joined as `namespace:part:part…`.
+   * period, a loader that fails, or is slower than the soft timeout, serves the last good value with
+   * `stale: true`; without one, the loader's error propagates (a loader past the namespace's hard timeout fails with
+   * `upstream_unavailable`). Keys are joined as `namespace:part:part…` (`:` and `%` inside a part are
+   * %-escaped). `null` is a cacheable value ("not found"); `undefined` is refused. `scope` may be computed from
+   * the loaded value (e.g. a session's user, known only once loaded); it is used only when this call loads.
    */
-  getOrLoad(key: readonly string[], load: () => Promise<T>, scope?: EntryScope): Promise<Cached<T>>;
+  getOrLoad(
+    key: readonly string[],
+    load: () => Promise<T>,
+    scope?: EntryScope | ((value: T) => EntryScope | undefined),
+  ): Promise<Cached<T>>;
+  /** The fresh cached value (never a stale one), or undefined. */
   get(key: readonly string[]): Promise<T | undefined>;
   set(key: readonly string[], value: T, scope?: EntryScope): Promise<void>;
   delete(key: readonly string[]): Promise<void>;
 }
 
 export interface NamespaceStats {
+  /** Reads answered fresh from either tier without running a loader (single-flight followers included). */
   hits: number;
+  /** Reads that ran the loader, or found nothing (`get`), including reads whose loader failed. */
   misses: number;
+  /** Reads answered with a value past its TTL (grace); counted in neither hits nor misses. */
   stale: number;
   /** hits / (hits + misses), 0 when there were no reads. */
   hitRate: number;
@@ -63,23 +77,4 @@ export interface PortalCache<Values extends Record<NamespaceName, unknown> = Def
   counters(): Record<NamespaceName, NamespaceStats>;
   health(): Promise<CacheHealth>;
   close(): Promise<void>;
-}
-
-/**
- * What each namespace holds. HTTP answers that are read hot (`keys`, `stats`) are stored pre-serialised: a hit
- * is sent as-is, with no JSON work on the hot path.
- */
-export interface DefaultValues extends Record<NamespaceName, unknown> {
-  'crs:dashboard': Fetched<CrsDashboard>;
-  'crs:trend': Fetched<CrsTrendDay[]>;
-  'crs:key-stats': Fetched<CrsModelStat[] | CrsUsageRecord[]>;
-  keys: string;
-  stats: string;
-  auth: AuthContext | null;
-}
-
-/** A CRS answer and when it was fetched (the `asOf` of what is built from it). */
-export interface Fetched<T> {
-  data: T;
-  fetchedAt: string;
 }

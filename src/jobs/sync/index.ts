@@ -34,11 +34,11 @@ export function createSyncJob(deps: Deps, services: Services) {
   let current: Promise<SyncReport | undefined> | undefined;
   let lastReconcile = 0;
 
-  async function cycle(): Promise<SyncReport> {
+  async function cycle(forceFull: boolean): Promise<SyncReport> {
     const at = deps.clock();
     const started = performance.now();
     const prev = await readJob(db, USAGE_SYNC_JOB);
-    const full = !prev?.lastFullAt || at.getTime() - prev.lastFullAt.getTime() >= DAY_MS;
+    const full = forceFull || !prev?.lastFullAt || at.getTime() - prev.lastFullAt.getTime() >= DAY_MS;
     try {
       const out = await runSync(deps, full);
       const durationMs = performance.now() - started;
@@ -106,11 +106,16 @@ export function createSyncJob(deps: Deps, services: Services) {
   }
 
   const job = {
-    /** Runs a cycle now unless one is running (then waits for that one); undefined when another instance leads. */
-    runNow(): Promise<SyncReport | undefined> {
-      current ??= deps.database.withLeaderLock(SYNC_LOCK_ID, cycle).finally(() => {
-        current = undefined;
-      });
+    /**
+     * Runs a cycle now unless one is running (then waits for that one); undefined when another instance leads.
+     * `full` re-reads CRS's whole 31-day window (normally once a day) — e.g. after restoring CRS data.
+     */
+    runNow(opts: { full?: boolean } = {}): Promise<SyncReport | undefined> {
+      current ??= deps.database
+        .withLeaderLock(SYNC_LOCK_ID, () => cycle(opts.full ?? false))
+        .finally(() => {
+          current = undefined;
+        });
       return current;
     },
     get running() {
