@@ -12,7 +12,11 @@ export interface CreatedKey {
 }
 
 /** Creates a key through the real route and returns its portal id, secret and (test-only) CRS id. */
-export async function createKey(t: TestApp, user: TestUser, payload: Record<string, unknown> = {}): Promise<CreatedKey> {
+export async function createKey(
+  t: TestApp,
+  user: TestUser,
+  payload: Record<string, unknown> = {},
+): Promise<CreatedKey> {
   const res = await t.app.inject({
     method: 'POST',
     url: '/api/keys',

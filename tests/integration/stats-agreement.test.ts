@@ -13,7 +13,9 @@ const t = await createTestApp();
 const user = await createUser(t);
 const keys: CreatedKey[] = [];
 for (const name of ['laptop', 'ci', 'notebook']) keys.push(await createKey(t, user, { name }));
-keys.forEach((k, i) => t.emulator.store.seedHistory(k.crsKeyId, { days: 30, requestsPerDay: 3 + i * 4, seed: i + 1 }));
+for (const [i, k] of keys.entries()) {
+  t.emulator.store.seedHistory(k.crsKeyId, { days: 30, requestsPerDay: 3 + i * 4, seed: i + 1 });
+}
 // Live traffic through the relay, the way Claude Code sends it.
 for (const k of keys.slice(0, 2)) {
   const res = await fetch(`${t.emulator.url}/api/v1/messages`, {

@@ -6,7 +6,7 @@ import { authHeaders, createUser } from '../helpers/security-suite.js';
 const t = await createTestApp();
 const user = await createUser(t);
 const keys = [await createKey(t, user, { name: 'a' }), await createKey(t, user, { name: 'b' })];
-keys.forEach((k, i) => t.emulator.store.seedHistory(k.crsKeyId, { days: 10, requestsPerDay: 4, seed: i }));
+for (const [i, k] of keys.entries()) t.emulator.store.seedHistory(k.crsKeyId, { days: 10, requestsPerDay: 4, seed: i });
 await t.app.services.sync.runNow();
 const get = (url: string) => t.app.inject({ method: 'GET', url, headers: authHeaders(user) });
 
