@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { type App, buildApp } from './app.js';
 import type { Config } from './config.js';
 import type { Emulator } from './crs-emulator/index.js';
@@ -15,6 +15,8 @@ import { createLogger } from './logger.js';
 export interface RunningPortal {
   app: App;
   deps: Deps;
+  /** The in-process CRS emulator in demo mode. */
+  emulator?: Emulator;
   logger: Logger;
   url: string;
   stop(): Promise<void>;
@@ -24,8 +26,12 @@ export interface RunningPortal {
  * The whole start sequence (config → dependencies → app → jobs → listen), shared by `npm start` and the
  * benchmark. In demo mode (no CRS_BASE_URL) the CRS emulator runs in-process with demo data and live traffic.
  */
-export async function startPortal(config: Config, version: string): Promise<RunningPortal> {
-  const logger = createLogger(config.logLevel);
+export async function startPortal(
+  config: Config,
+  version: string,
+  logDestination?: DestinationStream,
+): Promise<RunningPortal> {
+  const logger = createLogger(config.logLevel, logDestination);
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((err) => logger.error({ err }, 'error while stopping'));
@@ -92,7 +98,7 @@ export async function startPortal(config: Config, version: string): Promise<Runn
       { url, mode: config.demo ? 'demo' : 'production', database: database.kind, redis: Boolean(config.redisUrl) },
       `Claude Key Portal listening on ${url}${config.demo ? ' (demo mode)' : ''}`,
     );
-    return { app, deps, logger, url, stop };
+    return { app, deps, emulator, logger, url, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -11,6 +11,10 @@ import { freePort } from './free-port.js';
 export interface PostgresServer {
   url: string;
   port: number;
+  /** Stops the server but keeps its data (a restart test starts it again on the same port). */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** Stops the server and deletes its data. */
   stop(): Promise<void>;
 }
 
@@ -49,10 +53,19 @@ export async function startPostgres(): Promise<PostgresServer> {
     '-c full_page_writes=off',
     '-c max_connections=300',
   ].join(' ');
-  await exec('pg_ctl', ['-D', data, '-o', opts, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  const start = () =>
+    exec('pg_ctl', ['-D', data, '-o', opts, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  await start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    async pause() {
+      // 'fast' (not 'immediate'): the throwaway cluster runs without fsync, so only a clean stop keeps its data.
+      await exec('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    async resume() {
+      await start();
+    },
     async stop() {
       await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});
       rmSync(dir, { recursive: true, force: true });
