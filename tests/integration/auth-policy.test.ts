@@ -88,3 +88,22 @@ describe('registration policy: closed', () => {
     expect(res.json().user.role).toBe('admin');
   });
 });
+
+describe('registration flood', () => {
+  it('limits registrations per address (each costs an argon2 hash) with 429 + Retry-After', async () => {
+    const t2 = await createTestApp();
+    const codes: number[] = [];
+    for (let i = 0; i < 51; i++) {
+      const res = await t2.app.inject({
+        method: 'POST',
+        url: '/api/auth/register',
+        remoteAddress: '203.0.113.9',
+        payload: { email: `flood-${i}@example.com`, password: 'long enough password' },
+      });
+      codes.push(res.statusCode);
+      if (res.statusCode === 429) expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    expect(codes.filter((c) => c === 201)).toHaveLength(50);
+    expect(codes.at(-1)).toBe(429);
+  });
+});

@@ -1,9 +1,9 @@
 import type { Deps } from '../../deps.js';
 import { audit } from '../audit.js';
-import { notFound } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { login } from './login.js';
 import { changePassword } from './password.js';
-import { LOGIN_LIMITS, type LoginGuard, loginGuard, memoryLimiter } from './rate-limit.js';
+import { LOGIN_LIMITS, type LoginGuard, loginGuard, memoryLimiter, REGISTER_LIMIT } from './rate-limit.js';
 import { register } from './register.js';
 import { createSessions } from './sessions.js';
 import type { AuthContext, RegisterInput, RequestMeta, SessionResolver, SessionView, SignedIn } from './types.js';
@@ -44,6 +44,7 @@ export function createAccounts(deps: Deps, opts: AccountsOptions = {}): Accounts
     opts.loginGuard ??
     loginGuard(memoryLimiter(LOGIN_LIMITS.account, deps.clock), memoryLimiter(LOGIN_LIMITS.ip, deps.clock));
   const { db } = deps.database;
+  const registrations = memoryLimiter(REGISTER_LIMIT, deps.clock);
 
   const record = (auth: AuthContext, sessionId: string, action: string, meta: RequestMeta) =>
     audit(db, {
@@ -57,7 +58,19 @@ export function createAccounts(deps: Deps, opts: AccountsOptions = {}): Accounts
 
   return {
     resolve: (token) => sessions.resolve(token),
-    register: (input, meta) => register(deps, sessions, input, meta),
+    async register(input, meta) {
+      const ip = meta.ip ?? 'unknown';
+      const wait = await registrations.blockedFor(ip);
+      if (wait > 0)
+        throw new AppError(
+          'rate_limited',
+          'Too many registrations from this address; try again later',
+          undefined,
+          wait,
+        );
+      await registrations.fail(ip);
+      return register(deps, sessions, input, meta);
+    },
     login: (input, meta) => login(deps, sessions, guard, input, meta),
     sessionTtlSeconds: deps.config.sessionTtlHours * 3600,
     async logout(auth, meta) {

@@ -28,6 +28,12 @@ export const LOGIN_LIMITS = {
   ip: { max: 50, windowMs: 15 * 60_000 },
 } as const satisfies Record<string, WindowLimit>;
 
+/**
+ * Registrations per address per hour: each one costs an argon2 hash (tens of ms of CPU), so unlimited
+ * registration would be a cheap way to load the server.
+ */
+export const REGISTER_LIMIT = { max: 50, windowMs: 60 * 60_000 } as const satisfies WindowLimit;
+
 /** Tracked keys before a sweep of expired entries; an attacker rotating keys cannot grow memory without bound. */
 const MAX_KEYS = 50_000;
 
