@@ -19,17 +19,10 @@ export interface SeriesPoint {
   cost: number;
 }
 
-interface Acc {
-  requests: number;
-  tokens: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreateTokens: number;
-  cacheReadTokens: number;
-  costMicros: number;
-}
+/** Integer sums of daily rows (micro-dollars): a DailyRow without its key and day. */
+export type Acc = Omit<DailyRow, 'apiKeyId' | 'day'>;
 
-const zero = (): Acc => ({
+export const zero = (): Acc => ({
   requests: 0,
   tokens: 0,
   inputTokens: 0,

@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { fromMicros } from '../money.js';
-import { aggregate, toTotals } from './aggregate.js';
+import { aggregate, toTotals, zero } from './aggregate.js';
 import { closeBody, openBody } from './body.js';
 import type { FreshnessSource } from './freshness.js';
 import { type DayRange, type RangeQuery, resolveRange } from './range.js';
@@ -57,7 +57,7 @@ export function createStats(deps: Deps, freshness: FreshnessSource) {
           const perKey = keys
             .filter((k) => (q.keyId ? k.id === q.keyId : k.status !== 'deleted' || byKey.has(k.id)))
             .map((k) => {
-              const t = toTotals(byKey.get(k.id) ?? { ...ZERO });
+              const t = toTotals(byKey.get(k.id) ?? zero());
               return { keyId: k.id, name: k.name, requests: t.requests, tokens: t.tokens, cost: t.cost };
             })
             .sort((a, b) => b.tokens - a.tokens || a.name.localeCompare(b.name));
@@ -119,13 +119,3 @@ interface KeyRef {
   name: string;
   status: string;
 }
-
-const ZERO = {
-  requests: 0,
-  tokens: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheCreateTokens: 0,
-  cacheReadTokens: 0,
-  costMicros: 0,
-};

@@ -25,20 +25,8 @@ export interface PortalKeyState {
   synced: boolean;
 }
 
-export interface KeyUpdate {
-  id: string;
-  userId: string;
-  status: KeyStatus;
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-  totalRequests: number;
-  totalTokens: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreateTokens: number;
-  cacheReadTokens: number;
-  totalCostMicros: number;
-}
+/** The new state of a key row: the sync-owned columns of PortalKeyState. */
+export type KeyUpdate = Omit<PortalKeyState, 'crsKeyId' | 'synced'>;
 
 /** Weights (summing to 1) for splitting new tokens into input / output / cache create / cache read. */
 export type SplitWeights = [number, number, number, number];
