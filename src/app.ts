@@ -13,6 +13,7 @@ import type { Deps } from './deps.js';
 import { registerAuth } from './http/plugins/auth.js';
 import { registerErrorHandling } from './http/plugins/errors.js';
 import { registerObservability, registerSecurityHeaders } from './http/plugins/observability.js';
+import { registerWeb } from './http/plugins/web.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { authRoutes } from './http/routes/auth.js';
 import { keyRoutes } from './http/routes/keys.js';
@@ -77,5 +78,6 @@ export async function buildApp(deps: Deps): Promise<App> {
   await opsRoutes(app, deps, services);
 
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  await registerWeb(app);
   return Object.assign(app, { services }) as unknown as App;
 }

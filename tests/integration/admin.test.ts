@@ -36,8 +36,10 @@ describe('admin', () => {
 
   it('users: list, disable (sessions stop at once), promote, quota', async () => {
     const user = await createUser(t);
+    await createKey(t, user);
     const list = await t.app.inject({ method: 'GET', url: `/api/admin/users?search=${user.email}`, ...as(admin) });
     expect(list.json().items).toHaveLength(1);
+    expect(list.json().items[0].keys).toBe(1);
     expect(list.body).not.toMatch(/password|hash/i);
 
     const quota = await t.app.inject({
@@ -46,8 +48,7 @@ describe('admin', () => {
       ...as(admin),
       payload: { maxKeys: 1 },
     });
-    expect(quota.json()).toMatchObject({ maxKeys: 1, maxKeysDefault: false });
-    await createKey(t, user);
+    expect(quota.json()).toMatchObject({ maxKeys: 1, maxKeysDefault: false, keys: 1 });
     const second = await t.app.inject({ method: 'POST', url: '/api/keys', ...as(user), payload: { name: 'two' } });
     expectError(second, 409, 'conflict');
 

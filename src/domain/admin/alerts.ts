@@ -35,7 +35,9 @@ export function createAlerts(deps: Deps) {
     for (const v of metric.values) {
       if (v.metricName !== 'kp_http_request_duration_ms_bucket') continue;
       const route = `${v.labels.method} ${v.labels.route}`;
-      if (v.labels.route === '/metrics' || v.labels.route === '/api/health') continue;
+      // Only the API has latency thresholds; static files and probes would only add noise.
+      const path = String(v.labels.route);
+      if (!path.startsWith('/api/') || path === '/api/health') continue;
       const entry = now.get(route) ?? { counts: [], upper: [] };
       const raw = (v.labels as Record<string, string | number>).le;
       const le = raw === '+Inf' ? Number.POSITIVE_INFINITY : Number(raw);

@@ -30,7 +30,8 @@ export interface UserPatch {
 /** User management for admins: list, disable, promote, per-user key quota, invite codes. */
 export function createAdminUsers(deps: Deps, accounts: Pick<AccountsService, 'forgetUserSessions'>) {
   const { db } = deps.database;
-  const liveKeys = sql<number>`(select count(*)::int from ${apiKeys} where ${apiKeys.userId} = ${users.id} and ${apiKeys.status} <> 'deleted')`;
+  // Written out in full: drizzle renders columns unqualified in a raw subquery, where "id" would mean api_keys.id.
+  const liveKeys = sql<number>`(select count(*)::int from api_keys k where k.user_id = "users"."id" and k.status <> 'deleted')`;
 
   const view = (u: Omit<typeof users.$inferSelect, 'passwordHash'> & { keys: number }): AdminUserView => ({
     id: u.id,

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../../domain/errors.js';
+import { sendError } from './errors.js';
+
+/** src/http/plugins → repo root; the same from dist/http/plugins. */
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * Serves the built web UI (web/dist) from the API's own process:
+ * - `/assets/*` carry a content hash in their names, so browsers may keep them forever;
+ * - `index.html` must be revalidated on every load, so a new release is picked up at once;
+ * - any other GET that wants HTML (a page URL such as /keys/123) gets index.html: the SPA routes it;
+ * - everything else that matches no route (an unknown /api path, a missing asset) stays a JSON 404.
+ * Without a build (tests, API-only use) nothing is registered.
+ */
+export async function registerWeb(app: FastifyInstance, root = WEB_DIST): Promise<void> {
+  if (!existsSync(path.join(root, 'index.html'))) return;
+
+  await app.register(fastifyStatic, {
+    root,
+    prefix: '/',
+    // One route per built file (listed once at start) instead of a catch-all that would shadow the SPA fallback.
+    wildcard: false,
+    index: false,
+    cacheControl: false,
+    setHeaders(reply, filePath) {
+      const rel = path.relative(root, filePath).split(path.sep).join('/');
+      reply.header('cache-control', rel.startsWith('assets/') ? IMMUTABLE : 'no-cache');
+    },
+  });
+
+  app.get('/*', { schema: { hide: true } }, (req, reply) => {
+    const pathname = req.url.split('?')[0];
+    if (isApiPath(pathname) || !wantsHtml(req)) {
+      return sendError(req, reply, new AppError('not_found', `Route ${req.method} ${pathname} not found`));
+    }
+    reply.header('cache-control', 'no-cache');
+    return reply.sendFile('index.html');
+  });
+}
+
+function isApiPath(pathname: string): boolean {
+  return (
+    pathname === '/api' ||
+    pathname.startsWith('/api/') ||
+    pathname.startsWith('/assets/') ||
+    pathname === '/metrics' ||
+    pathname.startsWith('/docs')
+  );
+}
+
+function wantsHtml(req: FastifyRequest): boolean {
+  const accept = req.headers.accept;
+  return typeof accept === 'string' && accept.includes('text/html');
+}

@@ -1,0 +1,180 @@
+/** TanStack Query hooks, one per API read, and the mutations with the caches each one invalidates. */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type RangeValue, rangeKey, rangeQuery } from '../lib/range';
+import { api } from './client';
+import type {
+  AdminUser,
+  CacheStats,
+  Compare,
+  Health,
+  Instructions,
+  Key,
+  KeyInput,
+  KeySort,
+  Leaderboard,
+  LeaderboardSort,
+  Models,
+  Overview,
+  Page,
+  Requests,
+  Session,
+  SortOrder,
+  Usage,
+  User,
+} from './types';
+
+export const qk = {
+  me: ['me'] as const,
+  health: ['health'] as const,
+  keys: ['keys'] as const,
+  stats: ['stats'] as const,
+  sessions: ['sessions'] as const,
+  admin: ['admin'] as const,
+};
+
+export function useHealth() {
+  return useQuery({
+    queryKey: qk.health,
+    queryFn: () => api<Health>('/api/health'),
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+}
+
+export interface KeyListParams {
+  page: number;
+  pageSize: number;
+  status?: string;
+  search?: string;
+  sort: KeySort;
+  order: SortOrder;
+}
+
+export function useKeys(p: KeyListParams) {
+  return useQuery({
+    queryKey: [...qk.keys, 'list', p],
+    queryFn: () => api<Page<Key>>('/api/keys', { query: { ...p } }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Every key of the user (for pickers): the API pages at 100 at most. */
+export function useAllKeys(includeDeleted = false) {
+  return useQuery({
+    queryKey: [...qk.keys, 'all', includeDeleted],
+    queryFn: () =>
+      api<Page<Key>>('/api/keys', {
+        query: { pageSize: 100, sort: 'createdAt', order: 'desc', status: includeDeleted ? 'all' : undefined },
+      }),
+  });
+}
+
+export function useKey(id: string) {
+  return useQuery({ queryKey: [...qk.keys, 'one', id], queryFn: () => api<Key>(`/api/keys/${id}`) });
+}
+
+export function useInstructions(id: string, enabled = true) {
+  return useQuery({
+    queryKey: [...qk.keys, 'instructions', id],
+    queryFn: () => api<Instructions>(`/api/keys/${id}/instructions`),
+    enabled,
+  });
+}
+
+export function useKeyModels(id: string, range: RangeValue) {
+  return useQuery({
+    queryKey: [...qk.stats, 'models', id, rangeKey(range)],
+    queryFn: () => api<Models>(`/api/keys/${id}/models`, { query: rangeQuery(range) }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useKeyRequests(id: string) {
+  return useQuery({
+    queryKey: [...qk.stats, 'requests', id],
+    queryFn: () => api<Requests>(`/api/keys/${id}/requests`),
+  });
+}
+
+export function useUsage(range: RangeValue, keyId?: string) {
+  return useQuery({
+    queryKey: [...qk.stats, 'usage', rangeKey(range), keyId ?? ''],
+    queryFn: () => api<Usage>('/api/stats/usage', { query: { ...rangeQuery(range), keyId } }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useCompare(keyIds: string[], range: RangeValue) {
+  return useQuery({
+    queryKey: [...qk.stats, 'compare', keyIds.join(','), rangeKey(range)],
+    queryFn: () => api<Compare>('/api/stats/compare', { query: { keyIds: keyIds.join(','), ...rangeQuery(range) } }),
+    enabled: keyIds.length >= 2,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useLeaderboard(sortBy: LeaderboardSort, scope: 'mine' | 'all', limit: number) {
+  return useQuery({
+    queryKey: [...qk.stats, 'leaderboard', sortBy, scope, limit],
+    queryFn: () => api<Leaderboard>('/api/stats/leaderboard', { query: { sortBy, scope, limit } }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useSessions() {
+  return useQuery({ queryKey: qk.sessions, queryFn: () => api<{ items: Session[] }>('/api/auth/sessions') });
+}
+
+export function useOverview() {
+  return useQuery({
+    queryKey: [...qk.admin, 'overview'],
+    queryFn: () => api<Overview>('/api/admin/overview'),
+    // The sync status changes by itself; a slow poll keeps "last run" honest while the page is open.
+    refetchInterval: 15_000,
+  });
+}
+
+export function useAdminUsers(page: number, pageSize: number, search: string) {
+  return useQuery({
+    queryKey: [...qk.admin, 'users', page, pageSize, search],
+    queryFn: () => api<Page<AdminUser>>('/api/admin/users', { query: { page, pageSize, search } }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useCacheStats() {
+  return useQuery({ queryKey: [...qk.admin, 'cache'], queryFn: () => api<CacheStats>('/api/admin/cache') });
+}
+
+/** Key writes change lists, details and every usage view that names the key. */
+function useInvalidateKeys() {
+  const qc = useQueryClient();
+  return () => Promise.all([qc.invalidateQueries({ queryKey: qk.keys }), qc.invalidateQueries({ queryKey: qk.stats })]);
+}
+
+export function useCreateKey() {
+  const invalidate = useInvalidateKeys();
+  return useMutation({
+    mutationFn: (input: KeyInput) => api<{ key: Key; secret: string }>('/api/keys', { method: 'POST', body: input }),
+    onSuccess: () => invalidate(),
+  });
+}
+
+export function useUpdateKey() {
+  const invalidate = useInvalidateKeys();
+  return useMutation({
+    mutationFn: ({ id, input }: { id: string; input: KeyInput }) =>
+      api<Key>(`/api/keys/${id}`, { method: 'PATCH', body: input }),
+    onSuccess: () => invalidate(),
+  });
+}
+
+export function useDeleteKey() {
+  const invalidate = useInvalidateKeys();
+  return useMutation({
+    mutationFn: (id: string) => api<void>(`/api/keys/${id}`, { method: 'DELETE' }),
+    onSuccess: () => invalidate(),
+  });
+}
+
+export type { User };

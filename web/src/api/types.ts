@@ -1,0 +1,204 @@
+/** Shapes of the public HTTP API (docs api.md; src/http/schemas). The UI reads nothing else. */
+
+export type Role = 'user' | 'admin';
+
+export interface User {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface Session {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  userAgent: string | null;
+  ip: string | null;
+  current: boolean;
+}
+
+export type KeyStatus = 'active' | 'disabled' | 'expired' | 'deleted';
+
+export interface Limits {
+  tokenLimit: number;
+  dailyCostLimit: number;
+  totalCostLimit: number;
+  rateLimitWindow: number;
+  rateLimitRequests: number;
+  concurrencyLimit: number;
+}
+
+export interface TokenSplit {
+  requests: number;
+  tokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreateTokens: number;
+  cacheReadTokens: number;
+  cost: number;
+}
+
+export interface Key {
+  id: string;
+  name: string;
+  description: string;
+  status: KeyStatus;
+  maskedKey: string;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  limits: Limits;
+  /** Models this key may NOT use (a block list, docs/decisions/004). */
+  models: string[];
+  usage: TokenSplit & { asOf: string | null };
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export type KeySort = 'createdAt' | 'lastUsedAt' | 'tokens' | 'cost';
+export type SortOrder = 'asc' | 'desc';
+
+export interface KeyInput {
+  name?: string;
+  description?: string;
+  expiresAt?: string | null;
+  limits?: Partial<Limits>;
+  models?: string[];
+  status?: 'active' | 'disabled';
+}
+
+export interface Instructions {
+  baseUrl: string;
+  env: Record<string, string>;
+  snippet: string;
+}
+
+export interface Fresh {
+  asOf: string | null;
+  stale: boolean;
+}
+
+export interface RangeEcho {
+  from: string;
+  to: string;
+  timezone: string;
+}
+
+export interface SeriesPoint {
+  date: string;
+  requests: number;
+  tokens: number;
+  cost: number;
+}
+
+export interface Usage extends Fresh {
+  range: RangeEcho;
+  totals: TokenSplit;
+  series: SeriesPoint[];
+  perKey: { keyId: string; name: string; requests: number; tokens: number; cost: number }[];
+}
+
+export type CompareEntry =
+  | { keyId: string; name: string; totals: TokenSplit; series: SeriesPoint[] }
+  | { keyId: string; error: { code: string; message: string } };
+
+export interface Compare extends Fresh {
+  range: RangeEcho;
+  keys: CompareEntry[];
+}
+
+export type LeaderboardSort = 'tokens' | 'requests' | 'cost';
+
+export interface Leaderboard extends Fresh {
+  sortBy: LeaderboardSort;
+  scope: 'mine' | 'all';
+  items: {
+    rank: number;
+    keyId: string;
+    name: string;
+    owner?: string;
+    requests: number;
+    tokens: number;
+    cost: number;
+    lastUsedAt: string | null;
+  }[];
+}
+
+export interface ModelRow extends TokenSplit {
+  model: string;
+}
+
+export interface Models extends Fresh {
+  range: RangeEcho;
+  items: ModelRow[];
+}
+
+export interface RecentRequest extends Omit<ModelRow, 'requests'> {
+  timestamp: string;
+  durationMs: number | null;
+  statusCode: number | null;
+}
+
+export interface Requests extends Fresh {
+  items: RecentRequest[];
+}
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  mode: 'demo' | 'production';
+  checks: Record<'db' | 'redis' | 'crs', { status: 'up' | 'down' | 'disabled'; message?: string }>;
+  alerts: { name: string; message: string }[];
+  version: string;
+}
+
+export interface NamespaceStats {
+  hits: number;
+  misses: number;
+  stale: number;
+  hitRate: number;
+}
+
+export interface CacheStats {
+  hitRate: number;
+  namespaces: Record<string, NamespaceStats>;
+}
+
+export interface Overview {
+  mode: 'demo' | 'production';
+  crs: Record<string, unknown>;
+  portal: { users: number; keys: number; activeKeys: number };
+  sync: {
+    lastRunAt: string | null;
+    lastSuccessAt: string | null;
+    lastDurationMs: number | null;
+    lastError: string | null;
+    keysUpdated: number | null;
+    running: boolean;
+    intervalSeconds: number;
+  };
+  cache: CacheStats;
+  alerts: { name: string; message: string }[];
+}
+
+export interface AdminUser {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  status: 'active' | 'disabled';
+  maxKeys: number;
+  maxKeysDefault: boolean;
+  keys: number;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+export const CACHE_NAMESPACES = ['crs:dashboard', 'crs:trend', 'crs:key-stats', 'keys', 'stats', 'auth'] as const;

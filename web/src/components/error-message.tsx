@@ -1,0 +1,49 @@
+import { ApiError } from '../api/client';
+import { type MessageKey, useI18n } from '../i18n';
+import { Button } from './ui';
+
+const KNOWN = new Set([
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'rate_limited',
+  'internal',
+  'upstream_error',
+  'upstream_unavailable',
+  'network',
+]);
+
+/** The person's words for an error: our translation of its code, then the API's own message when it says more. */
+export function useErrorText() {
+  const { t } = useI18n();
+  return (error: unknown): { headline: string; detail?: string; requestId?: string } => {
+    if (error instanceof ApiError) {
+      const headline = KNOWN.has(error.code) ? t(`error.${error.code}` as MessageKey) : t('error.title');
+      const detail = error.code === 'internal' || error.code === 'network' ? undefined : error.message;
+      return { headline, detail: detail && detail !== headline ? detail : undefined, requestId: error.requestId };
+    }
+    return { headline: t('error.internal') };
+  };
+}
+
+export function ErrorMessage({ error, onRetry, compact }: { error: unknown; onRetry?(): void; compact?: boolean }) {
+  const { t } = useI18n();
+  const text = useErrorText()(error);
+  return (
+    <div className={`alert alert-error ${compact ? 'alert-compact' : ''}`} role="alert">
+      <div>
+        <strong>{text.headline}</strong>
+        {text.detail && <p>{text.detail}</p>}
+        {text.requestId && !compact && <p className="muted small">{t('error.requestId', { id: text.requestId })}</p>}
+      </div>
+      {onRetry && (
+        <Button size="sm" onClick={onRetry}>
+          {t('common.retry')}
+        </Button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,175 @@
+import { type FormEvent, useState } from 'react';
+import { ApiError } from '../api/client';
+import type { Key, KeyInput, Limits } from '../api/types';
+import { type MessageKey, useI18n } from '../i18n';
+import { Dialog } from './dialog';
+import { ErrorMessage } from './error-message';
+import { Button, Field, TextField } from './ui';
+
+const LIMIT_FIELDS: { name: keyof Limits; step: string }[] = [
+  { name: 'tokenLimit', step: '1' },
+  { name: 'dailyCostLimit', step: '0.01' },
+  { name: 'totalCostLimit', step: '0.01' },
+  { name: 'rateLimitWindow', step: '1' },
+  { name: 'rateLimitRequests', step: '1' },
+  { name: 'concurrencyLimit', step: '1' },
+];
+
+interface Draft {
+  name: string;
+  description: string;
+  expires: string;
+  limits: Record<keyof Limits, string>;
+  models: string;
+}
+
+function draftOf(key?: Key): Draft {
+  const limits = Object.fromEntries(
+    LIMIT_FIELDS.map(({ name }) => [name, key?.limits[name] ? String(key.limits[name]) : '']),
+  ) as Record<keyof Limits, string>;
+  return {
+    name: key?.name ?? '',
+    description: key?.description ?? '',
+    expires: key?.expiresAt ? localDay(key.expiresAt) : '',
+    limits,
+    models: key?.models.join('\n') ?? '',
+  };
+}
+
+function localDay(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** The form as the API body. A new key omits what is empty; an edit sends everything, so clearing works. */
+export function toInput(d: Draft, editing: boolean): KeyInput {
+  const limits: Partial<Limits> = {};
+  for (const { name } of LIMIT_FIELDS) {
+    const raw = d.limits[name].trim();
+    if (raw !== '') limits[name] = Number(raw);
+    else if (editing) limits[name] = 0;
+  }
+  const models = [...new Set(d.models.split(/[\s,]+/).filter(Boolean))];
+  // The key works through the whole chosen day, in the person's own zone.
+  const expiresAt = d.expires ? new Date(`${d.expires}T23:59:59`).toISOString() : null;
+  const input: KeyInput = { name: d.name.trim(), description: d.description.trim() };
+  if (editing || expiresAt) input.expiresAt = expiresAt;
+  if (editing || Object.keys(limits).length) input.limits = limits;
+  if (editing || models.length) input.models = models;
+  return input;
+}
+
+export function KeyFormDialog({
+  open,
+  editing,
+  onClose,
+  onSubmit,
+  pending,
+  error,
+}: {
+  open: boolean;
+  editing?: Key;
+  onClose(): void;
+  onSubmit(input: KeyInput): void;
+  pending: boolean;
+  error: unknown;
+}) {
+  const { t } = useI18n();
+  const [draft, setDraft] = useState<Draft>(() => draftOf(editing));
+  const [nameMissing, setNameMissing] = useState(false);
+  const apiErr = error instanceof ApiError ? error : undefined;
+  const fieldErr = (path: string) => apiErr?.field(path);
+  const unplaced = apiErr && !apiErr.details.some((d) => /^(name|description|expiresAt|limits|models)/.test(d.path));
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!draft.name.trim()) {
+      setNameMissing(true);
+      return;
+    }
+    onSubmit(toInput(draft, Boolean(editing)));
+  };
+  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+
+  return (
+    <Dialog
+      open={open}
+      wide
+      title={editing ? t('keyForm.editTitle', { name: editing.name }) : t('keyForm.createTitle')}
+      onClose={onClose}
+    >
+      <form onSubmit={submit} noValidate className="form">
+        {error && unplaced ? <ErrorMessage error={error} compact /> : null}
+        <TextField
+          label={t('keyForm.name')}
+          hint={t('keyForm.nameHint')}
+          value={draft.name}
+          maxLength={100}
+          required
+          data-autofocus
+          error={nameMissing && !draft.name.trim() ? t('error.bad_request') : fieldErr('name')}
+          onChange={(e) => set({ name: e.target.value })}
+        />
+        <Field label={`${t('keyForm.description')} (${t('common.optional')})`} error={fieldErr('description')}>
+          {(a) => (
+            <textarea
+              className="input"
+              rows={2}
+              maxLength={500}
+              value={draft.description}
+              onChange={(e) => set({ description: e.target.value })}
+              {...a}
+            />
+          )}
+        </Field>
+        <TextField
+          label={`${t('keyForm.expiresAt')} (${t('common.optional')})`}
+          hint={t('keyForm.expiresHint')}
+          type="date"
+          value={draft.expires}
+          error={fieldErr('expiresAt')}
+          onChange={(e) => set({ expires: e.target.value })}
+        />
+        <details className="disclosure" open={Boolean(editing && LIMIT_FIELDS.some((f) => editing.limits[f.name]))}>
+          <summary>{t('keyForm.limits')}</summary>
+          <p className="muted small">{t('keyForm.limitsHint')}</p>
+          <div className="grid-2">
+            {LIMIT_FIELDS.map(({ name, step }) => (
+              <TextField
+                key={name}
+                label={t(`keyForm.${name}` as MessageKey)}
+                type="number"
+                inputMode="decimal"
+                min={0}
+                step={step}
+                placeholder={t('common.unlimited')}
+                value={draft.limits[name]}
+                error={fieldErr(`limits.${name}`)}
+                onChange={(e) => set({ limits: { ...draft.limits, [name]: e.target.value } })}
+              />
+            ))}
+          </div>
+        </details>
+        <Field label={t('keyForm.models')} hint={t('keyForm.modelsHint')} error={fieldErr('models')}>
+          {(a) => (
+            <textarea
+              className="input mono"
+              rows={2}
+              placeholder={t('keyForm.modelsPlaceholder')}
+              value={draft.models}
+              onChange={(e) => set({ models: e.target.value })}
+              {...a}
+            />
+          )}
+        </Field>
+        <div className="form-actions">
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="submit" variant="primary" busy={pending}>
+            {editing ? t('keyForm.submitEdit') : pending ? t('keyForm.creating') : t('keyForm.submitCreate')}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,121 @@
+import type { Key, KeySort, SortOrder } from '../api/types';
+import { useI18n } from '../i18n';
+import { Link } from '../lib/router';
+import { Button, SkeletonRows, StatusBadge } from './ui';
+
+export interface KeysTableProps {
+  items: Key[] | undefined;
+  loading?: boolean;
+  sort: KeySort;
+  order: SortOrder;
+  onSort(sort: KeySort, order: SortOrder): void;
+  onEdit(key: Key): void;
+  onToggle(key: Key): void;
+  onDelete(key: Key): void;
+}
+
+/** Clicking the sorted column flips its order; another column starts with the biggest / newest first. */
+export function nextSort(
+  current: { sort: KeySort; order: SortOrder },
+  column: KeySort,
+): { sort: KeySort; order: SortOrder } {
+  if (current.sort === column) return { sort: column, order: current.order === 'desc' ? 'asc' : 'desc' };
+  return { sort: column, order: 'desc' };
+}
+
+export function KeysTable({ items, loading, sort, order, onSort, onEdit, onToggle, onDelete }: KeysTableProps) {
+  const { t, fmt } = useI18n();
+
+  const sortable = (column: KeySort, label: string, numeric = false) => {
+    const active = sort === column;
+    return (
+      <th
+        scope="col"
+        className={numeric ? 'num' : undefined}
+        aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}
+      >
+        <button
+          type="button"
+          className={`sort ${active ? 'sort-on' : ''}`}
+          onClick={() => {
+            const n = nextSort({ sort, order }, column);
+            onSort(n.sort, n.order);
+          }}
+          title={t('keys.sortBy', { column: label })}
+        >
+          {label}
+          <span className="sort-icon" aria-hidden="true">
+            {active ? (order === 'asc' ? '▲' : '▼') : '↕'}
+          </span>
+        </button>
+      </th>
+    );
+  };
+
+  return (
+    <div className="table-wrap">
+      <table className="table" aria-label={t('keys.tableLabel')} aria-busy={loading || undefined}>
+        <thead>
+          <tr>
+            <th scope="col">{t('common.name')}</th>
+            <th scope="col">{t('common.status')}</th>
+            <th scope="col">{t('common.key')}</th>
+            {sortable('lastUsedAt', t('common.lastUsed'))}
+            {sortable('tokens', t('common.tokens'), true)}
+            {sortable('cost', t('common.cost'), true)}
+            {sortable('createdAt', t('common.created'))}
+            <th scope="col" className="actions-col">
+              <span className="visually-hidden">{t('common.actions')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {!items && <SkeletonRows cols={8} />}
+          {items?.map((k) => (
+            <tr key={k.id}>
+              <td className="name-cell">
+                <Link to={`/keys/${k.id}`} className="strong-link">
+                  {k.name}
+                </Link>
+                {k.description && <div className="muted small truncate">{k.description}</div>}
+              </td>
+              <td>
+                <StatusBadge status={k.status} />
+              </td>
+              <td>
+                <code className="mono">{k.maskedKey}</code>
+              </td>
+              <td className="nowrap" title={k.lastUsedAt ? fmt.dateTime(k.lastUsedAt) : undefined}>
+                {k.lastUsedAt ? fmt.relative(k.lastUsedAt) : <span className="muted">{t('common.never')}</span>}
+              </td>
+              <td className="num" title={fmt.number(k.usage.tokens)}>
+                {fmt.compact(k.usage.tokens)}
+              </td>
+              <td className="num">{fmt.money(k.usage.cost)}</td>
+              <td className="nowrap" title={fmt.dateTime(k.createdAt)}>
+                {fmt.day(k.createdAt.slice(0, 10), 'long')}
+              </td>
+              <td className="actions-col">
+                {k.status !== 'deleted' && (
+                  <div className="row-actions">
+                    <Button size="sm" variant="ghost" onClick={() => onEdit(k)}>
+                      {t('common.edit')}
+                    </Button>
+                    {(k.status === 'active' || k.status === 'disabled') && (
+                      <Button size="sm" variant="ghost" onClick={() => onToggle(k)}>
+                        {k.status === 'active' ? t('common.disable') : t('common.enable')}
+                      </Button>
+                    )}
+                    <Button size="sm" variant="ghost" className="text-danger" onClick={() => onDelete(k)}>
+                      {t('common.delete')}
+                    </Button>
+                  </div>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

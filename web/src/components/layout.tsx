@@ -1,0 +1,149 @@
+import { type ReactNode, useEffect, useState } from 'react';
+import { useHealth } from '../api/queries';
+import type { User } from '../api/types';
+import { LOCALES, type Locale, type MessageKey, useI18n } from '../i18n';
+import { useLogout } from '../lib/auth';
+import { Link, NavLink, useLocation } from '../lib/router';
+
+const NAV: { to: string; label: MessageKey; icon: string; exact?: boolean }[] = [
+  { to: '/', label: 'nav.dashboard', icon: 'M3 13h8V3H3zm0 8h8v-6H3zm10 0h8V11h-8zm0-18v6h8V3z', exact: true },
+  {
+    to: '/keys',
+    label: 'nav.keys',
+    icon: 'M14 7a5 5 0 1 1-4.9 6H3v-3h2V8h3v2h1.1A5 5 0 0 1 14 7zm0 3a2 2 0 1 0 0 4 2 2 0 0 0 0-4z',
+  },
+  { to: '/compare', label: 'nav.compare', icon: 'M3 17l6-6 4 4 8-8v3h2V3h-7v2h3l-6 6-4-4-7 7z' },
+  { to: '/leaderboard', label: 'nav.leaderboard', icon: 'M4 20h4V10H4zm6 0h4V4h-4zm6 0h4v-7h-4z' },
+  { to: '/export', label: 'nav.export', icon: 'M12 3v10l4-4 1.4 1.4L12 16l-5.4-5.6L8 9l4 4V3zM4 19h16v2H4z' },
+  {
+    to: '/settings',
+    label: 'nav.settings',
+    icon: 'M12 8a4 4 0 1 1 0 8 4 4 0 0 1 0-8zm8.9 5.5-2 .3-.5 1.2 1.2 1.6-1.8 1.8-1.6-1.2-1.2.5-.3 2h-2.6l-.3-2-1.2-.5-1.6 1.2-1.8-1.8 1.2-1.6-.5-1.2-2-.3v-2.6l2-.3.5-1.2-1.2-1.6 1.8-1.8 1.6 1.2 1.2-.5.3-2h2.6l.3 2 1.2.5 1.6-1.2 1.8 1.8-1.2 1.6.5 1.2 2 .3z',
+  },
+];
+
+const ADMIN_ICON = 'M12 2l8 3v6c0 5-3.4 9.4-8 11-4.6-1.6-8-6-8-11V5zm0 5a3 3 0 1 0 0 6 3 3 0 0 0 0-6z';
+
+function Icon({ d }: { d: string }) {
+  return (
+    <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="currentColor">
+      <path d={d} />
+    </svg>
+  );
+}
+
+export function LanguageSelect({ id, className }: { id?: string; className?: string }) {
+  const { t, locale, setLocale } = useI18n();
+  return (
+    <select
+      id={id}
+      className={`input input-sm ${className ?? ''}`}
+      aria-label={t('lang.label')}
+      value={locale}
+      onChange={(e) => setLocale(e.target.value as Locale)}
+    >
+      {LOCALES.map((l) => (
+        <option key={l.id} value={l.id}>
+          {l.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+export function DemoBadge() {
+  const { t } = useI18n();
+  const health = useHealth();
+  if (health.data?.mode !== 'demo') return null;
+  return (
+    <span className="badge badge-demo" title={t('badge.demoTitle')} data-testid="demo-badge">
+      {t('badge.demo')}
+    </span>
+  );
+}
+
+export function Brand() {
+  const { t } = useI18n();
+  return (
+    <span className="brand">
+      <img src="/favicon.svg" alt="" width="26" height="26" />
+      <span>{t('app.name')}</span>
+    </span>
+  );
+}
+
+/** The signed-in frame: top bar, side navigation (a drawer on phones), and the page. */
+export function Layout({ user, children }: { user: User; children: ReactNode }) {
+  const { t } = useI18n();
+  const logout = useLogout();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const { pathname } = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: close the drawer whenever the page changes
+  useEffect(() => setMenuOpen(false), [pathname]);
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="topbar">
+        <button
+          type="button"
+          className="icon-btn menu-btn"
+          aria-label={t('nav.menu')}
+          aria-expanded={menuOpen}
+          aria-controls="sidenav"
+          onClick={() => setMenuOpen((o) => !o)}
+        >
+          <Icon d="M3 6h18v2H3zm0 5h18v2H3zm0 5h18v2H3z" />
+        </button>
+        <Link to="/" className="brand-link">
+          <Brand />
+        </Link>
+        <DemoBadge />
+        <div className="topbar-right">
+          <LanguageSelect className="hide-sm" />
+          <span className="user-chip hide-sm" title={user.email}>
+            <span className="avatar" aria-hidden="true">
+              {(user.displayName || user.email).slice(0, 1).toUpperCase()}
+            </span>
+            {user.displayName || user.email}
+          </span>
+          <button type="button" className="btn btn-ghost btn-sm" onClick={() => logout.mutate()}>
+            {t('nav.logout')}
+          </button>
+        </div>
+      </header>
+      <div className="body">
+        <nav id="sidenav" className={`sidenav ${menuOpen ? 'open' : ''}`} aria-label={t('nav.main')}>
+          <ul>
+            {NAV.map((n) => (
+              <li key={n.to}>
+                <NavLink to={n.to} exact={n.exact} className="nav-link">
+                  <Icon d={n.icon} />
+                  {t(n.label)}
+                </NavLink>
+              </li>
+            ))}
+            {user.role === 'admin' && (
+              <li>
+                <NavLink to="/admin" className="nav-link">
+                  <Icon d={ADMIN_ICON} />
+                  {t('nav.admin')}
+                </NavLink>
+              </li>
+            )}
+          </ul>
+          <div className="sidenav-foot show-sm">
+            <div className="muted small">{user.email}</div>
+            <LanguageSelect />
+          </div>
+        </nav>
+        {menuOpen && <div className="scrim" onClick={() => setMenuOpen(false)} aria-hidden="true" />}
+        <main id="main" className="main" tabIndex={-1}>
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+/** Who is signed in: `GET /api/auth/me` (null = signed out), login/register/logout, and expired sessions. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { ApiError, api, setUnauthorizedHandler } from '../api/client';
+import { qk } from '../api/queries';
+import type { User } from '../api/types';
+import { navigate } from './router';
+
+export function useMe() {
+  return useQuery({
+    queryKey: qk.me,
+    queryFn: async () => {
+      try {
+        return (await api<{ user: User }>('/api/auth/me', { expect401: true })).user;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) return null;
+        throw e;
+      }
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: (n, e) => !(e instanceof ApiError && e.status < 500) && n < 2,
+  });
+}
+
+/** A path inside this app to go back to after signing in (never another origin, never the auth pages). */
+export function safeNext(next: string | null | undefined): string {
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  if (next.startsWith('/login') || next.startsWith('/register')) return '/';
+  return next;
+}
+
+export function loginUrl(next: string, expired = false): string {
+  const params = new URLSearchParams();
+  if (next && next !== '/') params.set('next', next);
+  if (expired) params.set('expired', '1');
+  const qs = params.toString();
+  return qs ? `/login?${qs}` : '/login';
+}
+
+/**
+ * Any 401 from an authenticated call means the session is gone (expired, revoked, password changed
+ * elsewhere): forget every cached answer and send the person to login, then back to where they were.
+ */
+export function useSessionExpiry(): void {
+  const qc = useQueryClient();
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      const here = window.location.pathname + window.location.search;
+      if (here.startsWith('/login') || here.startsWith('/register')) return;
+      qc.cancelQueries();
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' && q.queryKey[0] !== 'health' });
+      qc.setQueryData(qk.me, null);
+      navigate(loginUrl(here, true), { replace: true });
+    });
+    return () => setUnauthorizedHandler(undefined);
+  }, [qc]);
+}
+
+interface SignedIn {
+  user: User;
+}
+
+export function useLogin() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { email: string; password: string }) =>
+      api<SignedIn>('/api/auth/login', { method: 'POST', body, expect401: true }),
+    onSuccess: ({ user }) => {
+      // The token in the answer is for scripts; the browser keeps only the httpOnly cookie.
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'health' });
+      qc.setQueryData(qk.me, user);
+    },
+  });
+}
+
+export function useRegister() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { email: string; password: string; displayName?: string; inviteCode?: string }) =>
+      api<SignedIn>('/api/auth/register', { method: 'POST', body }),
+    onSuccess: ({ user }) => {
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'health' });
+      qc.setQueryData(qk.me, user);
+    },
+  });
+}
+
+export function useLogout() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<void>('/api/auth/logout', { method: 'POST', expect401: true }).catch(() => undefined),
+    onSettled: () => {
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'health' });
+      qc.setQueryData(qk.me, null);
+      navigate('/login', { replace: true });
+    },
+  });
+}

@@ -1,0 +1,135 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import { qk, useCacheStats } from '../../api/queries';
+import { CACHE_NAMESPACES, type CacheStats } from '../../api/types';
+import { ErrorMessage, useErrorText } from '../../components/error-message';
+import { useToast } from '../../components/toast';
+import { Button, Card, Skeleton } from '../../components/ui';
+import { useI18n } from '../../i18n';
+
+export function HitRateTable({
+  stats,
+  onPurge,
+  purging,
+}: {
+  stats: CacheStats;
+  onPurge?(ns: string): void;
+  purging?: string | null;
+}) {
+  const { t, fmt } = useI18n();
+  const names = Object.keys(stats.namespaces).sort();
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">{t('admin.cache.namespace')}</th>
+            <th scope="col" className="num">
+              {t('admin.cache.hits')}
+            </th>
+            <th scope="col" className="num">
+              {t('admin.cache.misses')}
+            </th>
+            <th scope="col" className="num hide-sm">
+              {t('admin.cache.stale')}
+            </th>
+            <th scope="col">{t('admin.cache.rate')}</th>
+            {onPurge && (
+              <th scope="col">
+                <span className="visually-hidden">{t('common.actions')}</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {names.map((ns) => {
+            const s = stats.namespaces[ns];
+            const low = s.hits + s.misses > 0 && s.hitRate < 0.8;
+            return (
+              <tr key={ns}>
+                <td className="mono small">{ns}</td>
+                <td className="num">{fmt.number(s.hits)}</td>
+                <td className="num">{fmt.number(s.misses)}</td>
+                <td className="num hide-sm">{fmt.number(s.stale)}</td>
+                <td className="share-cell">
+                  <span className={`share-bar ${low ? 'share-low' : ''}`} aria-hidden="true">
+                    <span style={{ width: `${s.hitRate * 100}%` }} />
+                  </span>
+                  <span className="small">{fmt.percent(s.hitRate)}</span>
+                </td>
+                {onPurge && (
+                  <td className="actions-col">
+                    {(CACHE_NAMESPACES as readonly string[]).includes(ns) && (
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        busy={purging === ns}
+                        aria-label={t('admin.cache.purgeNs', { ns })}
+                        onClick={() => onPurge(ns)}
+                      >
+                        {t('admin.cache.purge')}
+                      </Button>
+                    )}
+                  </td>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function CacheTab() {
+  const { t } = useI18n();
+  const stats = useCacheStats();
+  const qc = useQueryClient();
+  const toast = useToast();
+  const errorText = useErrorText();
+  const purge = useMutation({
+    mutationFn: (namespace: string | null) =>
+      api<{ deleted: number }>('/api/admin/cache/purge', {
+        method: 'POST',
+        body: namespace ? { namespace } : {},
+      }),
+    onSuccess: (r) => {
+      toast(t('admin.cache.purged', { n: r.deleted }));
+      qc.invalidateQueries({ queryKey: qk.admin });
+    },
+    onError: (e) => toast(errorText(e).headline, 'error'),
+  });
+  return (
+    <Card
+      title={`${t('admin.cache.title')}${stats.data ? ` · ${Math.round(stats.data.hitRate * 1000) / 10}%` : ''}`}
+      className="card-flush"
+      actions={
+        <Button
+          variant="danger"
+          size="sm"
+          busy={purge.isPending && purge.variables === null}
+          onClick={() => purge.mutate(null)}
+        >
+          {t('admin.cache.purgeAll')}
+        </Button>
+      }
+    >
+      <p className="muted small pad-x">{t('admin.cache.body')}</p>
+      {stats.error && !stats.data ? (
+        <div className="pad">
+          <ErrorMessage error={stats.error} onRetry={() => stats.refetch()} />
+        </div>
+      ) : stats.data ? (
+        <HitRateTable
+          stats={stats.data}
+          onPurge={(ns) => purge.mutate(ns)}
+          purging={purge.isPending ? (purge.variables ?? null) : null}
+        />
+      ) : (
+        <div className="pad">
+          <Skeleton height="200px" width="100%" />
+        </div>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,54 @@
+import type { User } from '../../api/types';
+import { PageHeader } from '../../components/ui';
+import { type MessageKey, useI18n } from '../../i18n';
+import { NavLink } from '../../lib/router';
+import { NotFoundPage } from '../not-found';
+import { CacheTab } from './cache';
+import { InvitesTab } from './invites';
+import { OverviewTab } from './overview';
+import { UsersTab } from './users';
+
+const TABS: { path: string; label: MessageKey }[] = [
+  { path: '/admin', label: 'admin.tab.overview' },
+  { path: '/admin/users', label: 'admin.tab.users' },
+  { path: '/admin/invites', label: 'admin.tab.invites' },
+  { path: '/admin/cache', label: 'admin.tab.cache' },
+];
+
+export function AdminPage({ user, pathname }: { user: User; pathname: string }) {
+  const { t } = useI18n();
+  if (user.role !== 'admin') {
+    return (
+      <>
+        <PageHeader title={t('admin.title')} />
+        <div className="alert alert-error">{t('admin.forbidden')}</div>
+      </>
+    );
+  }
+  const tab = pathname.replace(/\/$/, '');
+  const body =
+    tab === '/admin' ? (
+      <OverviewTab />
+    ) : tab === '/admin/users' ? (
+      <UsersTab me={user} />
+    ) : tab === '/admin/invites' ? (
+      <InvitesTab />
+    ) : tab === '/admin/cache' ? (
+      <CacheTab />
+    ) : (
+      <NotFoundPage />
+    );
+  return (
+    <>
+      <PageHeader title={t('admin.title')} />
+      <nav className="tabs" aria-label={t('admin.tabs')}>
+        {TABS.map((x) => (
+          <NavLink key={x.path} to={x.path} exact className="tab">
+            {t(x.label)}
+          </NavLink>
+        ))}
+      </nav>
+      {body}
+    </>
+  );
+}

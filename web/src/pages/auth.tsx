@@ -1,0 +1,200 @@
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { ApiError } from '../api/client';
+import { ErrorMessage } from '../components/error-message';
+import { Brand, DemoBadge, LanguageSelect } from '../components/layout';
+import { TextField } from '../components/ui';
+import { useI18n } from '../i18n';
+import { safeNext, useLogin, useRegister } from '../lib/auth';
+import { Link, navigate, useLocation } from '../lib/router';
+
+function AuthFrame({
+  title,
+  subtitle,
+  children,
+  footer,
+}: {
+  title: string;
+  subtitle: string;
+  children: ReactNode;
+  footer: ReactNode;
+}) {
+  return (
+    <div className="auth-page">
+      <div className="auth-top">
+        <Brand />
+        <DemoBadge />
+        <LanguageSelect />
+      </div>
+      <main className="auth-card card" id="main">
+        <h1>{title}</h1>
+        <p className="muted">{subtitle}</p>
+        {children}
+        <p className="auth-foot">{footer}</p>
+      </main>
+    </div>
+  );
+}
+
+/** Keeps ?next= across the switch between the two forms. */
+function withNext(path: string, next: string): string {
+  return next === '/' ? path : `${path}?next=${encodeURIComponent(next)}`;
+}
+
+export function LoginPage() {
+  const { t } = useI18n();
+  const { search } = useLocation();
+  const next = safeNext(search.get('next'));
+  const login = useLogin();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const err = login.error instanceof ApiError ? login.error : undefined;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    login.mutate({ email, password }, { onSuccess: () => navigate(next, { replace: true }) });
+  };
+
+  return (
+    <AuthFrame
+      title={t('auth.login.title')}
+      subtitle={t('auth.login.subtitle')}
+      footer={
+        <>
+          {t('auth.login.noAccount')} <Link to={withNext('/register', next)}>{t('auth.login.register')}</Link>
+        </>
+      }
+    >
+      {search.get('expired') && !login.error && (
+        <div className="alert alert-info" role="status">
+          {t('auth.sessionExpired')}
+        </div>
+      )}
+      {login.error && !err?.details.length ? <ErrorMessage error={login.error} compact /> : null}
+      <form onSubmit={submit} className="form" noValidate>
+        <TextField
+          label={t('auth.email')}
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={err?.field('email')}
+          data-autofocus
+          autoFocus
+        />
+        <TextField
+          label={t('auth.password')}
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={err?.field('password')}
+        />
+        <button type="submit" className="btn btn-primary btn-block" disabled={login.isPending}>
+          {login.isPending ? t('auth.login.pending') : t('auth.login.submit')}
+        </button>
+      </form>
+    </AuthFrame>
+  );
+}
+
+export function RegisterPage() {
+  const { t } = useI18n();
+  const { search } = useLocation();
+  const next = safeNext(search.get('next'));
+  const register = useRegister();
+  const [form, setForm] = useState({ email: '', password: '', displayName: '', inviteCode: '' });
+  const [showInvite, setShowInvite] = useState(Boolean(search.get('invite')));
+  const err = register.error instanceof ApiError ? register.error : undefined;
+  // The API says when the policy needs a code (400 naming inviteCode) or refuses outright (403): show why.
+  const inviteNeeded = showInvite || Boolean(err?.field('inviteCode'));
+  const closed = err?.status === 403;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    register.mutate(
+      {
+        email: form.email,
+        password: form.password,
+        displayName: form.displayName.trim() || undefined,
+        inviteCode: inviteNeeded && form.inviteCode.trim() ? form.inviteCode.trim() : undefined,
+      },
+      { onSuccess: () => navigate(next, { replace: true }) },
+    );
+  };
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [k]: e.target.value }));
+
+  return (
+    <AuthFrame
+      title={t('auth.register.title')}
+      subtitle={t('auth.register.subtitle')}
+      footer={
+        <>
+          {t('auth.register.haveAccount')} <Link to={withNext('/login', next)}>{t('auth.register.login')}</Link>
+        </>
+      }
+    >
+      {closed && (
+        <div className="alert alert-error" role="alert">
+          {t('auth.closed')}
+        </div>
+      )}
+      {register.error && !closed && !err?.details.length ? <ErrorMessage error={register.error} compact /> : null}
+      <form onSubmit={submit} className="form" noValidate>
+        <TextField
+          label={t('auth.email')}
+          type="email"
+          autoComplete="email"
+          required
+          value={form.email}
+          onChange={set('email')}
+          error={err?.field('email')}
+          autoFocus
+        />
+        <TextField
+          label={t('auth.password')}
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={10}
+          hint={t('auth.passwordHint')}
+          value={form.password}
+          onChange={set('password')}
+          error={err?.field('password')}
+        />
+        <TextField
+          label={`${t('auth.displayName')} (${t('common.optional')})`}
+          autoComplete="nickname"
+          hint={t('auth.displayNameHint')}
+          value={form.displayName}
+          onChange={set('displayName')}
+          error={err?.field('displayName')}
+        />
+        {inviteNeeded ? (
+          <>
+            {err?.field('inviteCode') && !form.inviteCode && (
+              <p className="alert alert-info">{t('auth.inviteRequired')}</p>
+            )}
+            <TextField
+              label={t('auth.inviteCode')}
+              hint={t('auth.inviteHint')}
+              value={form.inviteCode}
+              onChange={set('inviteCode')}
+              error={err?.field('inviteCode')}
+              autoComplete="off"
+            />
+          </>
+        ) : (
+          <button type="button" className="link-btn" onClick={() => setShowInvite(true)}>
+            {t('auth.inviteToggle')}
+          </button>
+        )}
+        <button type="submit" className="btn btn-primary btn-block" disabled={register.isPending}>
+          {register.isPending ? t('auth.register.pending') : t('auth.register.submit')}
+        </button>
+      </form>
+    </AuthFrame>
+  );
+}

@@ -1,0 +1,158 @@
+import { useState } from 'react';
+import { useAllKeys, useCompare } from '../api/queries';
+import type { CompareEntry } from '../api/types';
+import { type ChartLine, type Metric, MetricPicker, MultiLineChart, PALETTE } from '../components/charts';
+import { ErrorMessage } from '../components/error-message';
+import { Freshness } from '../components/freshness';
+import { RangePicker } from '../components/range-picker';
+import { Card, EmptyState, PageHeader, Skeleton } from '../components/ui';
+import { useI18n } from '../i18n';
+import { Link, setSearch, useLocation } from '../lib/router';
+import { useUrlRange } from './dashboard';
+
+const MAX = 10;
+
+export function ComparePage() {
+  const { t, fmt } = useI18n();
+  const { search } = useLocation();
+  const [range, setRange] = useUrlRange();
+  const [metric, setMetric] = useState<Metric>('tokens');
+  const keys = useAllKeys();
+  const selected = (search.get('keys') ?? '').split(',').filter(Boolean).slice(0, MAX);
+  const compare = useCompare(selected, range);
+  const data = compare.data;
+
+  const toggle = (id: string) => {
+    const next = selected.includes(id) ? selected.filter((x) => x !== id) : [...selected, id].slice(0, MAX);
+    setSearch({ keys: next.join(',') });
+  };
+
+  const ok = (data?.keys ?? []).filter((k): k is Extract<CompareEntry, { name: string }> => 'name' in k);
+  const lines: ChartLine[] = ok.map((k) => ({ id: k.keyId, name: k.name, series: k.series }));
+  const nameOf = (id: string) => keys.data?.items.find((k) => k.id === id)?.name ?? id.slice(0, 8);
+  const colorOf = (id: string) => PALETTE[ok.findIndex((k) => k.keyId === id) % PALETTE.length];
+
+  return (
+    <>
+      <PageHeader
+        title={t('compare.title')}
+        subtitle={t('compare.subtitle')}
+        actions={data && <Freshness asOf={data.asOf} stale={data.stale} timezone={data.range.timezone} />}
+      />
+      <Card
+        title={t('compare.pick')}
+        actions={<span className="muted small">{t('compare.selected', { n: selected.length })}</span>}
+      >
+        {keys.error ? (
+          <ErrorMessage error={keys.error} onRetry={() => keys.refetch()} compact />
+        ) : !keys.data ? (
+          <Skeleton height="40px" width="100%" />
+        ) : keys.data.items.length < 2 ? (
+          <EmptyState
+            title={t('compare.noKeys')}
+            action={
+              <Link to="/keys?create=1" className="btn btn-primary">
+                {t('keys.create')}
+              </Link>
+            }
+          />
+        ) : (
+          <fieldset className="key-picker">
+            <legend className="visually-hidden">{t('compare.pick')}</legend>
+            {keys.data.items.map((k) => {
+              const on = selected.includes(k.id);
+              return (
+                <label key={k.id} className={`pick ${on ? 'pick-on' : ''}`}>
+                  <input
+                    type="checkbox"
+                    checked={on}
+                    disabled={!on && selected.length >= MAX}
+                    onChange={() => toggle(k.id)}
+                  />
+                  {on && ok.length > 0 && colorOf(k.id) && (
+                    <span className="dot" style={{ background: colorOf(k.id) }} aria-hidden="true" />
+                  )}
+                  {k.name}
+                </label>
+              );
+            })}
+          </fieldset>
+        )}
+      </Card>
+      <div className="toolbar">
+        <RangePicker value={range} onChange={setRange} />
+        <MetricPicker value={metric} onChange={setMetric} />
+      </div>
+      {selected.length < 2 ? (
+        <div className="alert alert-info">{t('compare.needTwo')}</div>
+      ) : compare.error && !data ? (
+        <ErrorMessage error={compare.error} onRetry={() => compare.refetch()} />
+      ) : (
+        <>
+          <Card>
+            {data ? (
+              <MultiLineChart lines={lines} metric={metric} label={t('compare.title')} />
+            ) : (
+              <Skeleton height="320px" width="100%" />
+            )}
+          </Card>
+          <Card className="card-flush">
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('common.key')}</th>
+                    <th scope="col" className="num">
+                      {t('common.requests')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('common.tokens')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('common.cost')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {(data?.keys ?? selected.map((keyId) => ({ keyId }) as CompareEntry)).map((k) => (
+                    <tr key={k.keyId}>
+                      <td>
+                        <Link to={`/keys/${k.keyId}`} className="strong-link">
+                          {'name' in k ? (
+                            <>
+                              <span className="dot" style={{ background: colorOf(k.keyId) }} aria-hidden="true" />
+                              {k.name}
+                            </>
+                          ) : (
+                            nameOf(k.keyId)
+                          )}
+                        </Link>
+                      </td>
+                      {'totals' in k ? (
+                        <>
+                          <td className="num">{fmt.number(k.totals.requests)}</td>
+                          <td className="num" title={fmt.number(k.totals.tokens)}>
+                            {fmt.compact(k.totals.tokens)}
+                          </td>
+                          <td className="num">{fmt.money(k.totals.cost)}</td>
+                        </>
+                      ) : 'error' in k ? (
+                        <td colSpan={3} className="text-danger">
+                          {t('compare.failed', { message: k.error.message })}
+                        </td>
+                      ) : (
+                        <td colSpan={3}>
+                          <Skeleton width="60%" />
+                        </td>
+                      )}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </Card>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,194 @@
+import { useState } from 'react';
+import { useUsage } from '../api/queries';
+import type { TokenSplit, Usage } from '../api/types';
+import { type Metric, MetricPicker, UsageChart } from '../components/charts';
+import { ErrorMessage } from '../components/error-message';
+import { Freshness } from '../components/freshness';
+import { RangePicker } from '../components/range-picker';
+import { Card, EmptyState, PageHeader, Skeleton, SkeletonRows } from '../components/ui';
+import { useI18n } from '../i18n';
+import { parseRangeKey, type RangeValue, rangeKey } from '../lib/range';
+import { Link, setSearch, useLocation } from '../lib/router';
+
+/** The page's range lives in the URL (?range=7d or ?range=2026-01-01..2026-01-31), so it survives a reload. */
+export function useUrlRange(): [RangeValue, (r: RangeValue) => void] {
+  const { search } = useLocation();
+  return [parseRangeKey(search.get('range')), (r) => setSearch({ range: rangeKey(r) })];
+}
+
+export function DashboardPage() {
+  const { t } = useI18n();
+  const [range, setRange] = useUrlRange();
+  const [metric, setMetric] = useState<Metric>('tokens');
+  const usage = useUsage(range);
+  const data = usage.data;
+
+  return (
+    <>
+      <PageHeader
+        title={t('dash.title')}
+        subtitle={t('dash.subtitle')}
+        actions={data && <Freshness asOf={data.asOf} stale={data.stale} timezone={data.range.timezone} />}
+      />
+      <div className="toolbar">
+        <RangePicker value={range} onChange={setRange} />
+      </div>
+      {usage.error && !data ? (
+        <ErrorMessage error={usage.error} onRetry={() => usage.refetch()} />
+      ) : data && data.perKey.length === 0 ? (
+        <Card>
+          <EmptyState
+            title={t('dash.empty.title')}
+            body={t('dash.empty.body')}
+            action={
+              <Link to="/keys?create=1" className="btn btn-primary">
+                {t('dash.empty.cta')}
+              </Link>
+            }
+          />
+        </Card>
+      ) : (
+        <>
+          <TotalsCards data={data} />
+          <Card title={t('dash.daily')} actions={<MetricPicker value={metric} onChange={setMetric} />}>
+            {data ? (
+              <>
+                <UsageChart series={data.series} metric={metric} label={t('dash.daily')} />
+                {data.totals.requests === 0 && <p className="muted small center">{t('dash.noUsage')}</p>}
+              </>
+            ) : (
+              <Skeleton className="chart-skeleton" height="280px" width="100%" />
+            )}
+          </Card>
+          <PerKeyTable data={data} />
+        </>
+      )}
+    </>
+  );
+}
+
+function TotalsCards({ data }: { data?: Usage }) {
+  const { t, fmt } = useI18n();
+  const totals = data?.totals;
+  const days = data?.series.length || 1;
+  return (
+    <div className="stat-grid">
+      <div className="stat card">
+        <div className="stat-label">{t('dash.requests')}</div>
+        <div className="stat-value">{totals ? fmt.number(totals.requests) : <Skeleton width="60%" />}</div>
+        <div className="stat-sub muted small">
+          {totals ? (
+            t('dash.avgPerDay', { value: fmt.number(Math.round(totals.requests / days)) })
+          ) : (
+            <Skeleton width="40%" />
+          )}
+        </div>
+      </div>
+      <div className="stat card">
+        <div className="stat-label">{t('dash.tokens')}</div>
+        <div className="stat-value" title={totals ? fmt.number(totals.tokens) : undefined}>
+          {totals ? fmt.compact(totals.tokens) : <Skeleton width="60%" />}
+        </div>
+        {totals ? <TokenSplitBar totals={totals} /> : <Skeleton width="90%" />}
+      </div>
+      <div className="stat card">
+        <div className="stat-label">{t('dash.cost')}</div>
+        <div className="stat-value">{totals ? fmt.money(totals.cost) : <Skeleton width="60%" />}</div>
+        <div className="stat-sub muted small">
+          {totals ? (
+            t('dash.costPerRequest', { value: fmt.money(totals.requests ? totals.cost / totals.requests : 0) })
+          ) : (
+            <Skeleton width="40%" />
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+const SPLIT = [
+  { field: 'inputTokens', label: 'dash.input', color: '#c2410c' },
+  { field: 'outputTokens', label: 'dash.output', color: '#2563eb' },
+  { field: 'cacheCreateTokens', label: 'dash.cacheCreate', color: '#7c3aed' },
+  { field: 'cacheReadTokens', label: 'dash.cacheRead', color: '#059669' },
+] as const;
+
+export function TokenSplitBar({ totals }: { totals: TokenSplit }) {
+  const { t, fmt } = useI18n();
+  const sum = SPLIT.reduce((s, p) => s + totals[p.field], 0) || 1;
+  return (
+    <div className="split">
+      <div className="split-bar" aria-hidden="true">
+        {SPLIT.map((p) => (
+          <span key={p.field} style={{ width: `${(totals[p.field] / sum) * 100}%`, background: p.color }} />
+        ))}
+      </div>
+      <dl className="split-legend">
+        {SPLIT.map((p) => (
+          <div key={p.field}>
+            <dt>
+              <span className="dot" style={{ background: p.color }} aria-hidden="true" />
+              {t(p.label)}
+            </dt>
+            <dd title={fmt.number(totals[p.field])}>{fmt.compact(totals[p.field])}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
+
+function PerKeyTable({ data }: { data?: Usage }) {
+  const { t, fmt } = useI18n();
+  const total = data?.totals.tokens || 1;
+  // A key with a sliver of the usage is not "0%".
+  const share = (r: number) => (r > 0 && r < 0.001 ? `<${fmt.percent(0.001)}` : fmt.percent(r));
+  return (
+    <Card title={t('dash.perKey')}>
+      <div className="table-wrap">
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">{t('common.key')}</th>
+              <th scope="col" className="num hide-sm">
+                {t('common.requests')}
+              </th>
+              <th scope="col" className="num">
+                {t('common.tokens')}
+              </th>
+              <th scope="col" className="num">
+                {t('common.cost')}
+              </th>
+              <th scope="col" className="hide-sm">
+                {t('common.share')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {!data && <SkeletonRows rows={3} cols={5} />}
+            {data?.perKey.map((k) => (
+              <tr key={k.keyId}>
+                <td>
+                  <Link to={`/keys/${k.keyId}`} className="strong-link">
+                    {k.name}
+                  </Link>
+                </td>
+                <td className="num hide-sm">{fmt.number(k.requests)}</td>
+                <td className="num" title={fmt.number(k.tokens)}>
+                  {fmt.compact(k.tokens)}
+                </td>
+                <td className="num">{fmt.money(k.cost)}</td>
+                <td className="hide-sm share-cell">
+                  <span className="share-bar" aria-hidden="true">
+                    <span style={{ width: `${(k.tokens / total) * 100}%` }} />
+                  </span>
+                  <span className="small muted">{share(k.tokens / total)}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Card>
+  );
+}

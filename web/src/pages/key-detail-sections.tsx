@@ -1,0 +1,217 @@
+import { useState } from 'react';
+import { useInstructions, useKeyModels, useKeyRequests } from '../api/queries';
+import type { Key, Limits } from '../api/types';
+import { CopyButton } from '../components/copy-button';
+import { ErrorMessage } from '../components/error-message';
+import { Freshness } from '../components/freshness';
+import { Button, Card, Skeleton, SkeletonRows } from '../components/ui';
+import { type MessageKey, useI18n } from '../i18n';
+import { useUrlRange } from './dashboard';
+
+/** The cards under a key's usage chart: models, limits, Claude Code instructions, recent requests. */
+
+export function ModelsCard({ id }: { id: string }) {
+  const { t, fmt } = useI18n();
+  const [range] = useUrlRange();
+  const models = useKeyModels(id, range);
+  const data = models.data;
+  return (
+    <Card title={t('detail.models')} className="card-flush">
+      {models.error && !data ? (
+        <div className="pad">
+          <ErrorMessage error={models.error} onRetry={() => models.refetch()} compact />
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('common.model')}</th>
+                <th scope="col" className="num">
+                  {t('common.requests')}
+                </th>
+                <th scope="col" className="num">
+                  {t('common.tokens')}
+                </th>
+                <th scope="col" className="num">
+                  {t('common.cost')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {!data && <SkeletonRows rows={3} cols={4} />}
+              {data?.items.map((m) => (
+                <tr key={m.model}>
+                  <td className="mono small">{m.model}</td>
+                  <td className="num">{fmt.number(m.requests)}</td>
+                  <td className="num" title={fmt.number(m.tokens)}>
+                    {fmt.compact(m.tokens)}
+                  </td>
+                  <td className="num">{fmt.money(m.cost)}</td>
+                </tr>
+              ))}
+              {data && data.items.length === 0 && (
+                <tr>
+                  <td colSpan={4} className="muted center">
+                    {t('detail.noModels')}
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {data?.stale && (
+        <div className="pad-x">
+          <Freshness asOf={data.asOf} stale={data.stale} />
+        </div>
+      )}
+    </Card>
+  );
+}
+
+const LIMIT_ROWS: { name: keyof Limits; money?: boolean; minutes?: boolean }[] = [
+  { name: 'tokenLimit' },
+  { name: 'dailyCostLimit', money: true },
+  { name: 'totalCostLimit', money: true },
+  { name: 'rateLimitWindow', minutes: true },
+  { name: 'rateLimitRequests' },
+  { name: 'concurrencyLimit' },
+];
+
+export function LimitsCard({ k }: { k: Key }) {
+  const { t, fmt } = useI18n();
+  return (
+    <Card title={t('detail.limits')}>
+      <dl className="kv">
+        {LIMIT_ROWS.map((r) => {
+          const v = k.limits[r.name];
+          return (
+            <div key={r.name}>
+              <dt>{t(`keyForm.${r.name}` as MessageKey)}</dt>
+              <dd>
+                {v ? r.money ? fmt.money(v) : fmt.number(v) : <span className="muted">{t('common.unlimited')}</span>}
+              </dd>
+            </div>
+          );
+        })}
+        <div>
+          <dt>{t('detail.blockedModels')}</dt>
+          <dd>
+            {k.models.length ? (
+              k.models.map((m) => (
+                <code key={m} className="chip mono">
+                  {m}
+                </code>
+              ))
+            ) : (
+              <span className="muted">{t('detail.noBlocked')}</span>
+            )}
+          </dd>
+        </div>
+      </dl>
+    </Card>
+  );
+}
+
+export function InstructionsCard({ id }: { id: string }) {
+  const { t } = useI18n();
+  const ins = useInstructions(id);
+  return (
+    <Card title={t('detail.instructions')} actions={ins.data && <CopyButton text={ins.data.snippet} />}>
+      <p className="muted small">{t('detail.instructionsBody')}</p>
+      {ins.error ? (
+        <ErrorMessage error={ins.error} compact />
+      ) : ins.data ? (
+        <pre className="snippet">{ins.data.snippet}</pre>
+      ) : (
+        <Skeleton height="72px" width="100%" />
+      )}
+    </Card>
+  );
+}
+
+const FIRST_REQUESTS = 15;
+
+export function RequestsCard({ id }: { id: string }) {
+  const { t, fmt } = useI18n();
+  const req = useKeyRequests(id);
+  const data = req.data;
+  const [all, setAll] = useState(false);
+  const items = all ? data?.items : data?.items.slice(0, FIRST_REQUESTS);
+  return (
+    <Card
+      title={t('detail.requests')}
+      className="card-flush"
+      actions={data && <Freshness asOf={data.asOf} stale={data.stale} />}
+    >
+      {req.error && !data ? (
+        <div className="pad">
+          <ErrorMessage error={req.error} onRetry={() => req.refetch()} compact />
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('detail.time')}</th>
+                <th scope="col">{t('common.model')}</th>
+                <th scope="col" className="num">
+                  {t('detail.input')}
+                </th>
+                <th scope="col" className="num">
+                  {t('detail.output')}
+                </th>
+                <th scope="col" className="num">
+                  {t('detail.cache')}
+                </th>
+                <th scope="col" className="num">
+                  {t('common.cost')}
+                </th>
+                <th scope="col" className="num">
+                  {t('detail.duration')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {!data && <SkeletonRows rows={4} cols={7} />}
+              {items?.map((r, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: requests have no id; the list is replaced whole
+                <tr key={`${r.timestamp}-${i}`}>
+                  <td className="nowrap" title={fmt.dateTime(r.timestamp)}>
+                    {fmt.relative(r.timestamp)}
+                  </td>
+                  <td className="mono small">{r.model}</td>
+                  <td className="num">{fmt.number(r.inputTokens)}</td>
+                  <td className="num">{fmt.number(r.outputTokens)}</td>
+                  <td className="num">
+                    {fmt.compact(r.cacheCreateTokens)} / {fmt.compact(r.cacheReadTokens)}
+                  </td>
+                  <td className="num">{fmt.money(r.cost)}</td>
+                  <td className="num">{r.durationMs === null ? '—' : fmt.duration(r.durationMs)}</td>
+                </tr>
+              ))}
+              {data && data.items.length === 0 && (
+                <tr>
+                  <td colSpan={7} className="muted center">
+                    {t('detail.noRequests')}
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {data && data.items.length > FIRST_REQUESTS && !all && (
+        <div className="pagination">
+          <span className="muted small">
+            {t('common.pageOf', { from: 1, to: FIRST_REQUESTS, total: data.items.length })}
+          </span>
+          <Button size="sm" onClick={() => setAll(true)}>
+            {t('detail.showAll', { n: data.items.length })}
+          </Button>
+        </div>
+      )}
+    </Card>
+  );
+}

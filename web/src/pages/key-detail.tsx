@@ -1,0 +1,142 @@
+import { useState } from 'react';
+import { useKey, useUsage } from '../api/queries';
+import type { TokenSplit } from '../api/types';
+import { type Metric, MetricPicker, UsageChart } from '../components/charts';
+import { ErrorMessage } from '../components/error-message';
+import { Freshness } from '../components/freshness';
+import { useKeyActions } from '../components/key-actions';
+import { RangePicker } from '../components/range-picker';
+import { Button, Card, PageHeader, Skeleton, StatusBadge } from '../components/ui';
+import { useI18n } from '../i18n';
+import { Link, navigate } from '../lib/router';
+import { TokenSplitBar, useUrlRange } from './dashboard';
+import { InstructionsCard, LimitsCard, ModelsCard, RequestsCard } from './key-detail-sections';
+
+export function KeyDetailPage({ id }: { id: string }) {
+  const { t, fmt } = useI18n();
+  const key = useKey(id);
+  const actions = useKeyActions({ onDeleted: () => navigate('/keys') });
+  const k = key.data;
+
+  if (key.error && !k) {
+    return (
+      <>
+        <Link to="/keys" className="back-link">
+          ← {t('detail.back')}
+        </Link>
+        <ErrorMessage error={key.error} onRetry={() => key.refetch()} />
+      </>
+    );
+  }
+
+  return (
+    <>
+      <Link to="/keys" className="back-link">
+        ← {t('detail.back')}
+      </Link>
+      <PageHeader
+        title={
+          k ? (
+            <span className="title-with-badge">
+              {k.name} <StatusBadge status={k.status} />
+            </span>
+          ) : (
+            <Skeleton width="240px" height="1.4em" />
+          )
+        }
+        subtitle={
+          k ? (
+            <>
+              <code className="mono">{k.maskedKey}</code>
+              {' · '}
+              {t('common.created')} {fmt.dateTime(k.createdAt)}
+              {k.expiresAt && ` · ${t('detail.expires')} ${fmt.dateTime(k.expiresAt)}`}
+              {k.description && <span className="block">{k.description}</span>}
+            </>
+          ) : (
+            <Skeleton width="320px" />
+          )
+        }
+        actions={
+          k &&
+          k.status !== 'deleted' && (
+            <>
+              <Button onClick={() => actions.edit(k)}>{t('common.edit')}</Button>
+              {(k.status === 'active' || k.status === 'disabled') && (
+                <Button onClick={() => actions.toggle(k)}>
+                  {k.status === 'active' ? t('common.disable') : t('common.enable')}
+                </Button>
+              )}
+              <Button variant="danger" onClick={() => actions.remove(k)}>
+                {t('common.delete')}
+              </Button>
+            </>
+          )
+        }
+      />
+      {k?.status === 'deleted' && <div className="alert alert-info">{t('detail.deletedNote')}</div>}
+      <UsageSection id={id} />
+      <div className="grid-2 gap">
+        <ModelsCard id={id} />
+        <div className="stack">
+          {k && <LimitsCard k={k} />}
+          {k && k.status !== 'deleted' && <InstructionsCard id={id} />}
+        </div>
+      </div>
+      <RequestsCard id={id} />
+      {actions.dialogs}
+    </>
+  );
+}
+
+function UsageSection({ id }: { id: string }) {
+  const { t } = useI18n();
+  const [range, setRange] = useUrlRange();
+  const [metric, setMetric] = useState<Metric>('tokens');
+  const usage = useUsage(range, id);
+  const data = usage.data;
+  return (
+    <Card
+      title={t('detail.usage')}
+      actions={data && <Freshness asOf={data.asOf} stale={data.stale} timezone={data.range.timezone} />}
+    >
+      <div className="toolbar toolbar-inner">
+        <RangePicker value={range} onChange={setRange} />
+        <MetricPicker value={metric} onChange={setMetric} />
+      </div>
+      {usage.error && !data ? (
+        <ErrorMessage error={usage.error} onRetry={() => usage.refetch()} />
+      ) : data ? (
+        <>
+          <MiniTotals data={data.totals} />
+          <UsageChart series={data.series} metric={metric} label={t('detail.usage')} />
+        </>
+      ) : (
+        <Skeleton height="340px" width="100%" />
+      )}
+    </Card>
+  );
+}
+
+function MiniTotals({ data }: { data: TokenSplit }) {
+  const { t, fmt } = useI18n();
+  return (
+    <div className="mini-totals">
+      <div>
+        <span className="muted small">{t('common.requests')}</span>
+        <strong>{fmt.number(data.requests)}</strong>
+      </div>
+      <div>
+        <span className="muted small">{t('common.tokens')}</span>
+        <strong title={fmt.number(data.tokens)}>{fmt.compact(data.tokens)}</strong>
+      </div>
+      <div>
+        <span className="muted small">{t('common.cost')}</span>
+        <strong>{fmt.money(data.cost)}</strong>
+      </div>
+      <div className="mini-split">
+        <TokenSplitBar totals={data} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,160 @@
+import { useEffect, useState } from 'react';
+import { useKeys } from '../api/queries';
+import type { KeySort, SortOrder } from '../api/types';
+import { ErrorMessage } from '../components/error-message';
+import { useKeyActions } from '../components/key-actions';
+import { KeysTable } from '../components/keys-table';
+import { Pagination } from '../components/pagination';
+import { Button, Card, EmptyState, PageHeader } from '../components/ui';
+import { useI18n } from '../i18n';
+import { setSearch, useLocation } from '../lib/router';
+
+const SORTS: KeySort[] = ['createdAt', 'lastUsedAt', 'tokens', 'cost'];
+const STATUSES = ['', 'active', 'disabled', 'expired', 'deleted', 'all'] as const;
+
+/** List state lives in the URL, so a reload or a shared link shows the same page of the same list. */
+function useListState() {
+  const { search } = useLocation();
+  const sort = (SORTS as string[]).includes(search.get('sort') ?? '') ? (search.get('sort') as KeySort) : 'createdAt';
+  const order: SortOrder = search.get('order') === 'asc' ? 'asc' : 'desc';
+  const pageSize = [10, 20, 50, 100].includes(Number(search.get('pageSize'))) ? Number(search.get('pageSize')) : 20;
+  return {
+    page: Math.max(1, Number(search.get('page')) || 1),
+    pageSize,
+    status: search.get('status') ?? '',
+    search: search.get('q') ?? '',
+    sort,
+    order,
+    create: search.get('create') === '1',
+  };
+}
+
+export function KeysPage() {
+  const { t } = useI18n();
+  const s = useListState();
+  const keys = useKeys({
+    page: s.page,
+    pageSize: s.pageSize,
+    status: s.status || undefined,
+    search: s.search || undefined,
+    sort: s.sort,
+    order: s.order,
+  });
+  const actions = useKeyActions();
+  const [query, setQuery] = useState(s.search);
+
+  // Search as you type, without a request per keystroke.
+  useEffect(() => {
+    if (query === s.search) return;
+    const timer = setTimeout(() => setSearch({ q: query.trim(), page: undefined }), 300);
+    return () => clearTimeout(timer);
+  }, [query, s.search]);
+
+  // /keys?create=1 (the dashboard's "create your first key") opens the dialog once.
+  const { create } = actions;
+  useEffect(() => {
+    if (s.create) {
+      create();
+      setSearch({ create: undefined });
+    }
+  }, [s.create, create]);
+
+  const data = keys.data;
+  const filtered = Boolean(s.search || s.status);
+  const empty = data && data.total === 0;
+
+  return (
+    <>
+      <PageHeader
+        title={t('keys.title')}
+        subtitle={t('keys.subtitle')}
+        actions={
+          <Button variant="primary" onClick={actions.create}>
+            + {t('keys.create')}
+          </Button>
+        }
+      />
+      <div className="toolbar">
+        <div className="search">
+          <label htmlFor="key-search" className="visually-hidden">
+            {t('keys.searchLabel')}
+          </label>
+          <input
+            id="key-search"
+            className="input"
+            type="search"
+            placeholder={t('keys.searchPlaceholder')}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+        </div>
+        <label className="inline-label small muted">
+          {t('keys.statusFilter')}
+          <select
+            className="input input-sm"
+            value={s.status}
+            onChange={(e) => setSearch({ status: e.target.value, page: undefined })}
+          >
+            {STATUSES.map((st) => (
+              <option key={st} value={st}>
+                {t(st === '' ? 'status.any' : `status.${st}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {keys.error && !data ? (
+        <ErrorMessage error={keys.error} onRetry={() => keys.refetch()} />
+      ) : empty && !filtered ? (
+        <Card>
+          <EmptyState
+            title={t('keys.empty.title')}
+            body={t('keys.empty.body')}
+            action={
+              <Button variant="primary" onClick={actions.create}>
+                {t('keys.empty.cta')}
+              </Button>
+            }
+          />
+        </Card>
+      ) : (
+        <Card className="card-flush">
+          <KeysTable
+            items={data?.items}
+            loading={keys.isFetching}
+            sort={s.sort}
+            order={s.order}
+            onSort={(sort, order) => setSearch({ sort, order, page: undefined })}
+            onEdit={actions.edit}
+            onToggle={actions.toggle}
+            onDelete={actions.remove}
+          />
+          {empty && (
+            <div className="empty-inline">
+              <p className="muted">{t('keys.noMatch')}</p>
+              <Button
+                size="sm"
+                onClick={() => {
+                  setQuery('');
+                  setSearch({ q: undefined, status: undefined, page: undefined });
+                }}
+              >
+                {t('keys.clearFilters')}
+              </Button>
+            </div>
+          )}
+          {data && data.total > 0 && (
+            <Pagination
+              page={data.page}
+              pageSize={data.pageSize}
+              total={data.total}
+              onPage={(p) => setSearch({ page: p === 1 ? undefined : p })}
+              onPageSize={(n) => setSearch({ pageSize: n === 20 ? undefined : n, page: undefined })}
+            />
+          )}
+        </Card>
+      )}
+      {actions.dialogs}
+    </>
+  );
+}

@@ -1,0 +1,223 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { ApiError, api } from '../api/client';
+import { qk, useSessions } from '../api/queries';
+import type { User } from '../api/types';
+import { ErrorMessage } from '../components/error-message';
+import { LanguageSelect } from '../components/layout';
+import { useToast } from '../components/toast';
+import { Button, Card, PageHeader, SkeletonRows, TextField } from '../components/ui';
+import { useI18n } from '../i18n';
+import { navigate } from '../lib/router';
+
+export function SettingsPage({ user }: { user: User }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <PageHeader title={t('settings.title')} />
+      <div className="grid-2 gap">
+        <Card title={t('settings.account')}>
+          <dl className="kv">
+            <div>
+              <dt>{t('common.email')}</dt>
+              <dd>{user.email}</dd>
+            </div>
+            <div>
+              <dt>{t('auth.displayName')}</dt>
+              <dd>{user.displayName}</dd>
+            </div>
+            <div>
+              <dt>{t('settings.role')}</dt>
+              <dd>{t(`role.${user.role}`)}</dd>
+            </div>
+          </dl>
+          <div className="field">
+            <label htmlFor="settings-lang">{t('settings.language')}</label>
+            <LanguageSelect id="settings-lang" />
+            <p className="field-hint">{t('settings.languageBody')}</p>
+          </div>
+        </Card>
+        <PasswordCard />
+      </div>
+      <SessionsCard />
+    </>
+  );
+}
+
+function PasswordCard() {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const [f, setF] = useState({ currentPassword: '', newPassword: '', confirm: '' });
+  const [mismatch, setMismatch] = useState(false);
+  const [done, setDone] = useState(false);
+  const change = useMutation({
+    mutationFn: (body: { currentPassword: string; newPassword: string }) =>
+      api<void>('/api/auth/password', { method: 'POST', body }),
+    onSuccess: () => {
+      setDone(true);
+      setF({ currentPassword: '', newPassword: '', confirm: '' });
+      qc.invalidateQueries({ queryKey: qk.sessions });
+    },
+  });
+  const err = change.error instanceof ApiError ? change.error : undefined;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setDone(false);
+    if (f.newPassword !== f.confirm) {
+      setMismatch(true);
+      return;
+    }
+    setMismatch(false);
+    change.mutate({ currentPassword: f.currentPassword, newPassword: f.newPassword });
+  };
+  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF((x) => ({ ...x, [k]: e.target.value }));
+  return (
+    <Card title={t('settings.password')}>
+      <form className="form" onSubmit={submit} noValidate>
+        {done && (
+          <div className="alert alert-success" role="status">
+            {t('settings.changed')}
+          </div>
+        )}
+        {change.error && !err?.details.length ? <ErrorMessage error={change.error} compact /> : null}
+        <input type="text" autoComplete="username" hidden readOnly />
+        <TextField
+          label={t('settings.current')}
+          type="password"
+          autoComplete="current-password"
+          value={f.currentPassword}
+          onChange={set('currentPassword')}
+          error={err?.field('currentPassword')}
+        />
+        <TextField
+          label={t('settings.new')}
+          type="password"
+          autoComplete="new-password"
+          hint={t('auth.passwordHint')}
+          value={f.newPassword}
+          onChange={set('newPassword')}
+          error={err?.field('newPassword')}
+        />
+        <TextField
+          label={t('settings.confirm')}
+          type="password"
+          autoComplete="new-password"
+          value={f.confirm}
+          onChange={set('confirm')}
+          error={mismatch ? t('settings.mismatch') : undefined}
+        />
+        <div>
+          <Button type="submit" variant="primary" busy={change.isPending}>
+            {t('settings.change')}
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+function SessionsCard() {
+  const { t, fmt } = useI18n();
+  const toast = useToast();
+  const qc = useQueryClient();
+  const sessions = useSessions();
+  const revoke = useMutation({
+    mutationFn: (id: string) => api<void>(`/api/auth/sessions/${id}`, { method: 'DELETE' }),
+    onSuccess: (_r, id) => {
+      const current = sessions.data?.items.find((s) => s.id === id)?.current;
+      if (current) {
+        // Revoking this browser's own session is a logout.
+        qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'health' });
+        qc.setQueryData(qk.me, null);
+        navigate('/login', { replace: true });
+        return;
+      }
+      toast(t('settings.revoked'));
+      qc.invalidateQueries({ queryKey: qk.sessions });
+    },
+  });
+  return (
+    <Card title={t('settings.sessions')} className="card-flush">
+      <p className="muted small pad-x">{t('settings.sessionsBody')}</p>
+      {sessions.error ? (
+        <div className="pad">
+          <ErrorMessage error={sessions.error} onRetry={() => sessions.refetch()} compact />
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('settings.device')}</th>
+                <th scope="col">{t('settings.ip')}</th>
+                <th scope="col">{t('common.created')}</th>
+                <th scope="col">{t('settings.lastSeen')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('common.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {!sessions.data && <SkeletonRows rows={2} cols={5} />}
+              {sessions.data?.items.map((s) => (
+                <tr key={s.id}>
+                  <td>
+                    <span className="truncate ua" title={s.userAgent ?? undefined}>
+                      {describeAgent(s.userAgent) ?? t('settings.unknownDevice')}
+                    </span>
+                    {s.current && <span className="badge badge-green">{t('settings.thisDevice')}</span>}
+                  </td>
+                  <td className="mono small">{s.ip ?? '—'}</td>
+                  <td className="nowrap">{fmt.dateTime(s.createdAt)}</td>
+                  <td className="nowrap" title={fmt.dateTime(s.lastSeenAt)}>
+                    {fmt.relative(s.lastSeenAt)}
+                  </td>
+                  <td className="actions-col">
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      className="text-danger"
+                      busy={revoke.isPending && revoke.variables === s.id}
+                      onClick={() => revoke.mutate(s.id)}
+                    >
+                      {t('settings.revoke')}
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+/** "Chrome on Linux" from a user-agent string; the raw string stays in the title. */
+export function describeAgent(ua: string | null): string | null {
+  if (!ua) return null;
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : /curl\//.test(ua)
+            ? 'curl'
+            : null;
+  const os = /Windows/.test(ua)
+    ? 'Windows'
+    : /Mac OS X|Macintosh/.test(ua)
+      ? 'macOS'
+      : /Android/.test(ua)
+        ? 'Android'
+        : /iPhone|iPad/.test(ua)
+          ? 'iOS'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : null;
+  if (browser && os) return `${browser} · ${os}`;
+  return browser ?? os ?? ua.slice(0, 60);
+}

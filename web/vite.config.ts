@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** The web UI: built into web/dist and served by the portal itself; `npm run dev` proxies /api to a portal. */
+export default defineConfig({
+  root,
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    // Third-party code changes less often than ours: its own hashed chunk stays cached across our releases.
+    chunkSizeWarningLimit: 800,
+    rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] } } },
+  },
+  server: {
+    port: Number(process.env.VITE_PORT ?? 5173),
+    strictPort: false,
+    // Keep the browser's Host header: the portal refuses cookie writes whose Origin is another host.
+    proxy: { '/api': { target: process.env.PORTAL_URL ?? 'http://127.0.0.1:3000', changeOrigin: false } },
+  },
+});
