@@ -18,6 +18,8 @@ describe('admin', () => {
     const body = res.json();
     expect(body.portal).toMatchObject({ users: expect.any(Number), keys: 1, activeKeys: 1 });
     expect(body.crs).toMatchObject({ totalApiKeys: expect.any(Number), stale: false });
+    expect(body.crsTrend.days).toHaveLength(30);
+    expect(body.crsTrend).toMatchObject({ stale: false, asOf: expect.any(String) });
     expect(body.sync).toMatchObject({ lastError: null, running: false, lastRunAt: expect.any(String) });
     expect(body.cache.namespaces).toHaveProperty('stats');
     expect(body.alerts).toEqual(expect.any(Array));

@@ -28,6 +28,18 @@ describe('operations endpoints and HTTP conventions', () => {
     }
   });
 
+  it('meta tells a signed-out browser the registration policy and the key caps', async () => {
+    const other = await createTestApp({ env: { REGISTRATION: 'invite', KEY_MAX_DAILY_COST: '25' } });
+    const res = await other.app.inject({ method: 'GET', url: '/api/meta' });
+    expect(res.json()).toMatchObject({
+      mode: 'production',
+      registration: 'invite',
+      defaultMaxKeys: 10,
+      keyLimitCaps: { dailyCostLimit: 25, tokenLimit: 0 },
+      timezone: 'UTC+8',
+    });
+  });
+
   it('metrics expose the product counters in Prometheus text', async () => {
     const user = await createUser(t);
     await t.app.inject({ method: 'GET', url: '/api/keys', headers: authHeaders(user) });

@@ -38,6 +38,19 @@ export function createAdmin(deps: Deps, sync: SyncJob, accounts: AccountsService
     }
   }
 
+  /** CRS's global daily trend (all keys, 30 days) through `crs:trend`: cheap for CRS, cached 5 minutes. */
+  async function crsTrend() {
+    try {
+      const { value, stale } = await deps.cache.crsTrend.getOrLoad(['30d'], async () => ({
+        data: await deps.crs.usageTrend(30),
+        fetchedAt: deps.clock().toISOString(),
+      }));
+      return { days: value.data, asOf: value.fetchedAt, stale };
+    } catch (e) {
+      return { days: [], error: isAppError(e) ? e.message : 'CRS trend unavailable', stale: true };
+    }
+  }
+
   async function syncStatus() {
     const row = await sync.status();
     return {
@@ -56,10 +69,16 @@ export function createAdmin(deps: Deps, sync: SyncJob, accounts: AccountsService
     users,
     alerts,
     async overview() {
-      const [crs, portal, { row, ...syncView }] = await Promise.all([crsDashboard(), users.counts(), syncStatus()]);
+      const [crs, trend, portal, { row, ...syncView }] = await Promise.all([
+        crsDashboard(),
+        crsTrend(),
+        users.counts(),
+        syncStatus(),
+      ]);
       const current = await alerts.evaluate(row);
       return {
         crs,
+        crsTrend: trend,
         portal,
         sync: syncView,
         cache: cacheStats(),

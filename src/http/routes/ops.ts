@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
+import { timezoneLabel } from '../../domain/usage/range.js';
 import type { Services } from '../../services.js';
 
 const check = z.object({ status: z.enum(['up', 'down', 'disabled']), message: z.string().optional() });
@@ -9,6 +10,22 @@ const healthSchema = z.object({
   mode: z.enum(['demo', 'production']),
   checks: z.object({ db: check, redis: check, crs: check }),
   alerts: z.array(z.object({ name: z.string(), message: z.string() })),
+  version: z.string(),
+});
+
+const metaSchema = z.object({
+  mode: z.enum(['demo', 'production']),
+  registration: z.enum(['open', 'invite', 'closed']),
+  defaultMaxKeys: z.number(),
+  /** 0 = no cap. */
+  keyLimitCaps: z.object({
+    tokenLimit: z.number(),
+    dailyCostLimit: z.number(),
+    totalCostLimit: z.number(),
+    rateLimitRequests: z.number(),
+    concurrencyLimit: z.number(),
+  }),
+  timezone: z.string(),
   version: z.string(),
 });
 
@@ -47,6 +64,17 @@ export async function opsRoutes(app: FastifyInstance, deps: Deps, services: Serv
       };
     },
   );
+
+  // Public facts the sign-up page and the key form need before anyone is signed in.
+  const meta = {
+    mode: deps.config.demo ? ('demo' as const) : ('production' as const),
+    registration: deps.config.registration,
+    defaultMaxKeys: deps.config.defaultMaxKeys,
+    keyLimitCaps: deps.config.keyLimitCaps,
+    timezone: timezoneLabel(deps.config.crs.timezoneOffset),
+    version: deps.version,
+  };
+  app.get('/api/meta', { schema: { tags: ['ops'], response: { 200: metaSchema } } }, async () => meta);
 
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     reply.type(deps.metrics.registry.contentType);

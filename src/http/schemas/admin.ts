@@ -50,6 +50,23 @@ export const cacheAnswer = z.object({ hitRate: z.number(), namespaces: z.record(
 export const overviewAnswer = z.object({
   mode: z.enum(['demo', 'production']),
   crs: z.record(z.string(), z.unknown()),
+  crsTrend: z.object({
+    days: z.array(
+      z.object({
+        date: z.string(),
+        requests: z.number(),
+        inputTokens: z.number(),
+        outputTokens: z.number(),
+        cacheCreateTokens: z.number(),
+        cacheReadTokens: z.number(),
+        tokens: z.number(),
+        cost: z.number(),
+      }),
+    ),
+    asOf: z.string().optional(),
+    error: z.string().optional(),
+    stale: z.boolean(),
+  }),
   portal: z.object({ users: z.number(), keys: z.number(), activeKeys: z.number() }),
   sync: z.object({
     lastRunAt: z.string().nullable(),

@@ -13,6 +13,7 @@ import type {
   KeySort,
   Leaderboard,
   LeaderboardSort,
+  Meta,
   Models,
   Overview,
   Page,
@@ -31,6 +32,10 @@ export const qk = {
   sessions: ['sessions'] as const,
   admin: ['admin'] as const,
 };
+
+export function useMeta() {
+  return useQuery({ queryKey: ['meta'], queryFn: () => api<Meta>('/api/meta'), staleTime: 10 * 60_000 });
+}
 
 export function useHealth() {
   return useQuery({

@@ -171,9 +171,34 @@ export interface CacheStats {
   namespaces: Record<string, NamespaceStats>;
 }
 
+export interface CrsTrend {
+  days: { date: string; requests: number; tokens: number; cost: number }[];
+  asOf?: string;
+  error?: string;
+  stale: boolean;
+}
+
+/** GET /api/meta: what a signed-out browser may know about this portal. */
+export interface Meta {
+  mode: 'demo' | 'production';
+  registration: 'open' | 'invite' | 'closed';
+  defaultMaxKeys: number;
+  /** 0 = no cap. */
+  keyLimitCaps: {
+    tokenLimit: number;
+    dailyCostLimit: number;
+    totalCostLimit: number;
+    rateLimitRequests: number;
+    concurrencyLimit: number;
+  };
+  timezone: string;
+  version: string;
+}
+
 export interface Overview {
   mode: 'demo' | 'production';
   crs: Record<string, unknown>;
+  crsTrend: CrsTrend;
   portal: { users: number; keys: number; activeKeys: number };
   sync: {
     lastRunAt: string | null;

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../api/client';
+import { useMeta } from '../api/queries';
 import type { Key, KeyInput, Limits } from '../api/types';
 import { type MessageKey, useI18n } from '../i18n';
 import { Dialog } from './dialog';
@@ -75,7 +76,11 @@ export function KeyFormDialog({
   pending: boolean;
   error: unknown;
 }) {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
+  const caps = useMeta().data?.keyLimitCaps;
+  // The operator's cap on a limit (0 / absent = none): shown as the default and the maximum.
+  const capOf = (name: keyof Limits) =>
+    caps && name in caps ? caps[name as keyof typeof caps] || undefined : undefined;
   const [draft, setDraft] = useState<Draft>(() => draftOf(editing));
   const [nameMissing, setNameMissing] = useState(false);
   const apiErr = error instanceof ApiError ? error : undefined;
@@ -143,7 +148,9 @@ export function KeyFormDialog({
                 inputMode="decimal"
                 min={0}
                 step={step}
-                placeholder={t('common.unlimited')}
+                hint={capOf(name) ? t('keyForm.cap', { max: fmt.number(capOf(name)!) }) : undefined}
+                max={capOf(name)}
+                placeholder={capOf(name) ? fmt.number(capOf(name)!) : t('common.unlimited')}
                 value={draft.limits[name]}
                 error={fieldErr(`limits.${name}`)}
                 onChange={(e) => set({ limits: { ...draft.limits, [name]: e.target.value } })}

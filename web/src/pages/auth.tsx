@@ -1,5 +1,6 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { ApiError } from '../api/client';
+import { useMeta } from '../api/queries';
 import { ErrorMessage } from '../components/error-message';
 import { Brand, DemoBadge, LanguageSelect } from '../components/layout';
 import { TextField } from '../components/ui';
@@ -104,12 +105,14 @@ export function RegisterPage() {
   const { search } = useLocation();
   const next = safeNext(search.get('next'));
   const register = useRegister();
+  const policy = useMeta().data?.registration;
   const [form, setForm] = useState({ email: '', password: '', displayName: '', inviteCode: '' });
   const [showInvite, setShowInvite] = useState(Boolean(search.get('invite')));
   const err = register.error instanceof ApiError ? register.error : undefined;
   // The API says when the policy needs a code (400 naming inviteCode) or refuses outright (403): show why.
-  const inviteNeeded = showInvite || Boolean(err?.field('inviteCode'));
-  const closed = err?.status === 403;
+  // /api/meta tells the policy up front; the API's answers still decide if meta is unavailable.
+  const inviteNeeded = showInvite || policy === 'invite' || Boolean(err?.field('inviteCode'));
+  const closed = err?.status === 403 || policy === 'closed';
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -174,7 +177,7 @@ export function RegisterPage() {
         />
         {inviteNeeded ? (
           <>
-            {err?.field('inviteCode') && !form.inviteCode && (
+            {(err?.field('inviteCode') || policy === 'invite') && !form.inviteCode && (
               <p className="alert alert-info">{t('auth.inviteRequired')}</p>
             )}
             <TextField

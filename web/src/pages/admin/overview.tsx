@@ -1,7 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api } from '../../api/client';
 import { qk, useOverview } from '../../api/queries';
 import type { Overview } from '../../api/types';
+import { type Metric, MetricPicker, UsageChart } from '../../components/charts';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { Freshness } from '../../components/freshness';
 import { useToast } from '../../components/toast';
@@ -38,6 +40,7 @@ export function OverviewTab() {
         <SyncCard data={data} />
       </div>
       <CrsCard data={data} />
+      <CrsTrendCard data={data} />
       <Card title={`${t('admin.cache.hitRate')}${data ? ` · ${Math.round(data.cache.hitRate * 1000) / 10}%` : ''}`}>
         {data ? <HitRateTable stats={data.cache} /> : <Skeleton height="160px" width="100%" />}
       </Card>
@@ -188,6 +191,32 @@ function CrsCard({ data }: { data?: Overview }) {
           </div>
         ))}
       </div>
+    </Card>
+  );
+}
+
+/** CRS's own daily totals across every key (portal or not), from its global trend. */
+function CrsTrendCard({ data }: { data?: Overview }) {
+  const { t } = useI18n();
+  const [metric, setMetric] = useState<Metric>('tokens');
+  const trend = data?.crsTrend;
+  return (
+    <Card
+      title={t('admin.crsTrend')}
+      actions={
+        <>
+          {trend?.asOf && <Freshness asOf={trend.asOf} stale={trend.stale} />}
+          <MetricPicker value={metric} onChange={setMetric} />
+        </>
+      }
+    >
+      {!trend ? (
+        <Skeleton height="280px" width="100%" />
+      ) : trend.error ? (
+        <p className="alert alert-error">{trend.error}</p>
+      ) : (
+        <UsageChart series={trend.days} metric={metric} label={t('admin.crsTrend')} />
+      )}
     </Card>
   );
 }
