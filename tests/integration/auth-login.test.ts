@@ -122,3 +122,34 @@ describe('login rate limits', () => {
     expect((await login({ email: u.email, password: u.password }, freshIp())).statusCode).toBe(200);
   });
 });
+
+describe('login CSRF', () => {
+  it('refuses a login or registration posted from another site, accepts one from this site', async () => {
+    const t3 = await createTestApp();
+    const email = `csrf-${Date.now()}@example.com`;
+    const foreign = { origin: 'https://evil.example', host: 'portal.example' };
+    const reg = await t3.app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      headers: foreign,
+      payload: { email, password: 'long enough password' },
+    });
+    expect(reg.statusCode).toBe(403);
+    const same = { origin: 'https://portal.example', host: 'portal.example' };
+    const ok = await t3.app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      headers: same,
+      payload: { email, password: 'long enough password' },
+    });
+    expect(ok.statusCode).toBe(201);
+    const login = await t3.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: foreign,
+      payload: { email, password: 'long enough password' },
+    });
+    expect(login.statusCode).toBe(403);
+    expect(login.headers['set-cookie']).toBeUndefined();
+  });
+});

@@ -49,8 +49,13 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * CSRF: SameSite=Lax already keeps the cookie off cross-site POSTs; this also refuses a cookie-authenticated
- * write whose Origin is another site (product.md §5).
+ * write whose Origin is another site (product.md §5). Login and register run it too (as an onRequest hook):
+ * they set the session cookie, so another site must not be able to sign a browser into an account of its choice.
  */
+export async function sameOriginWrites(req: FastifyRequest): Promise<void> {
+  checkOrigin(req);
+}
+
 function checkOrigin(req: FastifyRequest): void {
   if (SAFE.has(req.method)) return;
   const origin = req.headers.origin;

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RequestMeta, SignedIn } from '../../domain/accounts/types.js';
 import type { Services } from '../../services.js';
-import { requireAuth, SESSION_COOKIE } from '../plugins/auth.js';
+import { requireAuth, SESSION_COOKIE, sameOriginWrites } from '../plugins/auth.js';
 import {
   loginBody,
   meSchema,
@@ -26,7 +26,7 @@ export async function authRoutes(parent: FastifyInstance, services: Services): P
 
   app.post(
     '/auth/register',
-    { schema: { tags, body: registerBody, response: { 201: signedInSchema } } },
+    { onRequest: sameOriginWrites, schema: { tags, body: registerBody, response: { 201: signedInSchema } } },
     async (req, reply) => {
       const signedIn = await accounts.register(req.body, meta(req));
       setSessionCookie(req, reply, signedIn, accounts.sessionTtlSeconds);
@@ -36,7 +36,7 @@ export async function authRoutes(parent: FastifyInstance, services: Services): P
 
   app.post(
     '/auth/login',
-    { schema: { tags, body: loginBody, response: { 200: signedInSchema } } },
+    { onRequest: sameOriginWrites, schema: { tags, body: loginBody, response: { 200: signedInSchema } } },
     async (req, reply) => {
       const signedIn = await accounts.login(req.body, meta(req));
       setSessionCookie(req, reply, signedIn, accounts.sessionTtlSeconds);
