@@ -3,22 +3,19 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from './deps.js';
 import { registerAuth } from './http/plugins/auth.js';
 import { registerErrorHandling } from './http/plugins/errors.js';
 import { registerObservability, registerSecurityHeaders } from './http/plugins/observability.js';
 import { registerWeb } from './http/plugins/web.js';
+import { lazyRequestLogger } from './http/request-logger.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { authRoutes } from './http/routes/auth.js';
 import { keyRoutes } from './http/routes/keys.js';
 import { opsRoutes } from './http/routes/ops.js';
 import { statsRoutes } from './http/routes/stats.js';
+import { memoizingValidatorCompiler } from './http/validation.js';
 import { createServices, type Services } from './services.js';
 
 export type App = FastifyInstance & { services: Services };
@@ -40,14 +37,18 @@ export async function buildApp(deps: Deps): Promise<App> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // The per-request child logger is built only when the request logs something (request-logger.ts).
+    childLoggerFactory: lazyRequestLogger,
   }).withTypeProvider<ZodTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(memoizingValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerObservability(app, deps.metrics);
   registerSecurityHeaders(app, deps.config.crs.publicUrl?.startsWith('https:') ?? false);
-  await app.register(cookie);
+  // No cookie hooks on every request: the session cookie is parsed only when there is no bearer token
+  // (plugins/auth.ts), and the auth routes write their Set-Cookie header themselves.
+  await app.register(cookie, { hook: false });
   registerAuth(app, services.accounts);
   app.addHook('onClose', () => services.sync.stop());
 

@@ -94,6 +94,14 @@ describe('CRS client against the emulator: keys', () => {
     expect(emulator.requestCount('GET /admin/api-keys') - before).toBe(3);
   });
 
+  it('listAllKeys lists more than 100 pages (the sync reads a missing key as deleted in CRS)', async () => {
+    // Over 10,000 keys: the bound an earlier version stopped at, silently dropping every key after it.
+    for (let i = 0; i < 10_050; i++) emulator.store.createKey({ name: `many-${i}`, tags: ['many'] });
+    const keys = await crs.listAllKeys('many');
+    expect(keys).toHaveLength(10_050);
+    expect(new Set(keys.map((k) => k.id)).size).toBe(10_050);
+  }, 60_000);
+
   it('maps an unknown key to not_found, including CRS 500 "API key not found"', async () => {
     const calls = [
       () => crs.updateKey(UNKNOWN, { name: 'x' }),

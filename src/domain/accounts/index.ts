@@ -58,6 +58,7 @@ export function createAccounts(deps: Deps, opts: AccountsOptions = {}): Accounts
 
   return {
     resolve: (token) => sessions.resolve(token),
+    resolveCached: (token) => sessions.resolveCached(token),
     async register(input, meta) {
       const ip = meta.ip ?? 'unknown';
       const wait = await registrations.blockedFor(ip);

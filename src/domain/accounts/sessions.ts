@@ -49,6 +49,15 @@ export function createSessions(deps: Deps) {
     );
   }
 
+  /** A cached context is used only while its session lasts; each use is recorded (at most once a minute). */
+  function live(value: AuthContext | null): AuthContext | null {
+    if (!value) return null;
+    const now = deps.clock();
+    if (value.expiresAt <= now.getTime()) return null;
+    touch(value.sessionId, now);
+    return value;
+  }
+
   const forget = async (tokenHashes: string[]): Promise<void> => {
     await Promise.all(tokenHashes.map((h) => deps.cache.auth.delete([h])));
   };
@@ -70,8 +79,8 @@ export function createSessions(deps: Deps) {
     },
 
     /**
-     * The hot path: every authenticated request. A cache hit costs one SHA-256 and a memory read; "not found"
-     * is cached too, so a replayed dead token does not reach the database either.
+     * Every authenticated request. A cache hit costs one SHA-256 and a memory read; "not found" is cached too,
+     * so a replayed dead token does not reach the database either.
      */
     async resolve(token: string): Promise<AuthContext | null> {
       if (!looksLikeToken(token)) return null;
@@ -79,11 +88,14 @@ export function createSessions(deps: Deps) {
       // No `user:<id>` tag: the cache derives tags before the loader runs, and only the load knows the user.
       // User-wide changes (disable, role) go through forgetUser, which looks the sessions up.
       const { value } = await deps.cache.auth.getOrLoad([tokenHash], () => load(tokenHash));
-      if (!value) return null;
-      const now = deps.clock();
-      if (value.expiresAt <= now.getTime()) return null;
-      touch(value.sessionId, now);
-      return value;
+      return live(value);
+    },
+
+    /** The hot path of resolve, without a promise: the memory tier's answer, or undefined. */
+    resolveCached(token: string): AuthContext | null | undefined {
+      if (!looksLikeToken(token)) return null;
+      const hit = deps.cache.auth.peek([hashToken(token)]);
+      return hit && live(hit.value);
     },
 
     /**

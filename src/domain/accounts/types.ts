@@ -25,6 +25,11 @@ export interface AuthContext {
 export interface SessionResolver {
   /** The session behind a raw token, or null when unknown, expired, revoked, or its user disabled. */
   resolve(token: string): Promise<AuthContext | null>;
+  /**
+   * The same answer synchronously when this process's memory already has it (the hot path of every
+   * authenticated request), or undefined when it takes a lookup: then call resolve.
+   */
+  resolveCached(token: string): AuthContext | null | undefined;
 }
 
 /** Where a request came from: stored on the session and in the audit log. */

@@ -13,12 +13,32 @@ export type KeysService = ReturnType<typeof createKeys>;
 
 export function createKeys(deps: Deps, freshness: FreshnessSource) {
   const { db } = deps.database;
+
+  async function loadList(userId: string, q: ListKeysQuery, parts: string[]): Promise<string> {
+    const { value } = await deps.cache.keys.getOrLoad(
+      parts,
+      async () => {
+        const now = deps.clock();
+        const [{ items, total }, { asOf }] = await Promise.all([listKeys(db, userId, q, now), freshness.get()]);
+        return JSON.stringify({
+          items: items.map((row) => toKeyView(row, now, asOf)),
+          page: q.page,
+          pageSize: q.pageSize,
+          total,
+        });
+      },
+      { userId },
+    );
+    return value;
+  }
+
   return {
     /**
      * A page of the user's keys as a ready-to-send JSON body, cached per user and query (`keys` namespace):
-     * a warm read does no database work and no serialisation. Key writes and the sync invalidate it.
+     * a warm read does no database work and no serialisation — and, answered from memory, not even a promise.
+     * Key writes and the sync invalidate it.
      */
-    async listJson(userId: string, q: ListKeysQuery): Promise<string> {
+    listJson(userId: string, q: ListKeysQuery): string | Promise<string> {
       const parts = [
         'list',
         userId,
@@ -29,21 +49,7 @@ export function createKeys(deps: Deps, freshness: FreshnessSource) {
         String(q.pageSize),
         q.search ?? '',
       ];
-      const { value } = await deps.cache.keys.getOrLoad(
-        parts,
-        async () => {
-          const now = deps.clock();
-          const [{ items, total }, { asOf }] = await Promise.all([listKeys(db, userId, q, now), freshness.get()]);
-          return JSON.stringify({
-            items: items.map((row) => toKeyView(row, now, asOf)),
-            page: q.page,
-            pageSize: q.pageSize,
-            total,
-          });
-        },
-        { userId },
-      );
-      return value;
+      return deps.cache.keys.peek(parts)?.value ?? loadList(userId, q, parts);
     },
 
     async get(userId: string, keyId: string): Promise<KeyView> {

@@ -16,7 +16,7 @@ export interface Freshness {
  * process: the row is tiny, but stats reads are hot.
  */
 export function createFreshness(deps: Pick<Deps, 'database' | 'clock' | 'config'>) {
-  let cached: { at: number; value: Promise<Freshness> } | undefined;
+  let cached: { at: number; value: Promise<Freshness>; settled?: Freshness } | undefined;
   const load = async (): Promise<Freshness> => {
     const [row] = await deps.database.db.select().from(jobState).where(eq(jobState.name, USAGE_SYNC_JOB));
     if (!row?.lastSuccessAt) return { asOf: null, stale: Boolean(row?.lastError) };
@@ -29,12 +29,23 @@ export function createFreshness(deps: Pick<Deps, 'database' | 'clock' | 'config'
       const now = Date.now();
       if (!cached || now - cached.at > 1000) {
         const value = load();
-        cached = { at: now, value };
-        value.catch(() => {
-          cached = undefined;
-        });
+        const entry: NonNullable<typeof cached> = { at: now, value };
+        cached = entry;
+        value.then(
+          (v) => {
+            entry.settled = v;
+          },
+          () => {
+            if (cached === entry) cached = undefined;
+          },
+        );
       }
       return cached.value;
+    },
+    /** The same value synchronously while it is loaded and current; undefined when get() has to (re)load it. */
+    current(): Freshness | undefined {
+      if (!cached?.settled || Date.now() - cached.at > 1000) return undefined;
+      return cached.settled;
     },
     /** After a sync run, so the next answer reflects it at once. */
     reset() {

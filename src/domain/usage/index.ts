@@ -1,78 +1,68 @@
 import type { Deps } from '../../deps.js';
 import { AppError, notFound } from '../errors.js';
-import { fromMicros } from '../money.js';
-import { aggregate, toTotals, zero } from './aggregate.js';
+import { type KeyRef, keyIndexAnswer, keyUsageAnswer, leaderboardAnswer, usageAnswer } from './answers.js';
 import { closeBody, openBody } from './body.js';
 import type { FreshnessSource } from './freshness.js';
 import { type DayRange, type RangeQuery, resolveRange } from './range.js';
-import { dailyRows, globalLeaderboard, type LeaderboardSort, userKeys, userLeaderboard } from './repo.js';
+import type { LeaderboardSort } from './repo.js';
 
 export type StatsService = ReturnType<typeof createStats>;
 
+/** An answer now (from memory), or later (loaded). */
+export type Answer = string | Promise<string>;
+
 /**
  * Usage, compare and leaderboard: read from the cache, then PostgreSQL — never from CRS. Every answer is a
- * ready-to-send JSON string.
+ * ready-to-send JSON string. When the cache's memory tier has the entry (and the freshness is known), the
+ * answer is returned synchronously: no promise on the hot path of a warm read (docs/decisions/008).
  */
 export function createStats(deps: Deps, freshness: FreshnessSource) {
   const { db } = deps.database;
+  const { stats } = deps.cache;
   const range = (q: RangeQuery) => resolveRange(q, deps.clock(), deps.config.crs.timezoneOffset);
 
-  /** The user's keys (id, name, status), cached: compare checks ownership on every request. */
+  /** The cached open answer closed with the current freshness, from memory only; undefined otherwise. */
+  const fromMemory = (key: string[]): string | undefined => {
+    const f = freshness.current();
+    if (!f) return undefined;
+    const hit = stats.peek(key);
+    return hit && closeBody(hit.value, f, hit.stale);
+  };
+
+  const loaded = async (key: string[], load: () => Promise<string>, scope: { userId: string; keyId?: string }) => {
+    const cached = await stats.getOrLoad(key, load, scope);
+    return closeBody(cached.value, await freshness.get(), cached.stale);
+  };
+
   async function keyIndex(userId: string): Promise<Map<string, KeyRef>> {
-    const { value } = await deps.cache.stats.getOrLoad(
-      ['key-index', userId],
-      async () => JSON.stringify(await userKeys(db, userId)),
-      { userId },
-    );
+    const { value } = await stats.getOrLoad(['key-index', userId], () => keyIndexAnswer(db, userId), { userId });
     return new Map((JSON.parse(value) as KeyRef[]).map((k) => [k.id, k]));
   }
 
-  /** One key's totals and series (compare's unit of caching: each key on its own). */
-  async function keyUsage(userId: string, r: DayRange, key: { id: string; name: string }) {
-    const { value } = await deps.cache.stats.getOrLoad(
-      ['compare-key', userId, r.from, r.to, key.id],
-      async () => {
-        const { totals, series } = aggregate(r, await dailyRows(db, userId, r, [key.id]));
-        return JSON.stringify({ keyId: key.id, name: key.name, totals, series });
-      },
-      { userId, keyId: key.id },
-    );
+  /** One key's totals and series: compare's unit of loading, shared by every comparison that shows the key. */
+  async function keyUsage(userId: string, r: DayRange, key: KeyRef): Promise<string> {
+    const k = ['compare-key', userId, r.from, r.to, key.id];
+    const { value } = await stats.getOrLoad(k, () => keyUsageAnswer(db, userId, r, key), { userId, keyId: key.id });
     return value;
   }
 
-  return {
-    async usageJson(userId: string, q: RangeQuery & { keyId?: string }): Promise<string> {
-      const r = range(q);
-      // Ownership is checked inside the loader: a cached entry exists only for the owner's key.
-      const cached = await deps.cache.stats.getOrLoad(
-        ['usage', userId, r.from, r.to, q.keyId ?? 'all'],
-        async () => {
-          const [rows, keys] = await Promise.all([
-            dailyRows(db, userId, r, q.keyId ? [q.keyId] : undefined),
-            userKeys(db, userId),
-          ]);
-          if (q.keyId && !keys.some((k) => k.id === q.keyId)) throw notFound('Key');
-          const { totals, series, byKey } = aggregate(r, rows);
-          // Live keys always appear (with zeros); deleted ones only when they have usage in the range.
-          const perKey = keys
-            .filter((k) => (q.keyId ? k.id === q.keyId : k.status !== 'deleted' || byKey.has(k.id)))
-            .map((k) => {
-              const t = toTotals(byKey.get(k.id) ?? zero());
-              return { keyId: k.id, name: k.name, requests: t.requests, tokens: t.tokens, cost: t.cost };
-            })
-            .sort((a, b) => b.tokens - a.tokens || a.name.localeCompare(b.name));
-          return openBody({ range: r, totals, series, perKey });
-        },
-        { userId, keyId: q.keyId },
-      );
-      return closeBody(cached.value, await freshness.get(), cached.stale);
-    },
+  const comparison = (r: DayRange, parts: string[]) => `${openBody({ range: r })},"keys":[${parts.join(',')}]`;
 
-    async compareJson(userId: string, keyIds: string[], q: RangeQuery): Promise<string> {
-      const r = range(q);
-      const byId = await keyIndex(userId);
-      const missing = keyIds.find((id) => !byId.has(id));
-      if (missing) throw notFound('Key');
+  /**
+   * A comparison is cached whole as well (a view over its per-key entries, dropped with the user's entries), so
+   * a repeated one is one memory read. When a key cannot be loaded and no earlier comparison is graced, the
+   * answer is assembled key by key instead, the failed ones saying so in their slot.
+   */
+  async function compareLoaded(userId: string, keyIds: string[], r: DayRange, whole: string[]): Promise<string> {
+    const byId = await keyIndex(userId);
+    if (keyIds.some((id) => !byId.has(id))) throw notFound('Key');
+    try {
+      return await loaded(
+        whole,
+        async () => comparison(r, await Promise.all(keyIds.map((id) => keyUsage(userId, r, byId.get(id)!)))),
+        { userId },
+      );
+    } catch {
       const parts = await Promise.all(
         keyIds.map((id) =>
           keyUsage(userId, r, byId.get(id)!).catch((e: unknown) => {
@@ -82,40 +72,36 @@ export function createStats(deps: Deps, freshness: FreshnessSource) {
           }),
         ),
       );
-      return closeBody(`${openBody({ range: r })},"keys":[${parts.join(',')}]`, await freshness.get());
+      return closeBody(comparison(r, parts), await freshness.get());
+    }
+  }
+
+  return {
+    usageJson(userId: string, q: RangeQuery & { keyId?: string }): Answer {
+      const r = range(q);
+      const key = ['usage', userId, r.from, r.to, q.keyId ?? 'all'];
+      // Ownership is checked inside the loader: a cached entry exists only for the owner's key.
+      return fromMemory(key) ?? loaded(key, () => usageAnswer(db, userId, r, q.keyId), { userId, keyId: q.keyId });
     },
 
-    async leaderboardJson(
+    compareJson(userId: string, keyIds: string[], q: RangeQuery): Answer {
+      const r = range(q);
+      // Ownership is checked before the whole comparison is loaded: an entry exists only for the owner's keys.
+      const whole = ['compare', userId, r.from, r.to, keyIds.join(',')];
+      return fromMemory(whole) ?? compareLoaded(userId, keyIds, r, whole);
+    },
+
+    leaderboardJson(
       userId: string,
       q: { sortBy: LeaderboardSort; limit: number; scope: 'mine' | 'all'; isAdmin: boolean },
-    ): Promise<string> {
-      if (q.scope === 'all' && !q.isAdmin) throw new AppError('forbidden', 'scope=all needs the admin role');
+    ): Answer {
+      if (q.scope === 'all' && !q.isAdmin) {
+        return Promise.reject(new AppError('forbidden', 'scope=all needs the admin role'));
+      }
+      // The cross-user board is tagged as pseudo-user "all": the sync drops it whenever any key changes.
       const owner = q.scope === 'all' ? 'all' : userId;
-      const cached = await deps.cache.stats.getOrLoad(
-        ['leaderboard', owner, q.sortBy, String(q.limit)],
-        async () => {
-          const rows =
-            q.scope === 'all'
-              ? await globalLeaderboard(db, q.sortBy, q.limit)
-              : await userLeaderboard(db, userId, q.sortBy, q.limit);
-          const items = rows.map(({ costMicros, lastUsedAt, ...row }, i) => ({
-            rank: i + 1,
-            ...row,
-            cost: fromMicros(costMicros),
-            lastUsedAt: lastUsedAt?.toISOString() ?? null,
-          }));
-          return openBody({ sortBy: q.sortBy, scope: q.scope, items });
-        },
-        // The cross-user board is tagged as pseudo-user "all": the sync drops it whenever any key changes.
-        { userId: q.scope === 'all' ? 'all' : userId },
-      );
-      return closeBody(cached.value, await freshness.get(), cached.stale);
+      const key = ['leaderboard', owner, q.sortBy, String(q.limit)];
+      return fromMemory(key) ?? loaded(key, () => leaderboardAnswer(db, userId, q), { userId: owner });
     },
   };
-}
-
-interface KeyRef {
-  id: string;
-  name: string;
-  status: string;
 }

@@ -76,6 +76,22 @@ export function resolveRange(q: RangeQuery, now: Date, offsetHours: number): Day
     throw new AppError('bad_request', 'range: must be one of 7d, 30d, 90d, 365d', [
       { path: 'range', message: 'must be one of 7d, 30d, 90d, 365d' },
     ]);
+  return presetRange(days, now, offsetHours, timezone);
+}
+
+/**
+ * A preset range only changes when CRS's day does, yet every hot stats read asks for one: it is computed once
+ * per (offset, preset, CRS day) instead of formatting dates on each request. Shared and frozen.
+ */
+const presets = new Map<number, { day: number; range: Readonly<DayRange> }>();
+
+function presetRange(days: number, now: Date, offsetHours: number, timezone: string): DayRange {
+  const day = Math.floor((now.getTime() + offsetHours * 3_600_000) / DAY_MS);
+  const key = offsetHours * 1000 + days;
+  const memo = presets.get(key);
+  if (memo?.day === day) return memo.range;
   const to = crsDay(now, offsetHours);
-  return { from: addDays(to, -(days - 1)), to, timezone };
+  const range = Object.freeze({ from: addDays(to, -(days - 1)), to, timezone });
+  presets.set(key, { day, range });
+  return range;
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { AuthContext, SessionResolver } from '../../domain/accounts/types.js';
 import { AppError } from '../../domain/errors.js';
 
@@ -11,18 +11,25 @@ declare module 'fastify' {
     authVia: 'cookie' | 'bearer' | null;
   }
   interface FastifyInstance {
-    authenticate(req: FastifyRequest, reply: FastifyReply): Promise<void>;
+    /** onRequest hook: 401 without a live session; sets `req.auth`. */
+    authenticate(req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void;
     requireAdmin(req: FastifyRequest, reply: FastifyReply): Promise<void>;
   }
 }
 
-/** Reads the session token from `Authorization: Bearer` or the `kp_session` cookie. */
+/**
+ * Reads the session token from `Authorization: Bearer` or the `kp_session` cookie. Cookies are parsed here,
+ * on demand (the cookie plugin runs without its per-request parsing hook), and only without a bearer token.
+ */
 export function sessionToken(req: FastifyRequest): { token: string; via: 'cookie' | 'bearer' } | null {
   const header = req.headers.authorization;
   if (header && header.length > 7 && header.slice(0, 7).toLowerCase() === 'bearer ') {
     return { token: header.slice(7).trim(), via: 'bearer' };
   }
-  const cookie = req.cookies?.[SESSION_COOKIE];
+  const raw = req.headers.cookie;
+  if (!raw) return null;
+  req.cookies ??= req.server.parseCookie(raw);
+  const cookie = req.cookies[SESSION_COOKIE];
   return cookie ? { token: cookie, via: 'cookie' } : null;
 }
 
@@ -30,17 +37,38 @@ export function registerAuth(app: FastifyInstance, sessions: SessionResolver): v
   app.decorateRequest('auth', null);
   app.decorateRequest('authVia', null);
 
-  app.decorate('authenticate', async (req: FastifyRequest) => {
-    const found = sessionToken(req);
-    const auth = found ? await sessions.resolve(found.token) : null;
+  const accept = (req: FastifyRequest, auth: AuthContext | null, via: 'cookie' | 'bearer') => {
     if (!auth) throw new AppError('unauthorized', 'Sign in to continue');
     req.auth = auth;
-    req.authVia = found!.via;
-    if (found!.via === 'cookie') checkOrigin(req);
+    req.authVia = via;
+    if (via === 'cookie') checkOrigin(req);
+  };
+
+  const authenticate = async (req: FastifyRequest): Promise<void> => {
+    const found = sessionToken(req);
+    accept(req, found ? await sessions.resolve(found.token) : null, found?.via ?? 'bearer');
+  };
+
+  // A callback-style hook that finishes synchronously when the session is in memory (nearly every request):
+  // an async hook would cost a promise and its continuations on each authenticated read.
+  app.decorate('authenticate', (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    const found = sessionToken(req);
+    const cached = found ? sessions.resolveCached(found.token) : null;
+    if (cached === undefined) {
+      authenticate(req).then(() => done(), done);
+      return;
+    }
+    try {
+      accept(req, cached, found?.via ?? 'bearer');
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
   });
 
-  app.decorate('requireAdmin', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!req.auth) await app.authenticate(req, reply);
+  app.decorate('requireAdmin', async (req: FastifyRequest) => {
+    if (!req.auth) await authenticate(req);
     if (req.auth?.user.role !== 'admin') throw new AppError('forbidden', 'This needs the admin role');
   });
 }

@@ -16,7 +16,11 @@ export function registerObservability(app: FastifyInstance, metrics: Metrics): v
     const ms = reply.elapsedTime;
     metrics.httpDuration.observe({ method: req.method, route, status: reply.statusCode }, ms);
     if (accessLog) {
-      req.log.info({ method: req.method, route, status: reply.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      // Through the app's logger with the request id, like the per-request child would (without building it).
+      app.log.info(
+        { reqId: req.id, method: req.method, route, status: reply.statusCode, ms: Math.round(ms * 10) / 10 },
+        'request',
+      );
     }
     done();
   });

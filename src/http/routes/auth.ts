@@ -94,10 +94,13 @@ function cookieOptions(req: FastifyRequest) {
   return { httpOnly: true, sameSite: 'lax' as const, path: '/', secure: req.protocol === 'https' };
 }
 
+// Set-Cookie is written directly: the cookie plugin runs without its per-request hooks (app.ts), and in that
+// mode its reply.setCookie would never flush the header.
 function setSessionCookie(req: FastifyRequest, reply: FastifyReply, s: SignedIn, maxAge: number): void {
-  reply.setCookie(SESSION_COOKIE, s.token, { ...cookieOptions(req), maxAge });
+  reply.header('set-cookie', reply.server.serializeCookie(SESSION_COOKIE, s.token, { ...cookieOptions(req), maxAge }));
 }
 
 function clearSessionCookie(req: FastifyRequest, reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, cookieOptions(req));
+  const expired = { ...cookieOptions(req), expires: new Date(0), maxAge: 0 };
+  reply.header('set-cookie', reply.server.serializeCookie(SESSION_COOKIE, '', expired));
 }

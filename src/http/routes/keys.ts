@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
 import { requireAuth } from '../plugins/auth.js';
-import { sendJson } from '../reply.js';
+import { sendAnswer } from '../reply.js';
 import { idParams } from '../schemas/common.js';
 import {
   createdKey,
@@ -29,9 +29,7 @@ export async function keyRoutes(root: FastifyInstance, { keys }: Services): Prom
       onRequest: app.authenticate,
       schema: { tags, security, querystring: listKeysQuery, response: { 200: keyPage } },
     },
-    async (req, reply) => {
-      return sendJson(reply, await keys.listJson(requireAuth(req).user.id, req.query));
-    },
+    (req, reply) => sendAnswer(reply, keys.listJson(requireAuth(req).user.id, req.query)),
   );
 
   app.post(

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
 import { requireAuth } from '../plugins/auth.js';
-import { sendJson } from '../reply.js';
+import { sendAnswer, sendJson } from '../reply.js';
 import { idParams } from '../schemas/common.js';
 import {
   compareAnswer,
@@ -31,7 +31,7 @@ export async function statsRoutes(root: FastifyInstance, { stats, keyDetails, ex
       onRequest: app.authenticate,
       schema: { tags, security, querystring: usageQuery, response: { 200: usageAnswer } },
     },
-    async (req, reply) => sendJson(reply, await stats.usageJson(userId(req), req.query)),
+    (req, reply) => sendAnswer(reply, stats.usageJson(userId(req), req.query)),
   );
 
   app.get(
@@ -40,7 +40,7 @@ export async function statsRoutes(root: FastifyInstance, { stats, keyDetails, ex
       onRequest: app.authenticate,
       schema: { tags, security, querystring: compareQuery, response: { 200: compareAnswer } },
     },
-    async (req, reply) => sendJson(reply, await stats.compareJson(userId(req), req.query.keyIds, req.query)),
+    (req, reply) => sendAnswer(reply, stats.compareJson(userId(req), req.query.keyIds, req.query)),
   );
 
   app.get(
@@ -49,9 +49,9 @@ export async function statsRoutes(root: FastifyInstance, { stats, keyDetails, ex
       onRequest: app.authenticate,
       schema: { tags, security, querystring: leaderboardQuery, response: { 200: leaderboardAnswer } },
     },
-    async (req, reply) => {
+    (req, reply) => {
       const { user } = requireAuth(req);
-      return sendJson(reply, await stats.leaderboardJson(user.id, { ...req.query, isAdmin: user.role === 'admin' }));
+      return sendAnswer(reply, stats.leaderboardJson(user.id, { ...req.query, isAdmin: user.role === 'admin' }));
     },
   );
 

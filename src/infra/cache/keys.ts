@@ -3,8 +3,6 @@
  * contain anything: `%` and `:` are %-escaped, so ['a:b', 'c'] and ['a', 'b:c'] stay two different keys.
  */
 
-const NEEDS_ESCAPE = /[%:]/;
-
 export function joinKey(parts: readonly string[]): string {
   if (parts.length === 0) throw new TypeError('a cache key needs at least one part');
   // The hot path: most keys are ids and short words, joined without a regex replace.
@@ -15,7 +13,8 @@ export function joinKey(parts: readonly string[]): string {
 
 function escapePart(part: string): string {
   if (typeof part !== 'string') throw new TypeError('cache key parts must be strings');
-  return NEEDS_ESCAPE.test(part) ? part.replace(/%/g, '%25').replace(/:/g, '%3A') : part;
+  // Two `includes` cost less than a regex test, and this runs for every part of every hot read's key.
+  return part.includes(':') || part.includes('%') ? part.replace(/%/g, '%25').replace(/:/g, '%3A') : part;
 }
 
 /** Redis SCAN MATCH pattern matching every key under `prefix` (glob characters in the prefix escaped). */

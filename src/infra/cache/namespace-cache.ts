@@ -64,18 +64,25 @@ export class PortalNamespace<T> implements NamespaceCache<T> {
     } catch (err) {
       return Promise.reject(err);
     }
+    const hit = this.#memoryHit(k);
+    return hit ? Promise.resolve(hit) : this.#shared(k, load, scope);
+  }
+
+  peek(key: readonly string[]): Cached<T> | undefined {
+    return this.#memoryHit(joinKey(key));
+  }
+
+  /** A logically valid memory-tier entry, counted; undefined otherwise (nothing counted). */
+  #memoryHit(k: string): Cached<T> | undefined {
     const entry = this.p.tier.lru.get(this.#l1Prefix + k);
-    if (entry !== undefined) {
-      const now = Date.now();
-      if (entry.logicalExpiration > now) {
-        const stored = entry.value as Stored<T>;
-        const stale = now - stored.at >= this.#ttl;
-        if (stale) this.p.count.stale++;
-        else this.p.count.hits++;
-        return Promise.resolve({ value: stored.v, stale });
-      }
-    }
-    return this.#shared(k, load, scope);
+    if (entry === undefined) return undefined;
+    const now = Date.now();
+    if (entry.logicalExpiration <= now) return undefined;
+    const stored = entry.value as Stored<T>;
+    const stale = now - stored.at >= this.#ttl;
+    if (stale) this.p.count.stale++;
+    else this.p.count.hits++;
+    return { value: stored.v, stale };
   }
 
   /**

@@ -39,6 +39,12 @@ export interface NamespaceCache<T> {
     load: () => Promise<T>,
     scope?: EntryScope | ((value: T) => EntryScope | undefined),
   ): Promise<Cached<T>>;
+  /**
+   * Synchronously, what getOrLoad would answer from this process's memory tier without any I/O (counted as
+   * a hit, or as a stale read), or undefined when that needs a load, Redis or a wait: then call getOrLoad.
+   * For the hottest paths, where even an await of a settled promise shows in the profile.
+   */
+  peek(key: readonly string[]): Cached<T> | undefined;
   /** The fresh cached value (never a stale one), or undefined. */
   get(key: readonly string[]): Promise<T | undefined>;
   set(key: readonly string[], value: T, scope?: EntryScope): Promise<void>;

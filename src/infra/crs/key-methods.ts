@@ -1,3 +1,4 @@
+import { AppError } from '../../domain/errors.js';
 import { createdKeySchema, keyPageSchema, writeAckSchema } from './key-schemas.js';
 import { parseWith } from './loose.js';
 import type { Requester } from './request.js';
@@ -50,8 +51,12 @@ function pick<T extends object>(input: T, fields: readonly (keyof T)[]): Record<
   return out;
 }
 
-/** listAllKeys stops after this many pages whatever CRS says (100 × 100 keys per owner tag is far beyond use). */
-const MAX_PAGES = 100;
+/**
+ * A bound against a CRS that never reports its last page: 10,000 pages of 100 = 1,000,000 keys. The sync lists
+ * every portal key this way (100,000 keys = 1,000 pages), and a key missing from the list reads as deleted in
+ * CRS: past the bound the call fails rather than return a truncated list.
+ */
+const MAX_PAGES = 10_000;
 
 export function keyMethods(requester: Requester): KeyMethods {
   const write = (req: CrsRequest) => requester.call(req, parseWith(writeAckSchema, endpointOf(req)));
@@ -83,9 +88,9 @@ export function keyMethods(requester: Requester): KeyMethods {
         const res = await list({ tag, page, pageSize: 100, sortBy: 'createdAt', sortOrder: 'asc' });
         for (const k of res.items) if (!seen.has(k.id)) seen.set(k.id, k);
         // CRS clamps page to [1, totalPages], so asking past the end would return the last page again.
-        if (page >= res.totalPages || res.items.length === 0) break;
+        if (page >= res.totalPages || res.items.length === 0) return [...seen.values()];
       }
-      return [...seen.values()];
+      throw new AppError('upstream_error', `CRS listed more than ${MAX_PAGES} pages of keys tagged ${tag}`);
     },
 
     createKey(input) {

@@ -75,6 +75,16 @@ export function createMetrics() {
       labelNames: ['alert'] as const,
       registers: [registry],
     }),
+    // Read when scraped, so it costs nothing between scrapes; RSS is what product.md §4 budgets.
+    memory: new Gauge({
+      name: 'kp_process_memory_bytes',
+      help: 'Memory of the portal process by kind (rss, heapUsed, heapTotal, external, arrayBuffers)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+      collect() {
+        for (const [kind, bytes] of Object.entries(process.memoryUsage())) this.set({ kind }, bytes);
+      },
+    }),
   };
 }
 

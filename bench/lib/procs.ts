@@ -1,0 +1,98 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * Everything the harness starts registers its stop here; `cleanup()` runs them newest first, once, on normal
+ * exit, on failure and on Ctrl-C / SIGTERM. Child processes are stopped by their own pid, never by name.
+ */
+const stops: Array<{ name: string; stop: () => Promise<unknown> }> = [];
+let cleaning: Promise<void> | undefined;
+
+export function onCleanup(name: string, stop: () => Promise<unknown>): void {
+  stops.push({ name, stop });
+}
+
+export function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    while (stops.length) {
+      const { name, stop } = stops.pop()!;
+      await stop().catch((err: Error) => console.error(`cleanup: stopping ${name} failed: ${err.message}`));
+    }
+  })();
+  return cleaning;
+}
+
+export function installSignalHandlers(): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping everything the benchmark started…`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+}
+
+export interface Child {
+  proc: ChildProcess;
+  pid: number;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when it is gone. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Spawns a child whose output goes to `logFile`; it is stopped (by pid) at cleanup if still running. */
+export function startChild(
+  name: string,
+  cmd: string,
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string },
+): Child {
+  const log = createWriteStream(opts.logFile, { flags: 'a' });
+  const proc = spawn(cmd, args, { env: opts.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout?.pipe(log);
+  proc.stderr?.pipe(log);
+  if (proc.pid === undefined) throw new Error(`could not start ${name} (${cmd})`);
+  const pid = proc.pid;
+  let code: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) => {
+    proc.once('exit', (c, signal) => {
+      code = c ?? (signal ? 128 : null);
+      resolve(code);
+    });
+  });
+  const stop = async (graceMs = 10_000) => {
+    if (code !== undefined) return;
+    process.kill(pid, 'SIGTERM');
+    const done = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
+    if (!done && code === undefined) {
+      process.kill(pid, 'SIGKILL');
+      await exited;
+    }
+  };
+  onCleanup(name, () => stop());
+  return { proc, pid, exited, stop };
+}
+
+/** Resident set size of a process in MB, from /proc/<pid>/status (VmRSS). */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
+  return Math.round(Number(m[1]) / 1024);
+}
+
+/** Peak RSS (VmHWM) in MB. */
+export function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
+  return m ? Math.round(Number(m[1]) / 1024) : 0;
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}

@@ -1,0 +1,172 @@
+import os from 'node:os';
+import path from 'node:path';
+import { browse } from '../scenarios/browse.js';
+import { coldReads, coldRepeated, stampede } from '../scenarios/cold.js';
+import { directCalls } from '../scenarios/direct.js';
+import { timedQueries } from '../scenarios/queries.js';
+import { timedSync } from '../scenarios/sync.js';
+import { targetsFor, WARM_ROUTES, warmAndBaseline } from '../scenarios/warm.js';
+import { scrape } from './metrics.js';
+import type { BenchOptions } from './options.js';
+import { peakRssMb, rssMb } from './procs.js';
+import { summariseProfiles } from './profile.js';
+import type { BenchReport } from './report.js';
+import { ensureBuild, ROOT, startPortalProcess, startStack } from './stack.js';
+import { buildWorld } from './world.js';
+
+export async function runBench(
+  o: BenchOptions,
+  ctx: { workDir: string; log: (s: string) => void },
+): Promise<BenchReport> {
+  const { log } = ctx;
+  const wants = (s: string) => !o.only || o.only.has(s);
+  const notes: string[] = [];
+  ensureBuild(log);
+  const profileDir = o.profile ? path.join(ROOT, 'bench', 'results', 'profiles') : undefined;
+  const stack = await startStack({ workDir: ctx.workDir, large: o.mode === 'large', log });
+  let { portal } = stack;
+  const { emulator, sql } = stack;
+  log(`portal pid ${portal.pid} at ${portal.url}; CRS emulator at ${emulator.url}`);
+
+  const { world, scale, seedRuns, fullSyncPeakRssMb } = await buildWorld(o, stack, log);
+
+  // A new portal process on the seeded database, with the production defaults (sync every 60 s) and, with
+  // --profile, --cpu-prof: the profile then covers the measurements only.
+  await portal.stop();
+  portal = await startPortalProcess(stack.env, ctx.workDir, profileDir);
+  log(`portal restarted for the measurements (pid ${portal.pid}${profileDir ? ', --cpu-prof' : ''})`);
+
+  // --- measurements, CRS with its realistic latency ----------------------------------------------------------
+  emulator.setLatency('realistic');
+  const direct = wants('direct') ? directCalls(emulator, world.users, o.directSamples) : undefined;
+  direct?.catch(() => {});
+  const warmOpts = {
+    seconds: o.warmSec,
+    warmupSec: o.warmupSec,
+    connections: o.connections,
+    baselineConnections: o.baselineConnections,
+    workDir: ctx.workDir,
+    routes: o.routes,
+    log,
+  };
+  const warmUsers = world.users.slice(0, o.warmUsers);
+  const measuredWarm = wants('warm') ? await warmAndBaseline(portal, warmUsers, warmOpts) : undefined;
+
+  const routes: BenchReport['routes'] = {};
+  const top = String(Math.max(...o.connections));
+  for (const route of Object.keys(WARM_ROUTES)) {
+    const w = measuredWarm?.warm[route] ?? {};
+    const b = measuredWarm?.baseline[route]?.[top];
+    routes[route] = {
+      warm: w,
+      ratioToBaseline: w[top] && b ? Math.round((w[top].rps / b.rps) * 1000) / 1000 : 0,
+      bytes: measuredWarm?.bytes[route] ?? 0,
+    };
+  }
+  const callsPerCycle = 2 + Math.max(1, Math.ceil(scale.keys / 100));
+  const browseResult = wants('browse')
+    ? await browse(portal.url, emulator, world.users.slice(0, o.browseUsers), {
+        seconds: o.browseSec,
+        connections: o.browseConnections,
+        trafficRpm: o.trafficRpm,
+        callsPerCycle,
+        views: o.browseViews,
+      })
+    : undefined;
+  if (browseResult) log(`  browse: ${JSON.stringify(browseResult)}`);
+
+  if (wants('cold')) {
+    const sample = world.users.slice(0, Math.min(o.coldSamples, world.users.length));
+    for (const route of Object.keys(WARM_ROUTES)) {
+      const pathOf = (u: (typeof sample)[number]) => targetsFor(route, [u])[0].path;
+      routes[route].cold = await coldReads(portal.url, world.admin, sample, pathOf);
+      routes[route].coldSessionCached = await coldReads(
+        portal.url,
+        world.admin,
+        sample.slice().reverse(),
+        pathOf,
+        'stats',
+      );
+      log(
+        `  cold ${route}: ${JSON.stringify(routes[route].cold)}; sessions cached: ${JSON.stringify(routes[route].coldSessionCached)}`,
+      );
+    }
+  }
+  let leaderboardAll: BenchReport['leaderboardAll'];
+  if (wants('cold')) {
+    // The operator's cross-user board: an index scan over every key, uncached each time.
+    const n = o.mode === 'quick' ? 5 : 40;
+    leaderboardAll = await coldRepeated(portal.url, world.admin, '/api/stats/leaderboard?scope=all', n);
+    log(`  cold leaderboard scope=all (admin): ${JSON.stringify(leaderboardAll)}`);
+  }
+  const queries = wants('cold')
+    ? await timedQueries(stack.dbUrl, world.users.slice(0, o.coldSamples), ctx.workDir)
+    : undefined;
+  if (queries) log(`  uncached queries: ${JSON.stringify(queries)}`);
+  const stampedeResult = wants('stampede')
+    ? await stampede(portal.url, world.admin, world.users[1], o.stampede)
+    : undefined;
+  if (stampedeResult) log(`  stampede: ${JSON.stringify(stampedeResult)}`);
+
+  let sync: BenchReport['sync'];
+  if (wants('sync')) {
+    const timeoutMs = 20 * 60_000;
+    // Some keys changed since the last cycle (the browse's traffic, and a short burst when it did not run).
+    const burst = { trafficRpm: 30_000, trafficSec: browseResult ? 0 : 1, timeoutMs };
+    const realistic = await timedSync(portal.url, sql, world.admin, emulator, { ...burst, latency: 'realistic' });
+    log(`  sync (realistic): ${JSON.stringify(realistic)}`);
+    const runs: Array<Record<string, unknown>> = [realistic];
+    let portalMs = realistic.portalMs;
+    if (o.syncWithoutLatency) {
+      const none = await timedSync(portal.url, sql, world.admin, emulator, { ...burst, latency: 'none' });
+      log(`  sync (none): ${JSON.stringify(none)}`);
+      runs.push(none);
+      portalMs = none.portalMs;
+    }
+    sync = { keys: scale.keys, ms: realistic.ms, portalMs, runs: [...runs, ...seedRuns] };
+  }
+
+  const rss = rssMb(portal.pid);
+  const peak = peakRssMb(portal.pid);
+  // What the RSS is made of (V8 heap vs. buffers vs. code and the rest), as the portal itself reports it.
+  const memory = (await scrape(portal.url)).by('kp_process_memory_bytes', 'kind');
+  const memoryMb = Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.round(v / 2 ** 20)]));
+  log(`  portal memory (MB): ${JSON.stringify(memoryMb)}`);
+  const directResult = direct ? await direct : undefined;
+  if (directResult) log(`  direct: ${JSON.stringify(directResult)}`);
+  if (o.profile) {
+    await portal.stop();
+    notes.push(summariseProfiles(profileDir!));
+  }
+  const baselineTop: BenchReport['baseline'] = {};
+  for (const [route, byConn] of Object.entries(measuredWarm?.baseline ?? {})) {
+    const b = byConn[top];
+    if (b) baselineTop[route] = { rps: b.rps, p50Ms: b.p50Ms, p99Ms: b.p99Ms, cpuUsPerReq: b.cpuUsPerReq };
+  }
+  return {
+    runAt: new Date().toISOString(),
+    mode: o.mode,
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+      memGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.versions.node,
+      os: `${os.type()} ${os.release()}`,
+    },
+    scale,
+    baseline: baselineTop,
+    baselineByConnections: measuredWarm?.baseline ?? {},
+    routes,
+    leaderboardAll,
+    queries,
+    stampede: stampedeResult,
+    browse: browseResult,
+    direct: directResult,
+    sync,
+    rssMb: rss,
+    peakRssMb: peak,
+    memoryMb,
+    fullSyncPeakRssMb,
+    notes,
+  };
+}

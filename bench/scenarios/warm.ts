@@ -1,0 +1,140 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../tests/support/free-port.js';
+import { request } from '../lib/http.js';
+import { type LoadResult, load, prime, type Target } from '../lib/load.js';
+import { type Snapshot, scrape } from '../lib/metrics.js';
+import { type Child, cpuMs, startChild } from '../lib/procs.js';
+import type { BenchUser } from '../lib/seed.js';
+import { ROOT } from '../lib/stack.js';
+
+/** The four hot reads of the target table, and the request each user makes for them. */
+export const WARM_ROUTES: Record<string, (u: BenchUser) => string> = {
+  '/api/stats/usage': () => '/api/stats/usage?range=30d',
+  '/api/keys': () => '/api/keys',
+  '/api/stats/leaderboard': () => '/api/stats/leaderboard',
+  '/api/stats/compare': (u) => `/api/stats/compare?keyIds=${u.keys.slice(0, 3).join(',')}`,
+};
+
+export const targetsFor = (route: string, users: BenchUser[]): Target[] =>
+  users.map((u) => ({ path: WARM_ROUTES[route](u), token: u.token }));
+
+export interface WarmOpts {
+  seconds: number;
+  warmupSec: number;
+  connections: number[];
+  log: (s: string) => void;
+}
+
+export interface RouteRun extends LoadResult {
+  /** CPU time the server process used per request (user + system), µs: the cost, whatever else runs. */
+  cpuUsPerReq: number;
+  /** Cache loads during the run (all namespaces; the portal only): TTL expiries, or a sync's invalidations. */
+  cacheMisses?: number;
+}
+
+/** A load run with the server process's CPU time per request (and, for the portal, its cache misses). */
+async function measured(pid: number, opts: Parameters<typeof load>[0], metricsOf?: string): Promise<RouteRun> {
+  let cpu0 = 0;
+  let before: Snapshot | undefined;
+  const r = await load({
+    ...opts,
+    onMeasure: async () => {
+      cpu0 = cpuMs(pid);
+      if (metricsOf) before = await scrape(metricsOf);
+    },
+  });
+  const cpu = cpuMs(pid) - cpu0;
+  const run: RouteRun = { ...r, cpuUsPerReq: Math.round((cpu * 1000) / Math.max(1, r.requests)) };
+  if (before && metricsOf) {
+    const after = await scrape(metricsOf);
+    run.cacheMisses = after.sum('kp_cache_misses_total') - before.sum('kp_cache_misses_total');
+  }
+  return run;
+}
+
+/**
+ * Warm throughput and latency of each hot route at each connection count, over all users' tokens, each run
+ * right after the same run against the bare node:http baseline (the machine is shared: the pairs see the same
+ * conditions). Every user's entry is loaded first (one request each), then a warm-up run, then the measured
+ * run. Entries still expire on their TTL during a run (sessions 30 s, answers 60 s), as in production.
+ */
+export async function warmAndBaseline(
+  portal: { url: string; pid: number },
+  users: BenchUser[],
+  o: WarmOpts & { workDir: string; baselineConnections: number[]; routes?: string[] },
+) {
+  const base = await startBaseline(portal.url, users, o.workDir);
+  const warm: Record<string, Record<string, RouteRun>> = {};
+  const baseline: Record<string, Record<string, RouteRun>> = {};
+  try {
+    for (const route of o.routes ?? Object.keys(WARM_ROUTES)) {
+      warm[route] = {};
+      baseline[route] = {};
+      const targets = targetsFor(route, users);
+      let primedAt = 0;
+      for (const connections of o.connections) {
+        const run = { targets, connections, seconds: o.seconds, warmupSec: o.warmupSec };
+        if (o.baselineConnections.includes(connections)) {
+          const b = await measured(base.child.pid, { ...run, url: base.url });
+          baseline[route][connections] = b;
+          o.log(`  baseline ${route} c=${connections}: ${b.rps} req/s, p99 ${b.p99Ms} ms, ${b.cpuUsPerReq} µs CPU/req`);
+        }
+        // Every user's entry loaded (again, once the last priming is older than half a TTL).
+        if (Date.now() - primedAt > 30_000) {
+          await prime(portal.url, targets, 32);
+          primedAt = Date.now();
+        }
+        const r = await measured(portal.pid, { ...run, url: portal.url }, portal.url);
+        if (r.errors) throw new Error(`${route} at ${connections} connections: ${r.errors} errors / non-2xx answers`);
+        warm[route][connections] = r;
+        o.log(
+          `  warm ${route} c=${connections}: ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ` +
+            `${r.cpuUsPerReq} µs CPU/req, ${r.cacheMisses} cache loads`,
+        );
+      }
+    }
+  } finally {
+    await base.child.stop();
+  }
+  return { warm, baseline, bytes: base.bytes };
+}
+
+/**
+ * The bare node:http baseline in its own process, serving the bytes the portal answered the first user with
+ * for each route (bench/baseline-server.mjs).
+ */
+async function startBaseline(portal: string, users: BenchUser[], workDir: string) {
+  const bodies: Record<string, { contentType: string; body: string }> = {};
+  for (const route of Object.keys(WARM_ROUTES)) {
+    const a = await request(`${portal}${WARM_ROUTES[route](users[0])}`, { token: users[0].token });
+    if (a.status !== 200) throw new Error(`${route}: ${a.status} ${a.body.slice(0, 200)}`);
+    bodies[route] = { contentType: String(a.headers['content-type']), body: a.body };
+  }
+  const file = path.join(workDir, 'baseline-bodies.json');
+  writeFileSync(file, JSON.stringify(bodies));
+  const port = await freePort();
+  const script = path.join(ROOT, 'bench', 'baseline-server.mjs');
+  const child = startChild('baseline', process.execPath, [script, String(port), file], {
+    env: { PATH: process.env.PATH },
+    logFile: path.join(workDir, 'baseline.log'),
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(url, child);
+  const bytes = Object.fromEntries(Object.entries(bodies).map(([k, v]) => [k, Buffer.byteLength(v.body)]));
+  return { url, child, bytes };
+}
+
+async function waitFor(url: string, child: Child): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const up = await request(`${url}/api/keys`).then(
+      () => true,
+      () => false,
+    );
+    if (up) return;
+    await sleep(50);
+  }
+  await child.stop();
+  throw new Error('the baseline server did not start');
+}

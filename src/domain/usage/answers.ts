@@ -1,0 +1,60 @@
+import type { Db } from '../../infra/db/client.js';
+import { notFound } from '../errors.js';
+import { fromMicros } from '../money.js';
+import { aggregate, toTotals, zero } from './aggregate.js';
+import { openBody } from './body.js';
+import type { DayRange } from './range.js';
+import { dailyRows, globalLeaderboard, type LeaderboardSort, userKeys, userLeaderboard } from './repo.js';
+
+/** The stats answers built from PostgreSQL: what the cache loaders run on a miss. Each returns cacheable JSON. */
+
+export interface KeyRef {
+  id: string;
+  name: string;
+  status: string;
+}
+
+/** Usage of the user's keys (or one of them) over a range; 404 for a key that is not theirs. */
+export async function usageAnswer(db: Db, userId: string, r: DayRange, keyId?: string): Promise<string> {
+  const [rows, keys] = await Promise.all([dailyRows(db, userId, r, keyId ? [keyId] : undefined), userKeys(db, userId)]);
+  if (keyId && !keys.some((k) => k.id === keyId)) throw notFound('Key');
+  const { totals, series, byKey } = aggregate(r, rows);
+  // Live keys always appear (with zeros); deleted ones only when they have usage in the range.
+  const perKey = keys
+    .filter((k) => (keyId ? k.id === keyId : k.status !== 'deleted' || byKey.has(k.id)))
+    .map((k) => {
+      const t = toTotals(byKey.get(k.id) ?? zero());
+      return { keyId: k.id, name: k.name, requests: t.requests, tokens: t.tokens, cost: t.cost };
+    })
+    .sort((a, b) => b.tokens - a.tokens || a.name.localeCompare(b.name));
+  return openBody({ range: r, totals, series, perKey });
+}
+
+/** The user's keys (id, name, status): compare checks ownership against it. */
+export async function keyIndexAnswer(db: Db, userId: string): Promise<string> {
+  return JSON.stringify(await userKeys(db, userId));
+}
+
+/** One key's totals and series (compare's unit of caching: each key on its own). */
+export async function keyUsageAnswer(db: Db, userId: string, r: DayRange, key: { id: string; name: string }) {
+  const { totals, series } = aggregate(r, await dailyRows(db, userId, r, [key.id]));
+  return JSON.stringify({ keyId: key.id, name: key.name, totals, series });
+}
+
+export async function leaderboardAnswer(
+  db: Db,
+  userId: string,
+  q: { sortBy: LeaderboardSort; limit: number; scope: 'mine' | 'all' },
+): Promise<string> {
+  const rows =
+    q.scope === 'all'
+      ? await globalLeaderboard(db, q.sortBy, q.limit)
+      : await userLeaderboard(db, userId, q.sortBy, q.limit);
+  const items = rows.map(({ costMicros, lastUsedAt, ...row }, i) => ({
+    rank: i + 1,
+    ...row,
+    cost: fromMicros(costMicros),
+    lastUsedAt: lastUsedAt?.toISOString() ?? null,
+  }));
+  return openBody({ sortBy: q.sortBy, scope: q.scope, items });
+}
