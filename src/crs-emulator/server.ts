@@ -11,6 +11,8 @@ export interface Faults {
   extraDelayMs: number;
   /** Answer every /admin and /web call with this status. */
   status?: number;
+  /** For this route label (e.g. "GET /admin/api-keys-usage-trend"): send half the body, then drop the connection. */
+  cutBodyOf?: string;
 }
 
 const BODY_LIMIT = 100 * 1024 * 1024;
@@ -73,6 +75,12 @@ export function createHttpServer(
           'content-type': 'application/json; charset=utf-8',
           'content-length': Buffer.byteLength(payload),
         });
+        if (opts.faults.cutBodyOf === label) {
+          // A CRS that dies mid-answer: the client has read part of a 200 when the connection goes.
+          res.write(payload.slice(0, Math.floor(payload.length / 2)));
+          setTimeout(() => res.destroy(), 20);
+          return;
+        }
         res.end(payload);
       };
       if (ms > 0) setTimeout(send, ms);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/crs-emulator/index.js';
 import { AppError } from '../../src/domain/errors.js';
 import { createCrsClient } from '../../src/infra/crs/client.js';
-import type { CrsClient } from '../../src/infra/crs/types.js';
+import type { CrsClient, CrsTrendEntry } from '../../src/infra/crs/types.js';
 import { createMetrics, type Metrics } from '../../src/infra/metrics/metrics.js';
 
 const PASSWORD = 'crs-admin-pass-7f3a9c';
@@ -140,9 +140,12 @@ describe('CRS client against the emulator: statistics', () => {
     expect(mine?.total.cost).toBeGreaterThan(0);
     expect(totals.some((t) => t.keyId === gone.key.id)).toBe(false);
 
-    const trend = await crs.keysUsageTrend(7);
-    expect(trend).toHaveLength(7);
-    expect(trend.at(-1)?.keys[key.id]).toMatchObject({ requests: 2, tokens: 24_500 });
+    const trend: CrsTrendEntry[] = [];
+    await crs.keysUsageTrend(7, (entries) => trend.push(...entries));
+    expect(new Set(trend.map((e) => e.date)).size).toBeLessThanOrEqual(7);
+    expect(trend.filter((e) => e.keyId === key.id)).toEqual([
+      expect.objectContaining({ keyId: key.id, requests: 2, tokens: 24_500 }),
+    ]);
 
     const global = await crs.usageTrend(7);
     expect(global).toHaveLength(7);
@@ -160,6 +163,48 @@ describe('CRS client against the emulator: statistics', () => {
     expect(dash.timezoneOffset).toBe(8);
 
     expect(await crs.health()).toMatchObject({ ok: true });
+  });
+});
+
+describe('CRS client: the bulk answers are read as they arrive', () => {
+  it('hands the trend over in batches as the body streams in, every key and day once', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const { id } = emulator.store.createKey({ name: `stream-${i}`, tags: ['stream'] });
+      emulator.store.recordUsage(id, { model: 'claude-sonnet-4-20250514', inputTokens: i + 1, outputTokens: 1 });
+      ids.push(id);
+    }
+    const sizes: number[] = [];
+    const seen = new Map<string, CrsTrendEntry>();
+    await crs.keysUsageTrend(2, async (entries) => {
+      sizes.push(entries.length);
+      for (const e of entries) seen.set(`${e.date}/${e.keyId}`, e);
+      await new Promise((r) => setTimeout(r, 1)); // a slow consumer holds the read back, nothing is lost
+    });
+    // ~1 MB of JSON: many chunks, and more than one batch of 5,000 entries.
+    expect(sizes.length).toBeGreaterThan(1);
+    const mine = [...seen.values()].filter((e) => ids.includes(e.keyId));
+    expect(mine).toHaveLength(6000);
+    expect(mine.find((e) => e.keyId === ids[41])).toMatchObject({ requests: 1, tokens: 43 });
+    const usage = new Map((await crs.usageStats()).map((u) => [u.keyId, u]));
+    expect(ids.every((id) => usage.get(id)?.total.requests === 1)).toBe(true);
+  }, 60_000);
+
+  it('a consumer that fails ends the read with its own error: not retried, not counted against CRS', async () => {
+    const before = emulator.requestCount('GET /admin/api-keys-usage-trend');
+    const boom = new Error('database write failed');
+    let calls = 0;
+    const got = await crs
+      .keysUsageTrend(7, () => {
+        calls++;
+        throw boom;
+      })
+      .catch((e: unknown) => e);
+    expect(got).toBe(boom);
+    expect(calls).toBe(1);
+    expect(emulator.requestCount('GET /admin/api-keys-usage-trend') - before).toBe(1);
+    expect(await crs.health()).toMatchObject({ ok: true });
+    await crs.keysUsageTrend(1, () => {}); // the breaker did not open
   });
 });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CrsInvalidResponse } from '../../src/infra/crs/failures.js';
-import { parseKeysUsageTrend, parseUsageStats } from '../../src/infra/crs/hot-parse.js';
+import { readKeysTrend, readUsageStats } from '../../src/infra/crs/hot-parse.js';
 import { parseWith } from '../../src/infra/crs/loose.js';
 import {
   dashboardSchema,
@@ -15,7 +15,10 @@ const samples = JSON.parse(readFileSync(new URL('./crs-samples.json', import.met
 const ALICE = '483fedd3-5bcd-455c-a5ab-a10cf615de60';
 const BOB = '55c801d6-4a2a-4639-8f44-aabe17489428';
 
-describe('usage-stats (hand-written normaliser)', () => {
+const parseUsageStats = (body: unknown) => readUsageStats(JSON.stringify(body));
+const parseKeysUsageTrend = (body: unknown) => readKeysTrend(JSON.stringify(body));
+
+describe('usage-stats (streamed, hand-written normaliser)', () => {
   it('reads lifetime totals per key', () => {
     const stats = parseUsageStats(samples.usageStats);
     expect(stats).toHaveLength(2);
@@ -70,10 +73,10 @@ describe('usage-stats (hand-written normaliser)', () => {
   });
 });
 
-describe('api-keys-usage-trend (hand-written normaliser)', () => {
-  it('reads each day with the keys that had usage', () => {
-    const days = parseKeysUsageTrend(samples.keysTrend);
-    expect(days.map((d) => d.date)).toEqual([
+describe('api-keys-usage-trend (streamed, hand-written normaliser)', () => {
+  it('reads one entry per key and day with usage', async () => {
+    const entries = await parseKeysUsageTrend(samples.keysTrend);
+    expect([...new Set(entries.map((e) => e.date))]).toEqual([
       '2026-11-20',
       '2026-11-21',
       '2026-11-22',
@@ -82,24 +85,48 @@ describe('api-keys-usage-trend (hand-written normaliser)', () => {
       '2026-11-25',
       '2026-11-26',
     ]);
-    expect(days[0].keys[BOB]).toEqual({ tokens: 333940, requests: 19, cost: 0.48837699999999995 });
-    expect(Object.keys(days[0].keys).sort()).toEqual([ALICE, BOB].sort());
+    expect(entries[0]).toEqual({
+      date: '2026-11-20',
+      keyId: BOB,
+      tokens: 333940,
+      requests: 19,
+      cost: 0.48837699999999995,
+    });
+    expect(
+      entries
+        .filter((e) => e.date === '2026-11-20')
+        .map((e) => e.keyId)
+        .sort(),
+    ).toEqual([ALICE, BOB].sort());
   });
 
-  it('reads empty days, string numbers, and ignores a __proto__ id', () => {
-    const body = JSON.parse(
-      '{"data":[{"date":"2026-01-01","apiKeys":{}},{"date":"2026-01-02","apiKeys":{"__proto__":{"tokens":1},' +
-        '"k":{"tokens":"5","requests":"1","cost":"0.25","name":"n"}}}]}',
-    );
-    const days = parseKeysUsageTrend(body);
-    expect(days[0].keys).toEqual({});
-    expect(days[1].keys).toEqual({ k: { tokens: 5, requests: 1, cost: 0.25 } });
-    expect(Object.getPrototypeOf(days[1].keys)).toBe(Object.prototype);
+  it('reads empty days, string numbers, missing numbers as 0, and a date that comes after its keys', async () => {
+    const text =
+      '{"data":[{"date":"2026-01-01","apiKeys":{}},{"apiKeys":{"__proto__":{"tokens":1},' +
+      '"k":{"tokens":"5","requests":"1","cost":"0.25","name":"n"}},"date":"2026-01-02"}]}';
+    expect(await readKeysTrend(text)).toEqual([
+      { date: '2026-01-02', keyId: '__proto__', tokens: 1, requests: 0, cost: 0 },
+      { date: '2026-01-02', keyId: 'k', tokens: 5, requests: 1, cost: 0.25 },
+    ]);
   });
 
-  it('names the bad field', () => {
-    const body = { data: [{ date: '2026-01-01', apiKeys: { k: { tokens: {} } } }] };
-    expect(() => parseKeysUsageTrend(body)).toThrow('data.0.apiKeys.k.tokens');
+  it.each([
+    [{ data: [{ date: '2026-01-01', apiKeys: { k: { tokens: {} } } }] }, 'data.0.apiKeys.k.tokens'],
+    [{ data: [{ apiKeys: {} }] }, 'data.0.date'],
+    [{ data: [{ date: 5, apiKeys: {} }] }, 'data.0.date'],
+    [{ data: [{ date: '2026-01-01', apiKeys: [] }] }, 'data.0.apiKeys'],
+    [{ data: {} }, 'data'],
+    [{}, 'data'],
+  ])('refuses %j naming %s', async (body, path) => {
+    const failure = await parseKeysUsageTrend(body).catch((e: Error) => e);
+    expect(failure).toBeInstanceOf(CrsInvalidResponse);
+    expect((failure as Error).message).toContain(path);
+  });
+
+  it('refuses a truncated answer', async () => {
+    const text = JSON.stringify(samples.keysTrend).slice(0, -10);
+    await expect(readKeysTrend(text)).rejects.toBeInstanceOf(CrsInvalidResponse);
+    expect(() => readUsageStats(JSON.stringify(samples.usageStats).slice(0, -3))).toThrow(CrsInvalidResponse);
   });
 });
 

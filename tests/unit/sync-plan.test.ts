@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { CrsKey, CrsKeyUsage } from '../../src/infra/crs/types.js';
-import { crsStatus, type PortalKeyState, planSync, splitWeights } from '../../src/jobs/sync/plan.js';
+import type { CrsKey, CrsKeyUsage, CrsTrendEntry } from '../../src/infra/crs/types.js';
+import {
+  crsStatus,
+  dailyRows,
+  type ListedKey,
+  type PortalKeyState,
+  planKeys,
+  splitWeights,
+} from '../../src/jobs/sync/plan.js';
 
 const now = new Date('2026-11-26T00:00:00Z');
 
@@ -22,8 +29,16 @@ const row = (over: Partial<PortalKeyState> = {}): PortalKeyState => ({
   ...over,
 });
 
-const crsKey = (over: Partial<CrsKey> = {}): CrsKey =>
-  ({ id: 'c1', isActive: true, isDeleted: false, expiresAt: null, lastUsedAt: null, ...over }) as CrsKey;
+const crsKey = (over: Partial<CrsKey> = {}): ListedKey => ({
+  id: 'c1',
+  isActive: true,
+  isDeleted: false,
+  expiresAt: null,
+  lastUsedAt: null,
+  createdAt: '2026-11-01T00:00:00Z',
+  owner: undefined,
+  ...over,
+});
 
 const usage = (t: Partial<CrsKeyUsage['total']>): CrsKeyUsage => ({
   keyId: 'c1',
@@ -67,7 +82,19 @@ describe('splitWeights', () => {
   });
 });
 
-describe('planSync', () => {
+/** Both halves of a sync plan, as runSync uses them. */
+function planSync(
+  rows: PortalKeyState[],
+  listed: Map<string, ListedKey>,
+  stats: Map<string, CrsKeyUsage>,
+  trend: CrsTrendEntry[],
+  at: Date,
+) {
+  const { keyUpdates, refs } = planKeys(rows, listed, stats, at);
+  return { keyUpdates, daily: dailyRows(trend, refs) };
+}
+
+describe('planKeys and dailyRows', () => {
   it('updates only keys whose numbers or status changed and maps trend days to portal keys', () => {
     const rows = [
       row(),
@@ -83,10 +110,8 @@ describe('planSync', () => {
       ['c1', usage({ requests: 2, tokens: 30, inputTokens: 10, outputTokens: 20, cost: 0.0123456 })],
     ]);
     const trend = [
-      {
-        date: '2026-11-26',
-        keys: { c1: { tokens: 30, requests: 2, cost: 0.012346 }, other: { tokens: 9, requests: 1, cost: 1 } },
-      },
+      { date: '2026-11-26', keyId: 'c1', tokens: 30, requests: 2, cost: 0.012346 },
+      { date: '2026-11-26', keyId: 'other', tokens: 9, requests: 1, cost: 1 },
     ];
     const plan = planSync(rows, listed, stats, trend, now);
     expect(plan.keyUpdates.map((u) => [u.id, u.status])).toEqual([

@@ -80,13 +80,14 @@ export function keyMethods(requester: Requester): KeyMethods {
   return {
     listKeys: list,
 
-    async listAllKeys(tag) {
+    async listAllKeys<T = CrsKey>(tag: string, pick?: (key: CrsKey) => T) {
       // Oldest first, so keys created while paging land on later pages instead of shifting earlier ones; ids
       // are de-duplicated in case a delete shifts an item onto a page already read.
-      const seen = new Map<string, CrsKey>();
+      const seen = new Map<string, T>();
+      const keep = pick ?? ((k: CrsKey) => k as T);
       for (let page = 1; page <= MAX_PAGES; page++) {
         const res = await list({ tag, page, pageSize: 100, sortBy: 'createdAt', sortOrder: 'asc' });
-        for (const k of res.items) if (!seen.has(k.id)) seen.set(k.id, k);
+        for (const k of res.items) if (!seen.has(k.id)) seen.set(k.id, keep(k));
         // CRS clamps page to [1, totalPages], so asking past the end would return the last page again.
         if (page >= res.totalPages || res.items.length === 0) return [...seen.values()];
       }

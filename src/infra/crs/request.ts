@@ -10,7 +10,7 @@ import {
   toAppError,
 } from './failures.js';
 import { createSession, type Session } from './session.js';
-import { type CrsRequest, type CrsResponse, endpointOf, type Transport } from './transport.js';
+import { type CrsRequest, type CrsResponse, endpointOf, ReaderFailure, type Transport } from './transport.js';
 
 /**
  * The call pipeline: breaker → admin session (re-login on 401) → transport, retried with backoff for GETs only,
@@ -62,7 +62,9 @@ export function createRequester(opts: RequesterOptions): Requester {
       else ticket.success();
       return res;
     } catch (e) {
-      ticket.failure();
+      // A reader's consumer failing (the sync's database write) says nothing about CRS.
+      if (e instanceof ReaderFailure) ticket.success();
+      else ticket.failure();
       throw e;
     }
   }
@@ -107,6 +109,7 @@ export function createRequester(opts: RequesterOptions): Requester {
       try {
         return await once(req, parse);
       } catch (e) {
+        if (e instanceof ReaderFailure) throw e.original;
         if (e instanceof CrsInvalidResponse) logger.warn({ endpoint, issue: e.issue }, 'unexpected CRS response');
         // Once the breaker has opened, further attempts would only fail fast: report the real cause instead.
         if (n >= maxAttempts || !isRetryable(e) || breaker.state() === 'open') throw toAppError(e);

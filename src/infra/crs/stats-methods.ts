@@ -1,10 +1,10 @@
-import { parseKeysUsageTrend, parseUsageStats } from './hot-parse.js';
+import { keysTrendReader, usageStatsReader } from './hot-parse.js';
 import { healthSchema } from './key-schemas.js';
 import { parseWith } from './loose.js';
 import type { Requester } from './request.js';
 import { dashboardSchema, modelStatsSchema, usageRecordsSchema, usageTrendSchema } from './stats-schemas.js';
 import { type CrsRequest, endpointOf } from './transport.js';
-import type { CrsClient, CrsModelPeriod } from './types.js';
+import type { CrsClient, CrsKeyUsage, CrsModelPeriod } from './types.js';
 
 /** Statistics routes (reference §4) and /health. */
 type StatsMethods = Pick<
@@ -23,17 +23,20 @@ export function statsMethods(requester: Requester, bulkTimeoutMs: number): Stats
   const schema = <S extends Parameters<typeof parseWith>[0]>(s: S, route: string) => parseWith(s, `GET ${route}`);
 
   return {
-    // The sync's bulk reads: big answers at 100k keys, hence the longer timeout and the hand-written parsers.
-    usageStats: () => get({ route: '/admin/usage-stats', timeoutMs: bulkTimeoutMs }, parseUsageStats),
+    // The sync's bulk reads: big answers at 100k keys, hence the longer timeout and the streamed readers (the
+    // parse step only hands back what the reader built).
+    usageStats: () =>
+      get({ route: '/admin/usage-stats', timeoutMs: bulkTimeoutMs, read: usageStatsReader }, (b) => b as CrsKeyUsage[]),
 
-    keysUsageTrend: (n) =>
+    keysUsageTrend: (n, onBatch) =>
       get(
         {
           route: '/admin/api-keys-usage-trend',
           query: { granularity: 'day', days: days(n) },
           timeoutMs: bulkTimeoutMs,
+          read: () => keysTrendReader(onBatch),
         },
-        parseKeysUsageTrend,
+        () => undefined,
       ),
 
     usageTrend: (n) =>

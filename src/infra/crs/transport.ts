@@ -1,5 +1,5 @@
 import type { Metrics } from '../metrics/metrics.js';
-import { CrsTransportError } from './failures.js';
+import { CrsInvalidResponse, CrsTransportError } from './failures.js';
 
 /**
  * One HTTP exchange with CRS, nothing more: URL from a route template, JSON in and out, the per-call timeout,
@@ -20,6 +20,27 @@ export interface CrsRequest {
   anonymous?: boolean;
   /** A GET that must not be retried (health checks report the state as it is). */
   noRetry?: boolean;
+  /**
+   * Read a 2xx body as it arrives instead of whole: a new reader per attempt gets the text chunk by chunk, and
+   * what its `end()` returns becomes the response body. For the sync's bulk answers (hot-parse.ts).
+   */
+  read?: () => BodyReader<unknown>;
+}
+
+export interface BodyReader<T> {
+  /** A promise makes the transport wait before reading on (backpressure). */
+  write(text: string): void | Promise<void>;
+  end(): T;
+}
+
+/**
+ * An error thrown by a body reader's consumer (e.g. the database write fed by the sync's trend): not a CRS
+ * failure, so it is neither retried nor counted by the breaker; the requester rethrows the cause.
+ */
+export class ReaderFailure extends Error {
+  constructor(readonly original: unknown) {
+    super('a CRS body reader failed', { cause: original });
+  }
 }
 
 export interface CrsResponse {
@@ -60,10 +81,16 @@ export function createTransport(baseUrl: string, metrics: Metrics): Transport {
           signal,
         });
         // The body is read under the same signal, so a CRS that stalls mid-body also times out.
+        if (req.read && res.ok && res.body) {
+          const body = await readStreamed(res.body, req.read());
+          status = String(res.status);
+          return { status: res.status, body, json: true };
+        }
         const text = await res.text();
         status = String(res.status);
         return parseBody(res.status, text);
       } catch (e) {
+        if (e instanceof ReaderFailure || e instanceof CrsInvalidResponse) throw e;
         const timedOut = signal.aborted;
         status = timedOut ? 'timeout' : 'error';
         throw new CrsTransportError(timedOut ? 'timeout' : 'unreachable', endpoint, timeoutMs, { cause: e });
@@ -73,6 +100,27 @@ export function createTransport(baseUrl: string, metrics: Metrics): Transport {
       }
     },
   };
+}
+
+async function readStreamed(body: AsyncIterable<Uint8Array>, reader: BodyReader<unknown>): Promise<unknown> {
+  const decoder = new TextDecoder();
+  const step = async (f: () => unknown) => {
+    try {
+      await f();
+    } catch (e) {
+      throw e instanceof CrsInvalidResponse ? e : new ReaderFailure(e);
+    }
+  };
+  for await (const chunk of body) {
+    const text = decoder.decode(chunk, { stream: true });
+    await step(() => reader.write(text));
+  }
+  let result: unknown;
+  await step(async () => {
+    reader.write(decoder.decode());
+    result = await reader.end();
+  });
+  return result;
 }
 
 function parseBody(status: number, text: string): CrsResponse {

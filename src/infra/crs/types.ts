@@ -104,10 +104,13 @@ export interface CrsKeyUsage {
   total: CrsUsageTotals;
 }
 
-/** GET /admin/api-keys-usage-trend?days=N: per CRS day, the keys with usage that day. */
-export interface CrsKeyTrendDay {
+/** GET /admin/api-keys-usage-trend?days=N: one key's usage on one CRS day (only days with usage appear). */
+export interface CrsTrendEntry {
   date: string;
-  keys: Record<string, { tokens: number; requests: number; cost: number }>;
+  keyId: string;
+  tokens: number;
+  requests: number;
+  cost: number;
 }
 
 export interface CrsModelStat {
@@ -178,8 +181,11 @@ export type CrsModelPeriod =
  */
 export interface CrsClient {
   listKeys(query: CrsListKeysQuery): Promise<CrsKeyPage>;
-  /** Every page of keys with `tag`, fetched pageSize=100 at a time. */
-  listAllKeys(tag: string): Promise<CrsKey[]>;
+  /**
+   * Every page of keys with `tag`, fetched pageSize=100 at a time; `pick` keeps only what the caller needs of
+   * each key (100,000 whole keys would hold ~100 MB).
+   */
+  listAllKeys<T = CrsKey>(tag: string, pick?: (key: CrsKey) => T): Promise<T[]>;
   createKey(input: CrsCreateKeyInput): Promise<CrsCreatedKey>;
   updateKey(id: string, input: CrsUpdateKeyInput): Promise<void>;
   /** PATCH /admin/api-keys/:id/expiration: null = never. Leaves isActive alone. */
@@ -189,7 +195,11 @@ export interface CrsClient {
   /** Hard delete of an already soft-deleted key. */
   deleteKeyPermanently(id: string): Promise<void>;
   usageStats(): Promise<CrsKeyUsage[]>;
-  keysUsageTrend(days: number): Promise<CrsKeyTrendDay[]>;
+  /**
+   * The per-key daily trend of the last `days` CRS days, read as it arrives and handed over in batches
+   * (awaited). A failed attempt that is retried hands its entries over again: `onBatch` must be idempotent.
+   */
+  keysUsageTrend(days: number, onBatch: (entries: CrsTrendEntry[]) => unknown): Promise<void>;
   usageTrend(days: number): Promise<CrsTrendDay[]>;
   dashboard(): Promise<CrsDashboard>;
   /** CRS answers 200 [] for an unknown id here (no not_found possible). */

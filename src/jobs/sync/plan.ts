@@ -1,5 +1,5 @@
 import { toMicros } from '../../domain/money.js';
-import type { CrsKey, CrsKeyTrendDay, CrsKeyUsage } from '../../infra/crs/types.js';
+import type { CrsKey, CrsKeyUsage, CrsTrendEntry } from '../../infra/crs/types.js';
 import type { KeyStatus } from '../../infra/db/schema.js';
 
 /**
@@ -41,12 +41,38 @@ export interface DailyUpsert {
   weights: SplitWeights;
 }
 
-export interface SyncPlan {
-  keyUpdates: KeyUpdate[];
-  daily: DailyUpsert[];
+/** What the sync keeps of each key CRS lists (a whole CrsKey is ~1 KB; 100,000 of them would be 100 MB). */
+export type ListedKey = Pick<CrsKey, 'id' | 'isActive' | 'isDeleted' | 'expiresAt' | 'lastUsedAt' | 'createdAt'> & {
+  /** The portal user named by the key's `portal-user:<id>` tag. */
+  owner: string | undefined;
+};
+
+export const listedKey = (k: CrsKey): ListedKey => ({
+  id: k.id,
+  isActive: k.isActive,
+  isDeleted: k.isDeleted,
+  expiresAt: k.expiresAt,
+  lastUsedAt: k.lastUsedAt,
+  createdAt: k.createdAt,
+  owner: k.tags.find((t) => t.startsWith(OWNER_TAG))?.slice(OWNER_TAG.length),
+});
+
+const OWNER_TAG = 'portal-user:';
+
+/** A portal key as the trend's entries need it: its row and how its new tokens split. */
+export interface KeyRef {
+  id: string;
+  userId: string;
+  weights: SplitWeights;
 }
 
-export function crsStatus(key: CrsKey | undefined, now: Date): KeyStatus {
+export interface KeyPlan {
+  keyUpdates: KeyUpdate[];
+  /** Portal keys by CRS id, for dailyRows. */
+  refs: Map<string, KeyRef>;
+}
+
+export function crsStatus(key: Pick<CrsKey, 'isDeleted' | 'expiresAt' | 'isActive'> | undefined, now: Date): KeyStatus {
   if (!key || key.isDeleted) return 'deleted';
   const expired = key.expiresAt !== null && Date.parse(key.expiresAt) <= now.getTime();
   if (expired) return 'expired';
@@ -76,21 +102,19 @@ export function splitWeights(before: PortalKeyState, now: CrsKeyUsage | undefine
 
 const sameTime = (a: Date | null, b: string | null) => (a?.getTime() ?? null) === (b ? Date.parse(b) : null);
 
-export function planSync(
+/** Which key rows change: status and expiry from the key list, totals from usage-stats. */
+export function planKeys(
   rows: PortalKeyState[],
-  listed: Map<string, CrsKey>,
+  listed: Map<string, ListedKey>,
   usage: Map<string, CrsKeyUsage>,
-  trend: CrsKeyTrendDay[],
   now: Date,
-): SyncPlan {
+): KeyPlan {
   const keyUpdates: KeyUpdate[] = [];
-  const daily: DailyUpsert[] = [];
-  const byCrsId = new Map<string, { row: PortalKeyState; weights: SplitWeights }>();
+  const refs = new Map<string, KeyRef>();
   for (const row of rows) {
     const key = listed.get(row.crsKeyId);
     const u = usage.get(row.crsKeyId);
-    const weights = splitWeights(row, u);
-    byCrsId.set(row.crsKeyId, { row, weights });
+    refs.set(row.crsKeyId, { id: row.id, userId: row.userId, weights: splitWeights(row, u) });
     const t = u?.total;
     const next: KeyUpdate = {
       id: row.id,
@@ -121,21 +145,24 @@ export function planSync(
       next.totalCostMicros !== row.totalCostMicros;
     if (changed) keyUpdates.push(next);
   }
-  for (const day of trend) {
-    for (const crsId in day.keys) {
-      const known = byCrsId.get(crsId);
-      if (!known) continue; // not a portal key
-      const v = day.keys[crsId];
-      daily.push({
-        apiKeyId: known.row.id,
-        userId: known.row.userId,
-        day: day.date,
-        requests: v.requests,
-        tokens: v.tokens,
-        costMicros: toMicros(v.cost),
-        weights: known.weights,
-      });
-    }
+  return { keyUpdates, refs };
+}
+
+/** The daily rows of a batch of trend entries; entries of keys that are not the portal's are skipped. */
+export function dailyRows(entries: CrsTrendEntry[], refs: Map<string, KeyRef>): DailyUpsert[] {
+  const daily: DailyUpsert[] = [];
+  for (const e of entries) {
+    const ref = refs.get(e.keyId);
+    if (!ref) continue;
+    daily.push({
+      apiKeyId: ref.id,
+      userId: ref.userId,
+      day: e.date,
+      requests: e.requests,
+      tokens: e.tokens,
+      costMicros: toMicros(e.cost),
+      weights: ref.weights,
+    });
   }
-  return { keyUpdates, daily };
+  return daily;
 }
