@@ -34,6 +34,7 @@ const envSchema = z.object({
   CRS_ADMIN_PASSWORD: optionalString,
   CRS_PUBLIC_URL: optionalUrl,
   CRS_TIMEOUT_MS: int(10_000, 100, 300_000),
+  CRS_SYNC_TIMEOUT_MS: int(300_000, 1_000, 3_600_000),
   CRS_TIMEZONE_OFFSET: int(8, -12, 14),
   SYNC_INTERVAL: int(60, 5, 86_400),
   REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
@@ -81,6 +82,8 @@ export interface Config {
     /** The URL key holders point Claude Code at (defaults to the CRS base URL). */
     publicUrl?: string;
     timeoutMs: number;
+    /** Timeout of the sync's bulk reads (usage-stats, the per-key trend): minutes at 100,000 keys. */
+    syncTimeoutMs: number;
     timezoneOffset: number;
   };
   syncIntervalSec: number;
@@ -125,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       adminPassword: e.CRS_ADMIN_PASSWORD ?? 'admin',
       publicUrl: e.CRS_PUBLIC_URL,
       timeoutMs: e.CRS_TIMEOUT_MS,
+      syncTimeoutMs: e.CRS_SYNC_TIMEOUT_MS,
       timezoneOffset: e.CRS_TIMEZONE_OFFSET,
     },
     syncIntervalSec: e.SYNC_INTERVAL,

@@ -69,6 +69,7 @@ export async function startPortal(
       username: config.crs.adminUsername,
       password: config.crs.adminPassword,
       timeoutMs: config.crs.timeoutMs,
+      bulkTimeoutMs: config.crs.syncTimeoutMs,
       metrics,
       logger,
     });

@@ -138,9 +138,9 @@ export function targets(r: BenchReport): Target[] {
   }
   if (r.sync && r.mode === 'large') {
     out.push({
-      measure: `one sync cycle of ${int(r.sync.keys)} keys (portal’s own time)`,
+      measure: `one sync cycle of ${int(r.sync.keys)} keys (the portal’s own work: its CPU time)`,
       target: '≤ 30 s',
-      figure: `${f(r.sync.portalMs / 1000)} s (${f(r.sync.ms / 1000)} s with CRS’s simulated latency)`,
+      figure: `${f(r.sync.portalMs / 1000)} s (wall time ${f(r.sync.ms / 1000)} s, waiting on CRS’s simulated latency)`,
       met: r.sync.portalMs <= 30_000,
     });
   }
@@ -150,14 +150,16 @@ export function targets(r: BenchReport): Target[] {
     figure: `${r.rssMb} MB at the end, peak ${r.peakRssMb} MB`,
     met: r.mode === 'large' ? r.peakRssMb <= 300 : null,
   });
-  if (r.fullSyncPeakRssMb) {
+  for (const run of r.sync?.runs ?? []) {
+    if (run.seeding || run.peakRssMb === undefined) continue;
     out.push({
-      measure: 'portal RSS during a full sync (31 days of every key)',
+      measure: `portal RSS during a ${run.full ? 'full sync (31 days of every key)' : 'regular sync cycle'}, CRS latency ${run.latency}`,
       target: '≤ 300 MB',
-      figure: `peak ${r.fullSyncPeakRssMb} MB`,
-      met: r.mode === 'large' ? r.fullSyncPeakRssMb <= 300 : null,
+      figure: `peak ${run.peakRssMb} MB`,
+      met: r.mode === 'large' ? (run.peakRssMb as number) <= 300 : null,
     });
   }
+
   return out;
 }
 
@@ -208,7 +210,7 @@ export function markdown(r: BenchReport): string {
       extra.push(
         run.seeding
           ? `| sync cycle while seeding (${what}) | ${int(run.ms as number)} ms (the portal’s work and the emulator’s, in one) |`
-          : `| sync cycle (${what}) | ${int(run.ms as number)} ms, of which waiting for CRS ≈ ${int(run.crsWaitMs as number)} ms, ${int(run.crsCalls as number)} CRS calls |`,
+          : `| sync cycle (${what}) | ${int(run.ms as number)} ms wall, ${int(run.portalMs as number)} ms portal CPU, ${int(run.crsCalls as number)} CRS calls |`,
       );
     }
   }

@@ -3,6 +3,7 @@ import type { LatencyMode } from '../../src/crs-emulator/latency.js';
 import type { BenchEmulator } from '../lib/emulator.js';
 import { round } from '../lib/http.js';
 import { type Snapshot, scrape } from '../lib/metrics.js';
+import { cpuMs, rssMb } from '../lib/procs.js';
 import { type BenchUser, syncOnce } from '../lib/seed.js';
 
 /** Time spent in CRS calls during a cycle, per endpoint (sum of kp_crs_request_duration_ms). */
@@ -15,13 +16,14 @@ function crsTime(before: Snapshot, after: Snapshot): Record<string, number> {
 }
 
 /**
- * One regular sync cycle (2-day trend + totals + key list) under a latency model, with CRS traffic having
- * changed some keys since the last cycle. `ms` is the cycle as the portal recorded it (job_state). The three
- * kinds of CRS call run in parallel, the list pages one after another, so the time waiting for CRS is about
- * max(usage-stats, trend, Σ list pages); `portalMs` is the rest — the portal's own work.
+ * One sync cycle (2-day trend + totals + key list, or a full one) under a latency model, with CRS traffic
+ * having changed some keys since the last cycle. `ms` is the cycle as the portal recorded it (job_state).
+ * `portalMs` is the portal's own work: the CPU time its process used during the cycle (nothing else runs on
+ * it meanwhile) — the wall time is mostly waiting for CRS, whose calls overlap. `peakRssMb`: the process's
+ * largest RSS while the cycle ran (sampled every 100 ms).
  */
 export async function timedSync(
-  portal: string,
+  portal: { url: string; pid: number },
   sql: pg.Pool,
   admin: BenchUser,
   emulator: BenchEmulator,
@@ -35,17 +37,18 @@ export async function timedSync(
       await new Promise((r) => setTimeout(r, o.trafficSec * 1000));
       emulator.setTraffic(0);
     }
-    const before = await scrape(portal);
-    const { ms } = await syncOnce(portal, sql, admin, { full: o.full ?? false, timeoutMs: o.timeoutMs });
-    const after = await scrape(portal);
+    const before = await scrape(portal.url);
+    const cpu0 = cpuMs(portal.pid);
+    let peak = rssMb(portal.pid);
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssMb(portal.pid));
+    }, 100);
+    const { ms } = await syncOnce(portal.url, sql, admin, { full: o.full ?? false, timeoutMs: o.timeoutMs }).finally(
+      () => clearInterval(sampler),
+    );
+    const portalCpuMs = cpuMs(portal.pid) - cpu0;
+    const after = await scrape(portal.url);
     const crs = crsTime(before, after);
-    let list = 0;
-    let other = 0;
-    for (const [endpoint, t] of Object.entries(crs)) {
-      if (endpoint.startsWith('GET /admin/api-keys') && !endpoint.includes('usage-trend')) list += t;
-      else other = Math.max(other, t);
-    }
-    const crsWaitMs = Math.max(list, other);
     const crsCalls =
       after.sum('kp_crs_requests_total') -
       before.sum('kp_crs_requests_total') -
@@ -55,8 +58,8 @@ export async function timedSync(
       latency: o.latency,
       full: o.full ?? false,
       ms: Math.round(ms),
-      crsWaitMs,
-      portalMs: Math.max(0, Math.round(ms - crsWaitMs)),
+      portalMs: portalCpuMs,
+      peakRssMb: peak,
       crsMsByEndpoint: crs,
       crsCalls,
       keysTouched: 0,

@@ -69,28 +69,33 @@ describe('reads are served from the cache and the database, never from CRS', () 
 });
 
 describe('a CRS answer cut off mid-body during the sync', () => {
-  it('rolls the whole cycle back (totals and daily rows), then the next cycle brings everything in', async () => {
-    const before = (await get('/api/stats/usage?range=30d')).json();
-    const usage = { model: 'claude-sonnet-4-20250514', inputTokens: 1000, outputTokens: 500 };
-    t.emulator.store.recordUsage(keys[0].crsKeyId, usage);
-    t.emulator.faults.cutBodyOf = 'GET /admin/api-keys-usage-trend';
-    try {
-      const report = await t.app.services.sync.runNow();
-      expect(report).toMatchObject({ ok: false });
-      // usage-stats was read and already had the new request: its key totals were not written either.
-      const [listed] = (await get('/api/keys')).json().items.filter((k: { id: string }) => k.id === keys[0].id);
-      expect(listed.usage.requests).toBeGreaterThan(0);
-      expect(listed.usage.requests).toBe(before.perKey.find((k: { keyId: string }) => k.keyId === keys[0].id).requests);
-      expect((await get('/api/stats/usage?range=30d')).json().totals).toEqual(before.totals);
-    } finally {
-      t.emulator.faults.cutBodyOf = undefined;
-    }
-    await new Promise((r) => setTimeout(r, 200)); // the breaker's probe delay (tests: 150 ms)
-    expect(await t.app.services.sync.runNow()).toMatchObject({ ok: true });
-    const after = (await get('/api/stats/usage?range=30d')).json();
-    expect(after.totals.requests).toBe(before.totals.requests + 1);
-    expect(after.totals.tokens).toBe(before.totals.tokens + 1500);
-  });
+  it.each(['GET /admin/api-keys-usage-trend', 'GET /admin/usage-stats'])(
+    '%s: the cycle fails as a whole (totals and daily rows), the next brings everything in',
+    async (route) => {
+      const before = (await get('/api/stats/usage?range=30d')).json();
+      const usage = { model: 'claude-sonnet-4-20250514', inputTokens: 1000, outputTokens: 500 };
+      t.emulator.store.recordUsage(keys[0].crsKeyId, usage);
+      t.emulator.faults.cutBodyOf = route;
+      try {
+        const report = await t.app.services.sync.runNow();
+        expect(report).toMatchObject({ ok: false });
+        // Neither the key totals (usage-stats has the new request) nor the daily rows were written.
+        const [listed] = (await get('/api/keys')).json().items.filter((k: { id: string }) => k.id === keys[0].id);
+        expect(listed.usage.requests).toBeGreaterThan(0);
+        expect(listed.usage.requests).toBe(
+          before.perKey.find((k: { keyId: string }) => k.keyId === keys[0].id).requests,
+        );
+        expect((await get('/api/stats/usage?range=30d')).json().totals).toEqual(before.totals);
+      } finally {
+        t.emulator.faults.cutBodyOf = undefined;
+      }
+      await new Promise((r) => setTimeout(r, 200)); // the breaker's probe delay (tests: 150 ms)
+      expect(await t.app.services.sync.runNow()).toMatchObject({ ok: true });
+      const after = (await get('/api/stats/usage?range=30d')).json();
+      expect(after.totals.requests).toBe(before.totals.requests + 1);
+      expect(after.totals.tokens).toBe(before.totals.tokens + 1500);
+    },
+  );
 });
 
 describe('the sync reflects what the operator changed in CRS', () => {
