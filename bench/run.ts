@@ -44,6 +44,8 @@ async function main() {
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, 'latest.json');
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    // Also by mode, so that a large run and the README's default run can sit side by side.
+    writeFileSync(path.join(dir, `${opts.mode}.json`), `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\n${markdown(report)}\n`);
     log(`wrote ${path.relative(ROOT, file)}`);
     ok = true;

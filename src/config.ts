@@ -35,6 +35,7 @@ const envSchema = z.object({
   CRS_PUBLIC_URL: optionalUrl,
   CRS_TIMEOUT_MS: int(10_000, 100, 300_000),
   CRS_SYNC_TIMEOUT_MS: int(300_000, 1_000, 3_600_000),
+  CACHE_MEMORY_MB: int(64, 4, 4096),
   CRS_TIMEZONE_OFFSET: int(8, -12, 14),
   SYNC_INTERVAL: int(60, 5, 86_400),
   REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
@@ -87,6 +88,8 @@ export interface Config {
     timezoneOffset: number;
   };
   syncIntervalSec: number;
+  /** Budget of the memory cache tier (entries are counted by their JSON size). */
+  cacheMemoryMb: number;
   registration: 'open' | 'invite' | 'closed';
   adminEmail?: string;
   defaultMaxKeys: number;
@@ -132,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       timezoneOffset: e.CRS_TIMEZONE_OFFSET,
     },
     syncIntervalSec: e.SYNC_INTERVAL,
+    cacheMemoryMb: e.CACHE_MEMORY_MB,
     registration: e.REGISTRATION,
     adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
     defaultMaxKeys: e.DEFAULT_MAX_KEYS,

@@ -62,7 +62,12 @@ export async function startPortal(
     await migrate(database);
 
     const metrics = createMetrics();
-    const cache = await createCache({ redisUrl: config.redisUrl, metrics, logger });
+    const cache = await createCache({
+      redisUrl: config.redisUrl,
+      memory: { maxBytes: config.cacheMemoryMb * 2 ** 20 },
+      metrics,
+      logger,
+    });
     stops.push(() => cache.close());
     const crs = createCrsClient({
       baseUrl: config.crs.baseUrl!,
