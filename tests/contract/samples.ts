@@ -1,8 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** The real CRS captures (`../shared/crs/samples`). */
-export const SAMPLES_DIR = path.resolve(import.meta.dirname, '../../../shared/crs/samples');
+/**
+ * The real CRS captures, copied verbatim from the project's shared `crs/samples` into the repository so that a
+ * clone tests on its own (CI clones main anywhere). Re-copy them when new captures are made.
+ */
+export const SAMPLES_DIR = path.resolve(import.meta.dirname, 'crs-samples');
 
 export interface Sample {
   request: { method: string; path: string; auth: string | null; body: unknown };
