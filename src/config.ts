@@ -106,6 +106,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Demo (embedded emulator) or production (a real CRS): what /api/health, /api/meta and the log say. */
+export const runMode = (config: Pick<Config, 'demo'>): 'demo' | 'production' => (config.demo ? 'demo' : 'production');
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {

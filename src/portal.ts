@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { DestinationStream, Logger } from 'pino';
 import { type App, buildApp } from './app.js';
-import type { Config } from './config.js';
+import { type Config, runMode } from './config.js';
 import type { Emulator } from './crs-emulator/index.js';
 import type { Deps } from './deps.js';
 import { systemClock } from './domain/clock.js';
@@ -101,7 +101,7 @@ export async function startPortal(
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost');
     logger.info(
-      { url, mode: config.demo ? 'demo' : 'production', database: database.kind, redis: Boolean(config.redisUrl) },
+      { url, mode: runMode(config), database: database.kind, redis: Boolean(config.redisUrl) },
       `Claude Key Portal listening on ${url}${config.demo ? ' (demo mode)' : ''}`,
     );
     return { app, deps, emulator, logger, url, stop };

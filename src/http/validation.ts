@@ -1,6 +1,7 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { $ZodType } from 'zod/v4/core';
+import { deepFreeze } from '../lib/deep-freeze.js';
 
 /** Per route: how many distinct querystrings keep their validated value. */
 const MEMO_MAX = 10_000;
@@ -43,10 +44,4 @@ function queryKey(data: unknown): string | undefined {
     key += `${name}\u0000${value}\u0001`;
   }
   return key;
-}
-
-function deepFreeze(value: unknown): void {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const child of Object.values(value)) deepFreeze(child);
 }

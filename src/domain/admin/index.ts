@@ -1,5 +1,6 @@
+import { runMode } from '../../config.js';
 import type { Deps } from '../../deps.js';
-import type { NamespaceName } from '../../infra/cache/types.js';
+import type { NamespaceCache, NamespaceName } from '../../infra/cache/types.js';
 import type { SyncJob } from '../../jobs/sync/index.js';
 import type { AccountsService } from '../accounts/index.js';
 import { audit } from '../audit.js';
@@ -25,30 +26,37 @@ export function createAdmin(deps: Deps, sync: SyncJob, accounts: AccountsService
     return { hitRate: reads ? hits / reads : 0, namespaces: counters };
   }
 
-  /** CRS's dashboard through the cache: the last good one (stale) while CRS is down, else an error in words. */
-  async function crsDashboard() {
+  /**
+   * A CRS read through its cache namespace: the last good value (marked stale) while CRS is down, otherwise
+   * the failure in words.
+   */
+  async function throughCache<T>(
+    ns: NamespaceCache<{ data: T; fetchedAt: string }>,
+    key: string,
+    fetch: () => Promise<T>,
+    what: string,
+  ): Promise<{ data: T; asOf: string; stale: boolean } | { error: string; stale: true }> {
     try {
-      const { value, stale } = await deps.cache.crsDashboard.getOrLoad(['global'], async () => ({
-        data: await deps.crs.dashboard(),
+      const { value, stale } = await ns.getOrLoad([key], async () => ({
+        data: await fetch(),
         fetchedAt: deps.clock().toISOString(),
       }));
-      return { ...value.data, asOf: value.fetchedAt, stale };
+      return { data: value.data, asOf: value.fetchedAt, stale };
     } catch (e) {
-      return { error: isAppError(e) ? e.message : 'CRS dashboard unavailable', stale: true };
+      return { error: isAppError(e) ? e.message : `${what} unavailable`, stale: true };
     }
   }
 
-  /** CRS's global daily trend (all keys, 30 days) through `crs:trend`: cheap for CRS, cached 5 minutes. */
+  /** CRS's dashboard. */
+  async function crsDashboard() {
+    const r = await throughCache(deps.cache.crsDashboard, 'global', () => deps.crs.dashboard(), 'CRS dashboard');
+    return 'data' in r ? { ...r.data, asOf: r.asOf, stale: r.stale } : r;
+  }
+
+  /** CRS's global daily trend (all keys, 30 days): cheap for CRS, cached 5 minutes. */
   async function crsTrend() {
-    try {
-      const { value, stale } = await deps.cache.crsTrend.getOrLoad(['30d'], async () => ({
-        data: await deps.crs.usageTrend(30),
-        fetchedAt: deps.clock().toISOString(),
-      }));
-      return { days: value.data, asOf: value.fetchedAt, stale };
-    } catch (e) {
-      return { days: [], error: isAppError(e) ? e.message : 'CRS trend unavailable', stale: true };
-    }
+    const r = await throughCache(deps.cache.crsTrend, '30d', () => deps.crs.usageTrend(30), 'CRS trend');
+    return 'data' in r ? { days: r.data, asOf: r.asOf, stale: r.stale } : { days: [], ...r };
   }
 
   async function syncStatus() {
@@ -83,7 +91,7 @@ export function createAdmin(deps: Deps, sync: SyncJob, accounts: AccountsService
         sync: syncView,
         cache: cacheStats(),
         alerts: current,
-        mode: deps.config.demo ? ('demo' as const) : ('production' as const),
+        mode: runMode(deps.config),
       };
     },
     cacheStats,

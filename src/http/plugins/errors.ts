@@ -13,9 +13,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     return sendError(req, reply, appErr);
   });
-  app.setNotFoundHandler((req, reply) =>
-    sendError(req, reply, new AppError('not_found', `Route ${req.method} ${req.url.split('?')[0]} not found`)),
-  );
+  app.setNotFoundHandler(sendRouteNotFound);
+}
+
+/** The answer for a path no route serves (also the web UI's fallback for what is not a page). */
+export function sendRouteNotFound(req: FastifyRequest, reply: FastifyReply) {
+  return sendError(req, reply, new AppError('not_found', `Route ${req.method} ${req.url.split('?')[0]} not found`));
 }
 
 export function sendError(req: FastifyRequest, reply: FastifyReply, e: AppError) {

@@ -3,8 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from '../../domain/errors.js';
-import { sendError } from './errors.js';
+import { sendRouteNotFound } from './errors.js';
 
 /** src/http/plugins → repo root; the same from dist/http/plugins. */
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
@@ -37,15 +36,14 @@ export async function registerWeb(app: FastifyInstance, root = WEB_DIST): Promis
 
   app.get('/*', { schema: { hide: true } }, (req, reply) => {
     const pathname = req.url.split('?')[0];
-    if (isApiPath(pathname) || !wantsHtml(req)) {
-      return sendError(req, reply, new AppError('not_found', `Route ${req.method} ${pathname} not found`));
-    }
+    if (isNeverAPage(pathname) || !wantsHtml(req)) return sendRouteNotFound(req, reply);
     reply.header('cache-control', 'no-cache');
     return reply.sendFile('index.html');
   });
 }
 
-function isApiPath(pathname: string): boolean {
+/** API, probes, docs and assets: a miss there is a JSON 404, never the SPA's index.html. */
+function isNeverAPage(pathname: string): boolean {
   return (
     pathname === '/api' ||
     pathname.startsWith('/api/') ||

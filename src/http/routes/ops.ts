@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { runMode } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { timezoneLabel } from '../../domain/usage/range.js';
 import type { Services } from '../../services.js';
@@ -57,7 +58,7 @@ export async function opsRoutes(app: FastifyInstance, deps: Deps, services: Serv
       reply.code(db.status === 'down' ? 503 : 200);
       return {
         status: degraded || db.status === 'down' ? ('degraded' as const) : ('ok' as const),
-        mode: deps.config.demo ? ('demo' as const) : ('production' as const),
+        mode: runMode(deps.config),
         checks: { db, redis, crs },
         alerts,
         version: deps.version,
@@ -67,7 +68,7 @@ export async function opsRoutes(app: FastifyInstance, deps: Deps, services: Serv
 
   // Public facts the sign-up page and the key form need before anyone is signed in.
   const meta = {
-    mode: deps.config.demo ? ('demo' as const) : ('production' as const),
+    mode: runMode(deps.config),
     registration: deps.config.registration,
     defaultMaxKeys: deps.config.defaultMaxKeys,
     keyLimitCaps: deps.config.keyLimitCaps,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { optionalBody } from './common.js';
+import { totals } from './stats.js';
 
 export const usersQuery = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -51,18 +52,7 @@ export const overviewAnswer = z.object({
   mode: z.enum(['demo', 'production']),
   crs: z.record(z.string(), z.unknown()),
   crsTrend: z.object({
-    days: z.array(
-      z.object({
-        date: z.string(),
-        requests: z.number(),
-        inputTokens: z.number(),
-        outputTokens: z.number(),
-        cacheCreateTokens: z.number(),
-        cacheReadTokens: z.number(),
-        tokens: z.number(),
-        cost: z.number(),
-      }),
-    ),
+    days: z.array(totals.extend({ date: z.string() })),
     asOf: z.string().optional(),
     error: z.string().optional(),
     stale: z.boolean(),

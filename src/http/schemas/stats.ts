@@ -45,7 +45,8 @@ export const exportQuery = z.strictObject({
 });
 
 const range = z.object({ from: z.string(), to: z.string(), timezone: z.string() });
-const totals = z.object({
+/** The usage figures every answer shares (totals, model rows, CRS's daily trend). */
+export const totals = z.object({
   requests: z.number(),
   tokens: z.number(),
   inputTokens: z.number(),
@@ -96,16 +97,7 @@ export const leaderboardAnswer = z.object({
   ...fresh,
 });
 
-const modelRow = z.object({
-  model: z.string(),
-  requests: z.number(),
-  inputTokens: z.number(),
-  outputTokens: z.number(),
-  cacheCreateTokens: z.number(),
-  cacheReadTokens: z.number(),
-  tokens: z.number(),
-  cost: z.number(),
-});
+const modelRow = totals.extend({ model: z.string() });
 
 export const modelsAnswer = z.object({ range, items: z.array(modelRow), ...fresh });
 

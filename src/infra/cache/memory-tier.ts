@@ -1,5 +1,6 @@
 import type { CreateDriverResult, L1CacheDriver } from 'bentocache/types';
 import { LRUCache } from 'lru-cache';
+import { deepFreeze } from '../../lib/deep-freeze.js';
 
 /**
  * The memory tier (L1): one LRU shared by bentocache (through `MemoryDriver` below, registered with
@@ -196,10 +197,4 @@ function entrySize(entry: RawEntry): number {
   const v = entry.value?.v;
   if (typeof v === 'string') return 128 + v.length;
   return 128 + (v === undefined || v === null ? 0 : (JSON.stringify(v)?.length ?? 0));
-}
-
-function deepFreeze(value: unknown): void {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const child of Object.values(value)) deepFreeze(child);
 }

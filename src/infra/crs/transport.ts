@@ -117,7 +117,7 @@ async function readStreamed(body: AsyncIterable<Uint8Array>, reader: BodyReader<
   }
   let result: unknown;
   await step(async () => {
-    reader.write(decoder.decode());
+    await reader.write(decoder.decode());
     result = await reader.end();
   });
   return result;

@@ -25,8 +25,11 @@ export interface PortalKeyState {
   synced: boolean;
 }
 
-/** The new state of a key row: the sync-owned columns of PortalKeyState. */
-export type KeyUpdate = Omit<PortalKeyState, 'crsKeyId' | 'synced'>;
+/**
+ * The new state of a key row: the sync-owned columns of PortalKeyState, and the status the sync read (a user's
+ * own change that lands meanwhile wins over it).
+ */
+export type KeyUpdate = Omit<PortalKeyState, 'crsKeyId' | 'synced'> & { prevStatus: KeyStatus };
 
 /** Weights (summing to 1) for splitting new tokens into input / output / cache create / cache read. */
 export type SplitWeights = [number, number, number, number];
@@ -119,6 +122,7 @@ export function planKeys(
     const next: KeyUpdate = {
       id: row.id,
       userId: row.userId,
+      prevStatus: row.status,
       status: crsStatus(key, now),
       expiresAt: key ? (key.expiresAt ? new Date(key.expiresAt) : null) : row.expiresAt,
       lastUsedAt: key?.lastUsedAt ? new Date(key.lastUsedAt) : row.lastUsedAt,

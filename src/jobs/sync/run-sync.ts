@@ -46,7 +46,6 @@ export async function runSync(deps: Deps, full: boolean): Promise<SyncOutcome> {
     await trendP.catch(() => {});
     throw err;
   }
-  const prev = new Map(rows.map((r) => [r.id, r.status as string]));
   let dailyRowsWritten = 0;
   const changedUsers = await db
     .transaction(async (tx) => {
@@ -59,7 +58,7 @@ export async function runSync(deps: Deps, full: boolean): Promise<SyncOutcome> {
       await trendP;
       // Key rows last, so that their row locks (which a user's own key write would wait on) are held only for
       // the end of the transaction, not while CRS streams the trend.
-      await writeKeyUpdates(tx, plan.keyUpdates, prev, now);
+      await writeKeyUpdates(tx, plan.keyUpdates, now);
       return users;
     })
     .catch(async (err: unknown) => {

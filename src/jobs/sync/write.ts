@@ -57,11 +57,11 @@ const batchParam = (rows: object[]) => sql`${JSON.stringify(rows)}::jsonb`;
  * Writes key totals and statuses. Status and expiry change only if the row still has the status the sync read
  * (`prev_status`): a user's own disable/delete that landed meanwhile wins over the sync's older view.
  */
-export async function writeKeyUpdates(db: Db, updates: KeyUpdate[], prev: Map<string, string>, now: Date) {
+export async function writeKeyUpdates(db: Db, updates: KeyUpdate[], now: Date) {
   for (const b of batches(updates)) {
     const rows = b.map((u) => ({
       id: u.id,
-      prev_status: prev.get(u.id) ?? '',
+      prev_status: u.prevStatus,
       status: u.status,
       expires_at: iso(u.expiresAt),
       last_used_at: iso(u.lastUsedAt),
