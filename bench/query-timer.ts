@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolveRange } from '../src/domain/usage/range.js';
 import { dailyRows, globalLeaderboard, userKeys, userLeaderboard } from '../src/domain/usage/repo.js';
 import { openDatabase } from '../src/infra/db/client.js';
+import { percentile, round } from './lib/http.js';
 
 const [url, usersFile, globalSamples] = process.argv.slice(2);
 const userIds = JSON.parse(readFileSync(usersFile, 'utf8')) as string[];
@@ -22,8 +23,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 
 const summary = (ms: number[]) => {
   const s = ms.slice().sort((a, b) => a - b);
-  const at = (p: number) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-  return { p50Ms: Math.round(at(50) * 100) / 100, p99Ms: Math.round(at(99) * 100) / 100, samples: s.length };
+  return { p50Ms: round(percentile(s, 50)), p99Ms: round(percentile(s, 99)), samples: s.length };
 };
 
 try {

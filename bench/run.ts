@@ -43,9 +43,10 @@ async function main() {
     const dir = path.join(ROOT, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, 'latest.json');
-    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    const text = `${JSON.stringify(report, null, 2)}\n`;
+    writeFileSync(file, text);
     // Also by mode, so that a large run and the README's default run can sit side by side.
-    writeFileSync(path.join(dir, `${opts.mode}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(path.join(dir, `${opts.mode}.json`), text);
     console.log(`\n${markdown(report)}\n`);
     log(`wrote ${path.relative(ROOT, file)}`);
     ok = true;

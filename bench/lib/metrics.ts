@@ -54,29 +54,37 @@ export async function scrape(baseUrl: string): Promise<Snapshot> {
   return parseMetrics(a.body);
 }
 
+/**
+ * Per-label increase of `name` between two snapshots, for every label value present in `after`;
+ * `positiveOnly` leaves out the values that did not grow.
+ */
+export function diffBy(
+  before: Snapshot,
+  after: Snapshot,
+  name: string,
+  label: string,
+  { positiveOnly = false } = {},
+): Record<string, number> {
+  const b = before.by(name, label);
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after.by(name, label))) {
+    const diff = v - (b[k] ?? 0);
+    if (!positiveOnly || diff > 0) out[k] = diff;
+  }
+  return out;
+}
+
 /** Differences between two snapshots of the counters the report uses. */
 export function delta(before: Snapshot, after: Snapshot) {
   const d = (name: string, where?: Record<string, string>) => after.sum(name, where) - before.sum(name, where);
-  const byEndpoint: Record<string, number> = {};
-  const a = after.by('kp_crs_requests_total', 'endpoint');
-  const b = before.by('kp_crs_requests_total', 'endpoint');
-  for (const [k, v] of Object.entries(a)) if (v - (b[k] ?? 0) > 0) byEndpoint[k] = v - (b[k] ?? 0);
-  const hitsByNs: Record<string, number> = {};
-  const missesByNs: Record<string, number> = {};
-  const ha = after.by('kp_cache_hits_total', 'namespace');
-  const hb = before.by('kp_cache_hits_total', 'namespace');
-  const ma = after.by('kp_cache_misses_total', 'namespace');
-  const mb = before.by('kp_cache_misses_total', 'namespace');
-  for (const k of Object.keys(ha)) hitsByNs[k] = ha[k] - (hb[k] ?? 0);
-  for (const k of Object.keys(ma)) missesByNs[k] = ma[k] - (mb[k] ?? 0);
   return {
     // status "open" = refused by the circuit breaker without reaching CRS.
     crsCalls: d('kp_crs_requests_total') - d('kp_crs_requests_total', { status: 'open' }),
-    crsByEndpoint: byEndpoint,
+    crsByEndpoint: diffBy(before, after, 'kp_crs_requests_total', 'endpoint', { positiveOnly: true }),
     syncRuns: d('kp_sync_runs_total'),
     hits: d('kp_cache_hits_total'),
     misses: d('kp_cache_misses_total'),
-    hitsByNs,
-    missesByNs,
+    hitsByNs: diffBy(before, after, 'kp_cache_hits_total', 'namespace'),
+    missesByNs: diffBy(before, after, 'kp_cache_misses_total', 'namespace'),
   };
 }

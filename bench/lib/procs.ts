@@ -74,19 +74,23 @@ export function startChild(
   return { proc, pid, exited, stop };
 }
 
+/** A `<field>:  <n> kB` line of /proc/<pid>/status, in MB; undefined when the field is absent. */
+function statusMb(pid: number, field: string): number | undefined {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
+  return m ? Math.round(Number(m[1]) / 1024) : undefined;
+}
+
 /** Resident set size of a process in MB, from /proc/<pid>/status (VmRSS). */
 export function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
-  return Math.round(Number(m[1]) / 1024);
+  const mb = statusMb(pid, 'VmRSS');
+  if (mb === undefined) throw new Error(`no VmRSS for pid ${pid}`);
+  return mb;
 }
 
 /** Peak RSS (VmHWM) in MB. */
 export function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
-  return m ? Math.round(Number(m[1]) / 1024) : 0;
+  return statusMb(pid, 'VmHWM') ?? 0;
 }
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */

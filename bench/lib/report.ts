@@ -1,4 +1,7 @@
+import type { browse } from '../scenarios/browse.js';
+import type { timedSync } from '../scenarios/sync.js';
 import type { LoadResult } from './load.js';
+import type { SeedRun } from './world.js';
 
 /** The shape of bench/results/latest.json (issue 4), plus a few extra fields that explain the figures. */
 export interface BenchReport {
@@ -23,16 +26,14 @@ export interface BenchReport {
   /** The uncached read-model queries, timed at the database client (bench/query-timer.ts). */
   queries?: import('../scenarios/queries.js').QueryTimes;
   stampede?: { concurrent: number; loads: number; distinctBodies: number; p50Ms: number; maxMs: number };
-  browse?: Record<string, unknown> & {
-    users: number;
-    seconds: number;
-    crsCalls: number;
-    syncCycles: number;
-    syncCallsExpected: number;
-    hitRate: number;
-  };
+  browse?: Awaited<ReturnType<typeof browse>>;
   direct?: Record<string, { p50Ms: number; samples: number }>;
-  sync?: { keys: number; ms: number; portalMs: number; runs: Array<Record<string, unknown>> };
+  sync?: {
+    keys: number;
+    ms: number;
+    portalMs: number;
+    runs: Array<Awaited<ReturnType<typeof timedSync>> | SeedRun>;
+  };
   /** The measured portal process: at the end, and its peak (VmHWM). */
   rssMb: number;
   peakRssMb: number;
@@ -112,12 +113,12 @@ export function targets(r: BenchReport): Target[] {
   }
   if (r.browse) {
     const b = r.browse;
-    const other = b.crsCallsOther as number;
+    const other = b.crsCallsOther;
     out.push({
       measure: `CRS calls while ${int(b.users)} users browse ${b.seconds} s`,
       target: 'only the sync’s own',
       figure:
-        `${int(b.crsCalls)} calls: ${int(b.crsCallsBySync as number)} by the sync (${b.syncCycles} cycle(s) in the window, ` +
+        `${int(b.crsCalls)} calls: ${int(b.crsCallsBySync)} by the sync (${b.syncCycles} cycle(s) in the window, ` +
         `${int(b.syncCycles ? b.syncCallsExpected / b.syncCycles : 0)} calls each), ${int(other)} by anything else`,
       met: other === 0 && b.crsCalls <= b.syncCallsExpected,
     });
@@ -151,12 +152,12 @@ export function targets(r: BenchReport): Target[] {
     met: r.mode === 'large' ? r.peakRssMb <= 300 : null,
   });
   for (const run of r.sync?.runs ?? []) {
-    if (run.seeding || run.peakRssMb === undefined) continue;
+    if ('seeding' in run) continue;
     out.push({
       measure: `portal RSS during a ${run.full ? 'full sync (31 days of every key)' : 'regular sync cycle'}, CRS latency ${run.latency}`,
       target: '≤ 300 MB',
       figure: `peak ${run.peakRssMb} MB`,
-      met: r.mode === 'large' ? (run.peakRssMb as number) <= 300 : null,
+      met: r.mode === 'large' ? run.peakRssMb <= 300 : null,
     });
   }
 
@@ -208,16 +209,16 @@ export function markdown(r: BenchReport): string {
     for (const run of r.sync.runs) {
       const what = `${run.full ? 'full, 31 d' : 'regular, 2 d'}; CRS latency ${run.latency}`;
       extra.push(
-        run.seeding
-          ? `| sync cycle while seeding (${what}) | ${int(run.ms as number)} ms (the portal’s work and the emulator’s, in one) |`
-          : `| sync cycle (${what}) | ${int(run.ms as number)} ms wall, ${int(run.portalMs as number)} ms portal CPU, ${int(run.crsCalls as number)} CRS calls |`,
+        'seeding' in run
+          ? `| sync cycle while seeding (${what}) | ${int(run.ms)} ms (the portal’s work and the emulator’s, in one) |`
+          : `| sync cycle (${what}) | ${int(run.ms)} ms wall, ${int(run.portalMs)} ms portal CPU, ${int(run.crsCalls)} CRS calls |`,
       );
     }
   }
   if (r.browse) {
     const b = r.browse;
     extra.push(
-      `| browse mix | ${int(b.requests as number)} requests at ${b.connections} conns, ${int(b.rps as number)} req/s, p99 ${f(b.p99Ms as number)} ms |`,
+      `| browse mix | ${int(b.requests)} requests at ${b.connections} conns, ${int(b.rps)} req/s, p99 ${f(b.p99Ms)} ms |`,
     );
   }
   if (extra.length) lines.push('', '| also measured | |', '| --- | --- |', ...extra);

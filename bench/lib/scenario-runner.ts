@@ -23,7 +23,7 @@ export async function runBench(
   const notes: string[] = [];
   ensureBuild(log);
   const profileDir = o.profile ? path.join(ROOT, 'bench', 'results', 'profiles') : undefined;
-  const stack = await startStack({ workDir: ctx.workDir, large: o.mode === 'large', log });
+  const stack = await startStack({ workDir: ctx.workDir });
   let { portal } = stack;
   const { emulator, sql } = stack;
   log(`portal pid ${portal.pid} at ${portal.url}; CRS emulator at ${emulator.url}`);
@@ -75,6 +75,8 @@ export async function runBench(
     : undefined;
   if (browseResult) log(`  browse: ${JSON.stringify(browseResult)}`);
 
+  let leaderboardAll: BenchReport['leaderboardAll'];
+  let queries: BenchReport['queries'];
   if (wants('cold')) {
     const sample = world.users.slice(0, Math.min(o.coldSamples, world.users.length));
     for (const route of Object.keys(WARM_ROUTES)) {
@@ -91,18 +93,13 @@ export async function runBench(
         `  cold ${route}: ${JSON.stringify(routes[route].cold)}; sessions cached: ${JSON.stringify(routes[route].coldSessionCached)}`,
       );
     }
-  }
-  let leaderboardAll: BenchReport['leaderboardAll'];
-  if (wants('cold')) {
     // The operator's cross-user board: an index scan over every key, uncached each time.
     const n = o.mode === 'quick' ? 5 : 40;
     leaderboardAll = await coldRepeated(portal.url, world.admin, '/api/stats/leaderboard?scope=all', n);
     log(`  cold leaderboard scope=all (admin): ${JSON.stringify(leaderboardAll)}`);
+    queries = await timedQueries(stack.dbUrl, world.users.slice(0, o.coldSamples), ctx.workDir);
+    log(`  uncached queries: ${JSON.stringify(queries)}`);
   }
-  const queries = wants('cold')
-    ? await timedQueries(stack.dbUrl, world.users.slice(0, o.coldSamples), ctx.workDir)
-    : undefined;
-  if (queries) log(`  uncached queries: ${JSON.stringify(queries)}`);
   const stampedeResult = wants('stampede')
     ? await stampede(portal.url, world.admin, world.users[1], o.stampede)
     : undefined;
@@ -115,7 +112,7 @@ export async function runBench(
     const burst = { trafficRpm: 30_000, trafficSec: browseResult ? 0 : 1, timeoutMs };
     const realistic = await timedSync(portal, sql, world.admin, emulator, { ...burst, latency: 'realistic' });
     log(`  sync (realistic): ${JSON.stringify(realistic)}`);
-    const runs: Array<Record<string, unknown>> = [realistic];
+    const runs = [realistic];
     if (o.syncWithoutLatency) {
       const none = await timedSync(portal, sql, world.admin, emulator, { ...burst, latency: 'none' });
       log(`  sync (none): ${JSON.stringify(none)}`);

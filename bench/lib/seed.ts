@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import { hashPassword } from '../../src/domain/accounts/passwords.js';
 import { hashToken, newSessionToken } from '../../src/domain/accounts/tokens.js';
+import { USAGE_SYNC_JOB } from '../../src/domain/usage/freshness.js';
+import type { Db } from '../../src/infra/db/client.js';
+import { schema } from '../../src/infra/db/schema.js';
+import { readJob } from '../../src/jobs/sync/state.js';
 import type { BenchEmulator } from './emulator.js';
 import { json, pool } from './http.js';
 
@@ -88,22 +93,6 @@ export function seedHistory(emulator: BenchEmulator, days: number, requestsPerDa
   return keys;
 }
 
-interface JobRow {
-  last_run_at: Date | null;
-  last_success_at: Date | null;
-  last_full_at: Date | null;
-  last_duration_ms: number | null;
-  last_error: string | null;
-}
-
-async function readJob(sql: pg.Pool): Promise<JobRow | undefined> {
-  const { rows } = await sql.query<JobRow>(
-    `select last_run_at, last_success_at, last_full_at, last_duration_ms, last_error
-     from job_state where name = 'usage-sync'`,
-  );
-  return rows[0];
-}
-
 /**
  * Asks the portal for one sync cycle (POST /api/admin/sync, as the admin) and waits until a cycle that started
  * after the request has succeeded; returns its duration as the portal recorded it. Completion is read from
@@ -115,24 +104,25 @@ export async function syncOnce(
   sql: pg.Pool,
   admin: BenchUser,
   opts: { full: boolean; timeoutMs: number },
-): Promise<{ ms: number; wallMs: number }> {
+): Promise<{ ms: number }> {
+  // The product's own reader over the harness's pool (drizzle opens no connection of its own).
+  const db = drizzle(sql, { schema }) as unknown as Db;
   const t0 = new Date();
-  const started = performance.now();
-  let seenRun = (await readJob(sql))?.last_run_at?.getTime() ?? 0;
+  let seenRun = (await readJob(db, USAGE_SYNC_JOB))?.lastRunAt?.getTime() ?? 0;
   const ask = () =>
     json(`${portal}/api/admin/sync`, { method: 'POST', token: admin.token, body: { full: opts.full }, expect: 202 });
   await ask();
   const deadline = Date.now() + opts.timeoutMs;
   while (Date.now() < deadline) {
     await sleep(100);
-    const row = await readJob(sql);
-    if (!row?.last_run_at) continue;
-    const mark = opts.full ? row.last_full_at : row.last_success_at;
-    if (mark && mark >= t0) return { ms: row.last_duration_ms ?? 0, wallMs: performance.now() - started };
-    if (row.last_run_at >= t0 && row.last_error) throw new Error(`the sync failed: ${row.last_error}`);
-    if (row.last_run_at.getTime() !== seenRun) {
+    const row = await readJob(db, USAGE_SYNC_JOB);
+    if (!row?.lastRunAt) continue;
+    const mark = opts.full ? row.lastFullAt : row.lastSuccessAt;
+    if (mark && mark >= t0) return { ms: row.lastDurationMs ?? 0 };
+    if (row.lastRunAt >= t0 && row.lastError) throw new Error(`the sync failed: ${row.lastError}`);
+    if (row.lastRunAt.getTime() !== seenRun) {
       // A cycle that was already running when we asked has ended: ask again.
-      seenRun = row.last_run_at.getTime();
+      seenRun = row.lastRunAt.getTime();
       await ask();
     }
   }

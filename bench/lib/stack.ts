@@ -21,7 +21,6 @@ export interface Stack {
   emulator: BenchEmulator;
   portal: Child & { url: string };
   env: NodeJS.ProcessEnv;
-  workDir: string;
 }
 
 function newestMtime(p: string): number {
@@ -48,7 +47,7 @@ export function ensureBuild(log: (s: string) => void): void {
   });
 }
 
-export async function startInfra(workDir: string) {
+export async function startInfra() {
   const [pgServer, redis] = await Promise.all([startPostgres(), RedisServer.start()]);
   onCleanup('postgres', () => pgServer.stop());
   onCleanup('redis', () => redis.stop());
@@ -59,17 +58,11 @@ export async function startInfra(workDir: string) {
   const dbUrl = pgServer.url.replace(/\/postgres$/, '/kp_bench');
   const sql = new pg.Pool({ connectionString: dbUrl, max: 4 });
   onCleanup('harness db pool', () => sql.end());
-  mkdirSync(workDir, { recursive: true });
   return { dbUrl, redisUrl: redis.url, sql };
 }
 
-export async function startStack(opts: {
-  workDir: string;
-  /** 100,000 keys: CRS's simulated bulk calls take minutes, longer than the client's default timeouts. */
-  large: boolean;
-  log: (s: string) => void;
-}): Promise<Stack> {
-  const infra = await startInfra(opts.workDir);
+export async function startStack(opts: { workDir: string }): Promise<Stack> {
+  const infra = await startInfra();
   const emulator = await startBenchEmulator({ latency: 'none', password: CRS_PASSWORD });
   onCleanup('crs emulator', () => emulator.close());
   const env: NodeJS.ProcessEnv = {
@@ -90,7 +83,7 @@ export async function startStack(opts: {
   // otherwise race 100,000 key creations with cycles over an ever larger key set. The measurements run on a
   // new process with the defaults (scenario-runner.ts).
   const portal = await startPortalProcess({ ...env, SYNC_INTERVAL: '3600' }, opts.workDir);
-  return { ...infra, emulator, portal, env, workDir: opts.workDir };
+  return { ...infra, emulator, portal, env };
 }
 
 /** `node dist/main.js` — the start path of `npm start` — as a child process; `profileDir`: with --cpu-prof. */
@@ -114,24 +107,29 @@ export async function startPortalProcess(
     logFile: path.join(workDir, 'portal.log'),
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitReady(url, child, 60_000);
+  await waitReady(`${url}/metrics`, child, 60_000, 'portal');
   return Object.assign(child, { url });
 }
 
-async function waitReady(url: string, child: Child, timeoutMs: number): Promise<void> {
+/**
+ * Polls `url` until it answers 200 (a server that is up), failing early if the child process exits and after
+ * `timeoutMs`; `name` says what did not start (its log is in the work directory).
+ */
+export async function waitReady(url: string, child: Child, timeoutMs: number, name: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   void child.exited.then(() => {
     exited = true;
   });
   while (Date.now() < deadline) {
-    if (exited) throw new Error('the portal exited during startup (see portal.log in the work directory)');
-    const ok = await request(`${url}/metrics`, { timeoutMs: 2000 }).then(
+    if (exited) throw new Error(`the ${name} exited during startup (see its log in the work directory)`);
+    const ok = await request(url, { timeoutMs: 2000 }).then(
       (a) => a.status === 200,
       () => false,
     );
     if (ok) return;
-    await sleep(100);
+    await sleep(50);
   }
-  throw new Error(`the portal did not answer within ${timeoutMs} ms`);
+  await child.stop();
+  throw new Error(`the ${name} did not answer within ${timeoutMs} ms`);
 }

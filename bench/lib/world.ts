@@ -1,7 +1,15 @@
 import type { BenchOptions } from './options.js';
 import { peakRssMb } from './procs.js';
-import { type BenchUser, createKeys, insertUsers, seedHistory, syncOnce, type World } from './seed.js';
+import { createKeys, insertUsers, seedHistory, syncOnce, type World } from './seed.js';
 import type { Stack } from './stack.js';
+
+/** A full sync run while seeding (the portal's work and the emulator's, in one). */
+export interface SeedRun {
+  latency: 'none';
+  full: true;
+  ms: number;
+  seeding: true;
+}
 
 export interface Scale {
   users: number;
@@ -21,7 +29,7 @@ export async function buildWorld(o: BenchOptions, stack: Stack, log: (s: string)
   log(`${o.users} users and their sessions inserted`);
   await createKeys(portal.url, world.users, o.keysPerUser, (n) => log(`  ${n} keys created`));
   log(`${o.users * o.keysPerUser} keys created through POST /api/keys`);
-  const seedRuns: Array<Record<string, unknown>> = [];
+  const seedRuns: SeedRun[] = [];
   const rounds = Math.ceil(o.historyDays / 30);
   for (let r = 0; r < rounds; r++) {
     const back = (rounds - 1 - r) * 30;
@@ -48,5 +56,3 @@ export async function buildWorld(o: BenchOptions, stack: Stack, log: (s: string)
   // The seeding process went through the full syncs: its peak RSS is the full sync's.
   return { world, scale, seedRuns, fullSyncPeakRssMb: peakRssMb(portal.pid) };
 }
-
-export type { BenchUser };

@@ -1,18 +1,14 @@
 import type pg from 'pg';
 import type { LatencyMode } from '../../src/crs-emulator/latency.js';
 import type { BenchEmulator } from '../lib/emulator.js';
-import { round } from '../lib/http.js';
-import { type Snapshot, scrape } from '../lib/metrics.js';
+import { delta, diffBy, type Snapshot, scrape } from '../lib/metrics.js';
 import { cpuMs, rssMb } from '../lib/procs.js';
 import { type BenchUser, syncOnce } from '../lib/seed.js';
 
 /** Time spent in CRS calls during a cycle, per endpoint (sum of kp_crs_request_duration_ms). */
 function crsTime(before: Snapshot, after: Snapshot): Record<string, number> {
-  const a = after.by('kp_crs_request_duration_ms_sum', 'endpoint');
-  const b = before.by('kp_crs_request_duration_ms_sum', 'endpoint');
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(a)) if (v - (b[k] ?? 0) > 0) out[k] = Math.round(v - (b[k] ?? 0));
-  return out;
+  const diff = diffBy(before, after, 'kp_crs_request_duration_ms_sum', 'endpoint', { positiveOnly: true });
+  return Object.fromEntries(Object.entries(diff).map(([k, v]) => [k, Math.round(v)]));
 }
 
 /**
@@ -49,11 +45,7 @@ export async function timedSync(
     const portalCpuMs = cpuMs(portal.pid) - cpu0;
     const after = await scrape(portal.url);
     const crs = crsTime(before, after);
-    const crsCalls =
-      after.sum('kp_crs_requests_total') -
-      before.sum('kp_crs_requests_total') -
-      (after.sum('kp_crs_requests_total', { status: 'open' }) -
-        before.sum('kp_crs_requests_total', { status: 'open' }));
+    const { crsCalls } = delta(before, after);
     return {
       latency: o.latency,
       full: o.full ?? false,
@@ -62,11 +54,8 @@ export async function timedSync(
       peakRssMb: peak,
       crsMsByEndpoint: crs,
       crsCalls,
-      keysTouched: 0,
     };
   } finally {
     emulator.setLatency(previous);
   }
 }
-
-export const roundMs = (n: number) => round(n, 0);

@@ -1,13 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../tests/support/free-port.js';
 import { request } from '../lib/http.js';
 import { type LoadResult, load, prime, type Target } from '../lib/load.js';
 import { type Snapshot, scrape } from '../lib/metrics.js';
-import { type Child, cpuMs, startChild } from '../lib/procs.js';
+import { cpuMs, startChild } from '../lib/procs.js';
 import type { BenchUser } from '../lib/seed.js';
-import { ROOT } from '../lib/stack.js';
+import { ROOT, waitReady } from '../lib/stack.js';
 
 /** The four hot reads of the target table, and the request each user makes for them. */
 export const WARM_ROUTES: Record<string, (u: BenchUser) => string> = {
@@ -121,20 +120,7 @@ async function startBaseline(portal: string, users: BenchUser[], workDir: string
     logFile: path.join(workDir, 'baseline.log'),
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(url, child);
+  await waitReady(`${url}/api/keys`, child, 5_000, 'baseline server');
   const bytes = Object.fromEntries(Object.entries(bodies).map(([k, v]) => [k, Buffer.byteLength(v.body)]));
   return { url, child, bytes };
-}
-
-async function waitFor(url: string, child: Child): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const up = await request(`${url}/api/keys`).then(
-      () => true,
-      () => false,
-    );
-    if (up) return;
-    await sleep(50);
-  }
-  await child.stop();
-  throw new Error('the baseline server did not start');
 }

@@ -48,6 +48,10 @@ export interface Emulator {
   port: number;
   store: EmulatorStore;
   faults: Faults;
+  /** The latency model, switchable while running (the benchmark seeds with `none` and measures `realistic`). */
+  latency: LatencyMode;
+  /** Replaces the generated relay traffic: requests per minute (0 stops it), optionally from a fixed seed. */
+  setTraffic(rpm: number, seed?: number): void;
   /** Every admin token becomes invalid (401 "Invalid admin token"), as after a CRS restart or 24 h idle. */
   expireAdminSessions(): void;
   /** Requests received for a route label ("GET /admin/usage-stats", "PUT /admin/api-keys/:id"), or in total. */
@@ -77,14 +81,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   router.add([...authRoutes, ...keyRoutes, ...statsRoutes, ...keyStatsRoutes, ...globalRoutes, ...relayRoutes]);
   const faults: Faults = { down: false, extraDelayMs: 0 };
   const counts = new Map<string, number>();
-  const { server, sockets } = createHttpServer(env, router, { latency: opts.latency ?? 'none', faults, counts });
+  // The server reads `latency` from this object on every request: setting it switches the model.
+  const serverOpts = { latency: opts.latency ?? 'none', faults, counts };
+  const { server, sockets } = createHttpServer(env, router, serverOpts);
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const stopTraffic = startTraffic(store, opts.trafficRpm ?? 0);
+  let stopTraffic = startTraffic(store, opts.trafficRpm ?? 0);
 
   let saving: Promise<void> = Promise.resolve();
   const save = () => {
@@ -103,6 +109,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     port,
     store,
     faults,
+    get latency() {
+      return serverOpts.latency;
+    },
+    set latency(mode: LatencyMode) {
+      serverOpts.latency = mode;
+    },
+    setTraffic(rpm, seed) {
+      stopTraffic();
+      stopTraffic = startTraffic(store, rpm, seed);
+    },
     expireAdminSessions: () => env.sessions.clear(),
     requestCount: (route) => {
       if (route !== undefined) return counts.get(route) ?? 0;

@@ -1,4 +1,5 @@
 import type { KeyRecord } from './key-record.js';
+import type { KeyStore } from './key-store.js';
 
 /** GET /admin/api-keys query handling (reference §3.2). */
 export interface ListQuery {
@@ -45,7 +46,25 @@ function sortValue(k: KeyRecord, by: string): number | string {
   }
 }
 
-export function listKeys(all: Iterable<KeyRecord>, q: ListQuery) {
+/**
+ * The keys a listing shows, in order. Ordered by creation time (what the portal's sync pages through), the
+ * order never changes and membership changes only through the store, so the pages of one listing share one
+ * filter-and-sort, valid until the store's version moves: 100,000 keys listed 100 at a time would otherwise
+ * sort them all 1,000 times. Other orders (last use, expiry) move with traffic and are sorted per page.
+ */
+const listings = new WeakMap<KeyStore, { version: number; filter: string; keys: KeyRecord[] }>();
+
+function matching(store: KeyStore, q: ListQuery): KeyRecord[] {
+  const reusable = q.sortBy === 'createdAt';
+  const filter = `${q.tag}\0${q.isActive}\0${q.search}\0${q.sortOrder}`;
+  const memo = listings.get(store);
+  if (reusable && memo?.version === store.version && memo.filter === filter) return memo.keys;
+  const keys = filterAndSort(store.keys.values(), q);
+  if (reusable) listings.set(store, { version: store.version, filter, keys });
+  return keys;
+}
+
+function filterAndSort(all: Iterable<KeyRecord>, q: ListQuery): KeyRecord[] {
   const search = q.search.toLowerCase();
   const matched: KeyRecord[] = [];
   for (const k of all) {
@@ -66,6 +85,11 @@ export function listKeys(all: Iterable<KeyRecord>, q: ListQuery) {
     if (va > vb) return dir;
     return a.id < b.id ? -dir : a.id > b.id ? dir : 0;
   });
+  return matched;
+}
+
+export function listKeys(store: KeyStore, q: ListQuery) {
+  const matched = matching(store, q);
   const total = matched.length;
   const totalPages = Math.max(1, Math.ceil(total / q.pageSize));
   const page = Math.min(Math.max(1, q.page), totalPages);

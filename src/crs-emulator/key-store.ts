@@ -15,8 +15,20 @@ export class KeyStore {
   readonly keys = new Map<string, KeyRecord>();
   readonly byHash = new Map<string, string>();
   readonly tagsAll = new Set<string>();
+  /**
+   * Bumped by every change of which keys exist or what a listing filters on (create, update, delete, restore):
+   * a listing computed at one version is valid until the next (key-list.ts reuses it between pages).
+   */
+  version = 0;
+  #tags: { version: number; sorted: string[] } | undefined;
 
   constructor(private readonly now: () => number) {}
+
+  /** Every tag ever used, sorted (the lists' `availableTags`), recomputed only after a change. */
+  sortedTags(): string[] {
+    if (this.#tags?.version !== this.version) this.#tags = { version: this.version, sorted: [...this.tagsAll].sort() };
+    return this.#tags.sorted;
+  }
 
   create(changes: KeyChanges, opts: { createdAt?: number; id?: string } = {}): { key: KeyRecord; apiKey: string } {
     if (opts.id && this.keys.has(opts.id)) throw new Error(`duplicate key id ${opts.id}`);
@@ -66,6 +78,7 @@ export class KeyStore {
     };
     key.isActive = true; // isActive is ignored on create (reference §3.3)
     this.keys.set(key.id, key);
+    this.version++;
     this.byHash.set(key.hash, key.id);
     for (const t of key.tags) this.tagsAll.add(t);
     return { key, apiKey };
@@ -81,6 +94,7 @@ export class KeyStore {
     if (accounts) key.accounts = { ...key.accounts, ...accounts };
     if (changes.tags) for (const t of changes.tags) this.tagsAll.add(t);
     key.updatedAt = iso(this.now());
+    this.version++;
   }
 
   softDelete(key: KeyRecord, by: string): void {
@@ -90,6 +104,7 @@ export class KeyStore {
     key.deletedByType = 'admin';
     key.isActive = false;
     this.byHash.delete(key.hash);
+    this.version++;
   }
 
   restore(key: KeyRecord): void {
@@ -103,11 +118,13 @@ export class KeyStore {
     key.restoredBy = 'unknown';
     key.restoredByType = 'admin';
     this.byHash.set(key.hash, key.id);
+    this.version++;
   }
 
   remove(key: KeyRecord): void {
     this.keys.delete(key.id);
     this.byHash.delete(key.hash);
+    this.version++;
   }
 
   /** The key a relay request authenticates as, or why not (unknown, disabled, deleted, expired). */

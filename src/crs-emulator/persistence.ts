@@ -104,6 +104,7 @@ export function load(file: string, store: EmulatorStore): boolean {
     if (!k.isDeleted) store.keys.byHash.set(k.hash, k.id);
   }
   for (const t of j.tagsAll) store.keys.tagsAll.add(t);
+  store.keys.version++;
   for (const [id, s] of Object.entries(j.usage)) {
     const u = new KeyUsage();
     u.tot.set(s.tot);

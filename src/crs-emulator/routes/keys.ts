@@ -25,12 +25,12 @@ export const keyRoutes: Route[] = [
           costSortStatus: { lastUpdate: null, keyCount: 0, status: 'unknown', updateDuration: 0 },
         });
       }
-      const { items, pagination } = listKeys(env.store.keys.keys.values(), q);
+      const { items, pagination } = listKeys(env.store.keys, q);
       const scan = q.search !== '' || q.sortBy === 'expiresAt' || q.sortBy === 'status';
       return ok(
         {
           success: true,
-          data: { items: items.map(listItem), pagination, availableTags: [...env.store.keys.tagsAll].sort() },
+          data: { items: items.map(listItem), pagination, availableTags: env.store.keys.sortedTags() },
           timeRange: req.query.get('timeRange') || 'all',
         },
         { count: q.pageSize, variant: scan ? 'scan' : undefined },
