@@ -6,7 +6,6 @@ import type {
   AdminUser,
   CacheStats,
   Compare,
-  Health,
   Instructions,
   Key,
   KeyInput,
@@ -21,12 +20,11 @@ import type {
   Session,
   SortOrder,
   Usage,
-  User,
 } from './types';
 
 export const qk = {
   me: ['me'] as const,
-  health: ['health'] as const,
+  meta: ['meta'] as const,
   keys: ['keys'] as const,
   stats: ['stats'] as const,
   sessions: ['sessions'] as const,
@@ -34,16 +32,7 @@ export const qk = {
 };
 
 export function useMeta() {
-  return useQuery({ queryKey: ['meta'], queryFn: () => api<Meta>('/api/meta'), staleTime: 10 * 60_000 });
-}
-
-export function useHealth() {
-  return useQuery({
-    queryKey: qk.health,
-    queryFn: () => api<Health>('/api/health'),
-    staleTime: 5 * 60_000,
-    retry: false,
-  });
+  return useQuery({ queryKey: qk.meta, queryFn: () => api<Meta>('/api/meta'), staleTime: 10 * 60_000 });
 }
 
 export interface KeyListParams {
@@ -181,5 +170,3 @@ export function useDeleteKey() {
     onSuccess: () => invalidate(),
   });
 }
-
-export type { User };

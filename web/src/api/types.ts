@@ -151,14 +151,6 @@ export interface Requests extends Fresh {
   items: RecentRequest[];
 }
 
-export interface Health {
-  status: 'ok' | 'degraded';
-  mode: 'demo' | 'production';
-  checks: Record<'db' | 'redis' | 'crs', { status: 'up' | 'down' | 'disabled'; message?: string }>;
-  alerts: { name: string; message: string }[];
-  version: string;
-}
-
 export interface NamespaceStats {
   hits: number;
   misses: number;
@@ -225,5 +217,3 @@ export interface AdminUser {
   createdAt: string;
   lastLoginAt: string | null;
 }
-
-export const CACHE_NAMESPACES = ['crs:dashboard', 'crs:trend', 'crs:key-stats', 'keys', 'stats', 'auth'] as const;

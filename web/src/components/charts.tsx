@@ -35,11 +35,20 @@ export function metricFormat(fmt: Formatter, metric: Metric, axis = false): (v: 
   return axis ? fmt.compact : fmt.number;
 }
 
-export function MetricPicker({ value, onChange }: { value: Metric; onChange(m: Metric): void }) {
+export function MetricPicker({
+  value,
+  onChange,
+  label,
+}: {
+  value: Metric;
+  onChange(m: Metric): void;
+  /** The group's accessible name ("Metric" unless told). */
+  label?: string;
+}) {
   const { t } = useI18n();
   return (
     <Segmented
-      label={t('chart.metric')}
+      label={label ?? t('chart.metric')}
       value={value}
       onChange={onChange}
       options={METRICS.map((m) => ({ value: m, label: t(`common.${m}`) }))}

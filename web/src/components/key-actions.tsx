@@ -19,7 +19,7 @@ export function useKeyActions(opts: { onDeleted?(key: Key): void } = {}) {
   const create = useCreateKey();
   const update = useUpdateKey();
   const del = useDeleteKey();
-  const [form, setForm] = useState<{ editing?: Key; n: number } | null>(null);
+  const [form, setForm] = useState<{ editing?: Key } | null>(null);
   const [created, setCreated] = useState<Created | null>(null);
   const [deleting, setDeleting] = useState<Key | null>(null);
   const instructions = useInstructions(created?.key.id ?? '', Boolean(created));
@@ -45,7 +45,6 @@ export function useKeyActions(opts: { onDeleted?(key: Key): void } = {}) {
     <>
       {form && (
         <KeyFormDialog
-          key={form.n}
           open
           editing={form.editing}
           onClose={closeForm}
@@ -110,10 +109,9 @@ export function useKeyActions(opts: { onDeleted?(key: Key): void } = {}) {
 
   return {
     dialogs,
-    create: () => setForm({ n: Date.now() }),
-    edit: (key: Key) => setForm({ editing: key, n: Date.now() }),
+    create: () => setForm({}),
+    edit: (key: Key) => setForm({ editing: key }),
     toggle,
     remove: (key: Key) => setDeleting(key),
-    toggling: update.isPending ? update.variables?.id : undefined,
   };
 }

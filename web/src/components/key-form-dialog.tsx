@@ -3,6 +3,7 @@ import { ApiError } from '../api/client';
 import { useMeta } from '../api/queries';
 import type { Key, KeyInput, Limits } from '../api/types';
 import { type MessageKey, useI18n } from '../i18n';
+import { localDay } from '../lib/range';
 import { Dialog } from './dialog';
 import { ErrorMessage } from './error-message';
 import { Button, Field, TextField } from './ui';
@@ -31,16 +32,10 @@ function draftOf(key?: Key): Draft {
   return {
     name: key?.name ?? '',
     description: key?.description ?? '',
-    expires: key?.expiresAt ? localDay(key.expiresAt) : '',
+    expires: key?.expiresAt ? localDay(new Date(key.expiresAt)) : '',
     limits,
     models: key?.models.join('\n') ?? '',
   };
-}
-
-function localDay(iso: string): string {
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
 /** The form as the API body. A new key omits what is empty; an edit sends everything, so clearing works. */

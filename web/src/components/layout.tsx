@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useState } from 'react';
-import { useHealth } from '../api/queries';
+import { useMeta } from '../api/queries';
 import type { User } from '../api/types';
 import { LOCALES, type Locale, type MessageKey, useI18n } from '../i18n';
 import { useLogout } from '../lib/auth';
@@ -53,8 +53,8 @@ export function LanguageSelect({ id, className }: { id?: string; className?: str
 
 export function DemoBadge() {
   const { t } = useI18n();
-  const health = useHealth();
-  if (health.data?.mode !== 'demo') return null;
+  const meta = useMeta();
+  if (meta.data?.mode !== 'demo') return null;
   return (
     <span className="badge badge-demo" title={t('badge.demoTitle')} data-testid="demo-badge">
       {t('badge.demo')}

@@ -1,4 +1,4 @@
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useState } from 'react';
 
 interface Toast {
   id: number;
@@ -18,9 +18,8 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     setToasts((ts) => [...ts.slice(-2), { id, text, kind }]);
     setTimeout(() => setToasts((ts) => ts.filter((x) => x.id !== id)), 4000);
   }, []);
-  const value = useMemo(() => push, [push]);
   return (
-    <Ctx.Provider value={value}>
+    <Ctx.Provider value={push}>
       {children}
       <output className="toasts" aria-live="polite">
         {toasts.map((x) => (

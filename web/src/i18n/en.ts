@@ -16,11 +16,8 @@ export const en = {
   'badge.demoTitle': 'Demo mode: the built-in CRS emulator with sample data',
   'lang.label': 'Language',
 
-  'common.loading': 'Loading…',
   'common.retry': 'Try again',
   'common.cancel': 'Cancel',
-  'common.save': 'Save',
-  'common.saving': 'Saving…',
   'common.close': 'Close',
   'common.copy': 'Copy',
   'common.copied': 'Copied',
@@ -36,7 +33,6 @@ export const en = {
   'common.next': 'Next',
   'common.pageOf': '{from}–{to} of {total}',
   'common.perPage': 'Per page',
-  'common.search': 'Search',
   'common.requests': 'Requests',
   'common.tokens': 'Tokens',
   'common.cost': 'Cost',
@@ -46,10 +42,8 @@ export const en = {
   'common.lastUsed': 'Last used',
   'common.model': 'Model',
   'common.share': 'Share',
-  'common.date': 'Date',
   'common.key': 'Key',
   'common.email': 'Email',
-  'common.requiredMark': 'required',
   'common.optional': 'optional',
 
   'fresh.asOf': 'Data as of {time}',
@@ -127,7 +121,6 @@ export const en = {
   'dash.empty.body': 'Create a key to use Claude Code through this portal. Its usage shows up here.',
   'dash.empty.cta': 'Create your first key',
   'chart.metric': 'Metric',
-  'chart.empty': 'Nothing to chart in this range',
 
   'status.active': 'Active',
   'status.disabled': 'Disabled',
@@ -149,7 +142,6 @@ export const en = {
   'keys.noMatch': 'No key matches these filters.',
   'keys.clearFilters': 'Clear filters',
   'keys.tableLabel': 'Your API keys',
-  'keys.actionsFor': 'Actions for {name}',
   'keys.delete.title': 'Delete “{name}”?',
   'keys.delete.body':
     'The key “{name}” stops working at once. Its usage history stays in the portal. This cannot be undone.',
@@ -201,7 +193,6 @@ export const en = {
   'detail.instructionsBody':
     'Set these variables, then run claude. Use the secret you copied when the key was created as ANTHROPIC_AUTH_TOKEN.',
   'detail.expires': 'Expires',
-  'detail.updated': 'Updated',
   'detail.noModels': 'No usage by model in this range.',
   'detail.noRequests': 'No requests recorded yet.',
   'detail.time': 'Time',
@@ -209,11 +200,9 @@ export const en = {
   'detail.output': 'Output',
   'detail.cache': 'Cache (write / read)',
   'detail.duration': 'Duration',
-  'detail.httpStatus': 'HTTP',
   'detail.showAll': 'Show all {n}',
   'detail.blockedModels': 'Blocked models',
   'detail.noBlocked': 'None — every model is allowed',
-  'detail.compare': 'Compare with other keys',
   'detail.deletedNote': 'This key is deleted. Its history stays here.',
 
   'compare.title': 'Compare keys',
@@ -223,7 +212,6 @@ export const en = {
   'compare.needTwo': 'Pick at least two keys to compare.',
   'compare.noKeys': 'You need at least two keys to compare.',
   'compare.failed': 'Could not load: {message}',
-  'compare.total': 'Total',
 
   'lb.title': 'Leaderboard',
   'lb.subtitle': 'Keys ranked by usage',
@@ -316,7 +304,6 @@ export const en = {
   'admin.crs.connected': 'Connected',
   'admin.crs.disconnected': 'Disconnected',
   'admin.users.search': 'Search by email or name',
-  'admin.users.name': 'Name',
   'admin.users.role': 'Role',
   'admin.users.maxKeys': 'Key quota',
   'admin.users.keys': 'Keys',

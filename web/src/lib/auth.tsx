@@ -1,5 +1,5 @@
 /** Who is signed in: `GET /api/auth/me` (null = signed out), login/register/logout, and expired sessions. */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { ApiError, api, setUnauthorizedHandler } from '../api/client';
 import { qk } from '../api/queries';
@@ -38,6 +38,21 @@ export function loginUrl(next: string, expired = false): string {
 }
 
 /**
+ * Someone else (or no one) is signed in now: forget every cached answer that belongs to a user and record who
+ * is signed in. The public `meta` (mode, registration policy, limit caps) stays.
+ */
+export function clearUserData(qc: QueryClient, me: User | null = null): void {
+  qc.removeQueries({ predicate: (q) => q.queryKey[0] !== qk.me[0] && q.queryKey[0] !== qk.meta[0] });
+  qc.setQueryData(qk.me, me);
+}
+
+/** After logging out, or revoking this browser's own session. */
+export function signedOut(qc: QueryClient): void {
+  clearUserData(qc);
+  navigate('/login', { replace: true });
+}
+
+/**
  * Any 401 from an authenticated call means the session is gone (expired, revoked, password changed
  * elsewhere): forget every cached answer and send the person to login, then back to where they were.
  */
@@ -48,8 +63,7 @@ export function useSessionExpiry(): void {
       const here = window.location.pathname + window.location.search;
       if (here.startsWith('/login') || here.startsWith('/register')) return;
       qc.cancelQueries();
-      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' && q.queryKey[0] !== 'health' });
-      qc.setQueryData(qk.me, null);
+      clearUserData(qc);
       navigate(loginUrl(here, true), { replace: true });
     });
     return () => setUnauthorizedHandler(undefined);
@@ -67,8 +81,7 @@ export function useLogin() {
       api<SignedIn>('/api/auth/login', { method: 'POST', body, expect401: true }),
     onSuccess: ({ user }) => {
       // The token in the answer is for scripts; the browser keeps only the httpOnly cookie.
-      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'health' });
-      qc.setQueryData(qk.me, user);
+      clearUserData(qc, user);
     },
   });
 }
@@ -79,8 +92,7 @@ export function useRegister() {
     mutationFn: (body: { email: string; password: string; displayName?: string; inviteCode?: string }) =>
       api<SignedIn>('/api/auth/register', { method: 'POST', body }),
     onSuccess: ({ user }) => {
-      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'health' });
-      qc.setQueryData(qk.me, user);
+      clearUserData(qc, user);
     },
   });
 }
@@ -89,10 +101,6 @@ export function useLogout() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => api<void>('/api/auth/logout', { method: 'POST', expect401: true }).catch(() => undefined),
-    onSettled: () => {
-      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'health' });
-      qc.setQueryData(qk.me, null);
-      navigate('/login', { replace: true });
-    },
+    onSettled: () => signedOut(qc),
   });
 }

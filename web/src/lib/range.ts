@@ -1,4 +1,5 @@
 /** The date range every stats page shares: a preset (CRS days ending today) or a custom inclusive span. */
+import { setSearch, useLocation } from './router';
 
 export const PRESETS = ['7d', '30d', '90d', '365d'] as const;
 export type Preset = (typeof PRESETS)[number];
@@ -42,7 +43,7 @@ export function validateCustom(from: string | undefined, to: string | undefined)
 
 /** Today as YYYY-MM-DD in the browser's calendar (a default for the custom inputs). */
 export function today(now = new Date()): string {
-  return isoDay(now);
+  return localDay(now);
 }
 
 export function addDays(day: string, n: number): string {
@@ -51,7 +52,14 @@ export function addDays(day: string, n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-function isoDay(d: Date): string {
+/** A moment's day as YYYY-MM-DD in the browser's calendar. */
+export function localDay(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** The page's range lives in the URL (?range=7d or ?range=2026-01-01..2026-01-31), so it survives a reload. */
+export function useUrlRange(): [RangeValue, (r: RangeValue) => void] {
+  const { search } = useLocation();
+  return [parseRangeKey(search.get('range')), (r) => setSearch({ range: rangeKey(r) })];
 }

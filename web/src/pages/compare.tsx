@@ -7,8 +7,8 @@ import { Freshness } from '../components/freshness';
 import { RangePicker } from '../components/range-picker';
 import { Card, EmptyState, PageHeader, Skeleton } from '../components/ui';
 import { useI18n } from '../i18n';
+import { useUrlRange } from '../lib/range';
 import { Link, setSearch, useLocation } from '../lib/router';
-import { useUrlRange } from './dashboard';
 
 const MAX = 10;
 

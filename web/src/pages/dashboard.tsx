@@ -1,20 +1,15 @@
 import { useState } from 'react';
 import { useUsage } from '../api/queries';
-import type { TokenSplit, Usage } from '../api/types';
+import type { Usage } from '../api/types';
 import { type Metric, MetricPicker, UsageChart } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
 import { RangePicker } from '../components/range-picker';
+import { TokenSplitBar } from '../components/token-split';
 import { Card, EmptyState, PageHeader, Skeleton, SkeletonRows } from '../components/ui';
 import { useI18n } from '../i18n';
-import { parseRangeKey, type RangeValue, rangeKey } from '../lib/range';
-import { Link, setSearch, useLocation } from '../lib/router';
-
-/** The page's range lives in the URL (?range=7d or ?range=2026-01-01..2026-01-31), so it survives a reload. */
-export function useUrlRange(): [RangeValue, (r: RangeValue) => void] {
-  const { search } = useLocation();
-  return [parseRangeKey(search.get('range')), (r) => setSearch({ range: rangeKey(r) })];
-}
+import { useUrlRange } from '../lib/range';
+import { Link } from '../lib/router';
 
 export function DashboardPage() {
   const { t } = useI18n();
@@ -102,38 +97,6 @@ function TotalsCards({ data }: { data?: Usage }) {
           )}
         </div>
       </div>
-    </div>
-  );
-}
-
-const SPLIT = [
-  { field: 'inputTokens', label: 'dash.input', color: '#c2410c' },
-  { field: 'outputTokens', label: 'dash.output', color: '#2563eb' },
-  { field: 'cacheCreateTokens', label: 'dash.cacheCreate', color: '#7c3aed' },
-  { field: 'cacheReadTokens', label: 'dash.cacheRead', color: '#059669' },
-] as const;
-
-export function TokenSplitBar({ totals }: { totals: TokenSplit }) {
-  const { t, fmt } = useI18n();
-  const sum = SPLIT.reduce((s, p) => s + totals[p.field], 0) || 1;
-  return (
-    <div className="split">
-      <div className="split-bar" aria-hidden="true">
-        {SPLIT.map((p) => (
-          <span key={p.field} style={{ width: `${(totals[p.field] / sum) * 100}%`, background: p.color }} />
-        ))}
-      </div>
-      <dl className="split-legend">
-        {SPLIT.map((p) => (
-          <div key={p.field}>
-            <dt>
-              <span className="dot" style={{ background: p.color }} aria-hidden="true" />
-              {t(p.label)}
-            </dt>
-            <dd title={fmt.number(totals[p.field])}>{fmt.compact(totals[p.field])}</dd>
-          </div>
-        ))}
-      </dl>
     </div>
   );
 }

@@ -6,8 +6,7 @@ import { RangePicker } from '../components/range-picker';
 import { useToast } from '../components/toast';
 import { Card, PageHeader, Segmented, SelectField } from '../components/ui';
 import { useI18n } from '../i18n';
-import { rangeQuery } from '../lib/range';
-import { useUrlRange } from './dashboard';
+import { rangeQuery, useUrlRange } from '../lib/range';
 
 function filenameOf(disposition: string | null, fallback: string): string {
   const m = /filename="?([^";]+)"?/i.exec(disposition ?? '');

@@ -6,7 +6,7 @@ import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
 import { Button, Card, Skeleton, SkeletonRows } from '../components/ui';
 import { type MessageKey, useI18n } from '../i18n';
-import { useUrlRange } from './dashboard';
+import { useUrlRange } from '../lib/range';
 
 /** The cards under a key's usage chart: models, limits, Claude Code instructions, recent requests. */
 
@@ -70,11 +70,12 @@ export function ModelsCard({ id }: { id: string }) {
   );
 }
 
-const LIMIT_ROWS: { name: keyof Limits; money?: boolean; minutes?: boolean }[] = [
+// The labels carry the units ("Rate-limit window (minutes)"), so the values are bare numbers or money.
+const LIMIT_ROWS: { name: keyof Limits; money?: boolean }[] = [
   { name: 'tokenLimit' },
   { name: 'dailyCostLimit', money: true },
   { name: 'totalCostLimit', money: true },
-  { name: 'rateLimitWindow', minutes: true },
+  { name: 'rateLimitWindow' },
   { name: 'rateLimitRequests' },
   { name: 'concurrencyLimit' },
 ];

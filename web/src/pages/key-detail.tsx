@@ -6,10 +6,11 @@ import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
 import { useKeyActions } from '../components/key-actions';
 import { RangePicker } from '../components/range-picker';
+import { TokenSplitBar } from '../components/token-split';
 import { Button, Card, PageHeader, Skeleton, StatusBadge } from '../components/ui';
 import { useI18n } from '../i18n';
+import { useUrlRange } from '../lib/range';
 import { Link, navigate } from '../lib/router';
-import { TokenSplitBar, useUrlRange } from './dashboard';
 import { InstructionsCard, LimitsCard, ModelsCard, RequestsCard } from './key-detail-sections';
 
 export function KeyDetailPage({ id }: { id: string }) {

@@ -4,9 +4,10 @@ import type { KeySort, SortOrder } from '../api/types';
 import { ErrorMessage } from '../components/error-message';
 import { useKeyActions } from '../components/key-actions';
 import { KeysTable } from '../components/keys-table';
-import { Pagination } from '../components/pagination';
+import { PAGE_SIZES, Pagination } from '../components/pagination';
 import { Button, Card, EmptyState, PageHeader } from '../components/ui';
 import { useI18n } from '../i18n';
+import { useDebounced } from '../lib/debounce';
 import { setSearch, useLocation } from '../lib/router';
 
 const SORTS: KeySort[] = ['createdAt', 'lastUsedAt', 'tokens', 'cost'];
@@ -17,7 +18,7 @@ function useListState() {
   const { search } = useLocation();
   const sort = (SORTS as string[]).includes(search.get('sort') ?? '') ? (search.get('sort') as KeySort) : 'createdAt';
   const order: SortOrder = search.get('order') === 'asc' ? 'asc' : 'desc';
-  const pageSize = [10, 20, 50, 100].includes(Number(search.get('pageSize'))) ? Number(search.get('pageSize')) : 20;
+  const pageSize = PAGE_SIZES.includes(Number(search.get('pageSize'))) ? Number(search.get('pageSize')) : 20;
   return {
     page: Math.max(1, Number(search.get('page')) || 1),
     pageSize,
@@ -41,14 +42,6 @@ export function KeysPage() {
     order: s.order,
   });
   const actions = useKeyActions();
-  const [query, setQuery] = useState(s.search);
-
-  // Search as you type, without a request per keystroke.
-  useEffect(() => {
-    if (query === s.search) return;
-    const timer = setTimeout(() => setSearch({ q: query.trim(), page: undefined }), 300);
-    return () => clearTimeout(timer);
-  }, [query, s.search]);
 
   // /keys?create=1 (the dashboard's "create your first key") opens the dialog once.
   const { create } = actions;
@@ -75,19 +68,7 @@ export function KeysPage() {
         }
       />
       <div className="toolbar">
-        <div className="search">
-          <label htmlFor="key-search" className="visually-hidden">
-            {t('keys.searchLabel')}
-          </label>
-          <input
-            id="key-search"
-            className="input"
-            type="search"
-            placeholder={t('keys.searchPlaceholder')}
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-          />
-        </div>
+        <SearchBox value={s.search} />
         <label className="inline-label small muted">
           {t('keys.statusFilter')}
           <select
@@ -132,13 +113,7 @@ export function KeysPage() {
           {empty && (
             <div className="empty-inline">
               <p className="muted">{t('keys.noMatch')}</p>
-              <Button
-                size="sm"
-                onClick={() => {
-                  setQuery('');
-                  setSearch({ q: undefined, status: undefined, page: undefined });
-                }}
-              >
+              <Button size="sm" onClick={() => setSearch({ q: undefined, status: undefined, page: undefined })}>
                 {t('keys.clearFilters')}
               </Button>
             </div>
@@ -156,5 +131,38 @@ export function KeysPage() {
       )}
       {actions.dialogs}
     </>
+  );
+}
+
+/**
+ * The search field. What is typed goes to `?q=` once typing pauses; when the URL's `q` changes some other way
+ * (Back, the Keys link, "Clear filters"), the field follows it. The field is adjusted rather than remounted,
+ * so it keeps the focus while the person types.
+ */
+function SearchBox({ value }: { value: string }) {
+  const { t } = useI18n();
+  const [query, setQuery] = useState(value);
+  const [seen, setSeen] = useState(value);
+  if (value !== seen) {
+    setSeen(value);
+    if (value !== query.trim()) setQuery(value);
+  }
+  useDebounced(query.trim(), (q) => {
+    if (q !== value) setSearch({ q, page: undefined });
+  });
+  return (
+    <div className="search">
+      <label htmlFor="key-search" className="visually-hidden">
+        {t('keys.searchLabel')}
+      </label>
+      <input
+        id="key-search"
+        className="input"
+        type="search"
+        placeholder={t('keys.searchPlaceholder')}
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
+    </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useLeaderboard } from '../api/queries';
 import type { LeaderboardSort, User } from '../api/types';
+import { MetricPicker, metricFormat } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
 import { Card, EmptyState, PageHeader, Segmented, SkeletonRows } from '../components/ui';
@@ -17,7 +18,7 @@ export function LeaderboardPage({ user }: { user: User }) {
   const lb = useLeaderboard(sortBy, scope, limit);
   const data = lb.data;
   const max = Math.max(1, ...(data?.items.map((i) => i[sortBy]) ?? [1]));
-  const value = (n: number) => (sortBy === 'cost' ? fmt.money(n) : fmt.number(n));
+  const value = metricFormat(fmt, sortBy);
   const showOwner = data?.scope === 'all';
 
   return (
@@ -28,12 +29,7 @@ export function LeaderboardPage({ user }: { user: User }) {
         actions={data && <Freshness asOf={data.asOf} stale={data.stale} />}
       />
       <div className="toolbar">
-        <Segmented
-          label={t('lb.sortBy')}
-          value={sortBy}
-          onChange={setSortBy}
-          options={(['tokens', 'requests', 'cost'] as const).map((m) => ({ value: m, label: t(`common.${m}`) }))}
-        />
+        <MetricPicker label={t('lb.sortBy')} value={sortBy} onChange={setSortBy} />
         {user.role === 'admin' && (
           <Segmented
             label={t('lb.scope')}

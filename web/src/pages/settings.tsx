@@ -8,7 +8,7 @@ import { LanguageSelect } from '../components/layout';
 import { useToast } from '../components/toast';
 import { Button, Card, PageHeader, SkeletonRows, TextField } from '../components/ui';
 import { useI18n } from '../i18n';
-import { navigate } from '../lib/router';
+import { signedOut } from '../lib/auth';
 
 export function SettingsPage({ user }: { user: User }) {
   const { t } = useI18n();
@@ -127,9 +127,7 @@ function SessionsCard() {
       const current = sessions.data?.items.find((s) => s.id === id)?.current;
       if (current) {
         // Revoking this browser's own session is a logout.
-        qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'health' });
-        qc.setQueryData(qk.me, null);
-        navigate('/login', { replace: true });
+        signedOut(qc);
         return;
       }
       toast(t('settings.revoked'));

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { qk, useCacheStats } from '../../api/queries';
-import { CACHE_NAMESPACES, type CacheStats } from '../../api/types';
+import type { CacheStats } from '../../api/types';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { useToast } from '../../components/toast';
 import { Button, Card, Skeleton } from '../../components/ui';
@@ -59,17 +59,15 @@ export function HitRateTable({
                 </td>
                 {onPurge && (
                   <td className="actions-col">
-                    {(CACHE_NAMESPACES as readonly string[]).includes(ns) && (
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        busy={purging === ns}
-                        aria-label={t('admin.cache.purgeNs', { ns })}
-                        onClick={() => onPurge(ns)}
-                      >
-                        {t('admin.cache.purge')}
-                      </Button>
-                    )}
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      busy={purging === ns}
+                      aria-label={t('admin.cache.purgeNs', { ns })}
+                      onClick={() => onPurge(ns)}
+                    >
+                      {t('admin.cache.purge')}
+                    </Button>
                   </td>
                 )}
               </tr>
@@ -82,7 +80,7 @@ export function HitRateTable({
 }
 
 export function CacheTab() {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const stats = useCacheStats();
   const qc = useQueryClient();
   const toast = useToast();
@@ -101,7 +99,7 @@ export function CacheTab() {
   });
   return (
     <Card
-      title={`${t('admin.cache.title')}${stats.data ? ` · ${Math.round(stats.data.hitRate * 1000) / 10}%` : ''}`}
+      title={`${t('admin.cache.title')}${stats.data ? ` · ${fmt.percent(stats.data.hitRate)}` : ''}`}
       className="card-flush"
       actions={
         <Button

@@ -26,7 +26,7 @@ const CRS_FIELDS: { name: string; kind: 'count' | 'compact' | 'rate' | 'uptime' 
 ];
 
 export function OverviewTab() {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const overview = useOverview();
   const data = overview.data;
   if (overview.error && !data) return <ErrorMessage error={overview.error} onRetry={() => overview.refetch()} />;
@@ -41,7 +41,7 @@ export function OverviewTab() {
       </div>
       <CrsCard data={data} />
       <CrsTrendCard data={data} />
-      <Card title={`${t('admin.cache.hitRate')}${data ? ` · ${Math.round(data.cache.hitRate * 1000) / 10}%` : ''}`}>
+      <Card title={`${t('admin.cache.hitRate')}${data ? ` · ${fmt.percent(data.cache.hitRate)}` : ''}`}>
         {data ? <HitRateTable stats={data.cache} /> : <Skeleton height="160px" width="100%" />}
       </Card>
     </div>

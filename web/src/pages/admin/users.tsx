@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../../api/client';
 import { qk, useAdminUsers } from '../../api/queries';
 import type { AdminUser, User } from '../../api/types';
@@ -8,6 +8,7 @@ import { Pagination } from '../../components/pagination';
 import { useToast } from '../../components/toast';
 import { Card, SkeletonRows } from '../../components/ui';
 import { useI18n } from '../../i18n';
+import { useDebounced } from '../../lib/debounce';
 
 type Patch = Partial<Pick<AdminUser, 'status' | 'role'>> & { maxKeys?: number | null };
 
@@ -17,13 +18,10 @@ export function UsersTab({ me }: { me: User }) {
   const [pageSize, setPageSize] = useState(20);
   const [query, setQuery] = useState('');
   const [search, setSearchTerm] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      setSearchTerm(query.trim());
-      setPage(1);
-    }, 300);
-    return () => clearTimeout(timer);
-  }, [query]);
+  useDebounced(query.trim(), (q) => {
+    setSearchTerm(q);
+    setPage(1);
+  });
   const users = useAdminUsers(page, pageSize, search);
   const qc = useQueryClient();
   const toast = useToast();
@@ -156,12 +154,19 @@ export function UsersTab({ me }: { me: User }) {
   );
 }
 
-/** Saves on Enter or when focus leaves; empty means "back to the portal's default". */
+/**
+ * Saves on Enter or when focus leaves; empty means "back to the portal's default". A new value from the server
+ * replaces what is in the field (adjusted while rendering, not remounted, so the focus stays after Enter).
+ */
 function QuotaInput({ user, onSave }: { user: AdminUser; onSave(v: number | null): void }) {
   const { t } = useI18n();
   const initial = user.maxKeysDefault ? '' : String(user.maxKeys);
   const [v, setV] = useState(initial);
-  useEffect(() => setV(initial), [initial]);
+  const [seen, setSeen] = useState(initial);
+  if (initial !== seen) {
+    setSeen(initial);
+    setV(initial);
+  }
   const commit = () => {
     if (v === initial) return;
     onSave(v.trim() === '' ? null : Number(v));

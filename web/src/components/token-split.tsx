@@ -1,0 +1,35 @@
+import type { TokenSplit } from '../api/types';
+import { useI18n } from '../i18n';
+
+const SPLIT = [
+  { field: 'inputTokens', label: 'dash.input', color: '#c2410c' },
+  { field: 'outputTokens', label: 'dash.output', color: '#2563eb' },
+  { field: 'cacheCreateTokens', label: 'dash.cacheCreate', color: '#7c3aed' },
+  { field: 'cacheReadTokens', label: 'dash.cacheRead', color: '#059669' },
+] as const;
+
+/** Tokens by kind (input, output, cache writes, cache reads): a stacked bar with a legend. */
+export function TokenSplitBar({ totals }: { totals: TokenSplit }) {
+  const { t, fmt } = useI18n();
+  const sum = SPLIT.reduce((s, p) => s + totals[p.field], 0) || 1;
+  return (
+    <div className="split">
+      <div className="split-bar" aria-hidden="true">
+        {SPLIT.map((p) => (
+          <span key={p.field} style={{ width: `${(totals[p.field] / sum) * 100}%`, background: p.color }} />
+        ))}
+      </div>
+      <dl className="split-legend">
+        {SPLIT.map((p) => (
+          <div key={p.field}>
+            <dt>
+              <span className="dot" style={{ background: p.color }} aria-hidden="true" />
+              {t(p.label)}
+            </dt>
+            <dd title={fmt.number(totals[p.field])}>{fmt.compact(totals[p.field])}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
