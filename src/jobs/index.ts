@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js';
 import type { Alert, AlertsService } from '../domain/admin/alerts.js';
+import { databaseFailureCause } from '../infra/db/diagnose.js';
 import { createLeader, type Leader } from './lease.js';
 import type { SyncJob } from './sync/index.js';
 import type { JobRow } from './sync/state.js';
@@ -31,7 +32,7 @@ export function createJobs(deps: Deps, sync: SyncJob, alerts: AlertsService): Jo
     try {
       lastRow = await sync.status();
     } catch (err) {
-      deps.logger.warn({ err: (err as Error).message }, 'alerts: the sync state could not be read');
+      deps.logger.warn({ err: databaseFailureCause(err) }, 'alerts: the sync state could not be read');
     }
     return alerts.evaluate({ row: lastRow, failuresInARow: sync.failuresInARow });
   }

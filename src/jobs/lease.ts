@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Deps } from '../deps.js';
+import { databaseFailureCause } from '../infra/db/diagnose.js';
 import { acquireLease, claimRun, releaseLease } from './lease-repo.js';
 
 /**
@@ -70,8 +71,9 @@ export function createLeader(deps: Pick<Deps, 'database' | 'metrics' | 'logger'>
         job.run().catch((err: Error) => log.error({ err, job: job.name }, 'a scheduled job threw'));
       }
     } catch (e) {
-      const err = e as Error;
+      const err = new Error(databaseFailureCause(e));
       if (Date.now() >= leaseUntil) setLeader(false);
+      // Every tick fails the same way during an outage: the first one is worth a line, not each.
       if (err.message !== failing) log.error({ err: err.message }, 'lease tick failed: the database did not answer');
       failing = err.message;
       if (!lastKnownLeader) return;

@@ -49,6 +49,10 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   });
   // An idle client losing its server must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // Nor a checked-out one that is between queries (a transaction waiting on CRS, the sync's lock) when the
+  // server goes away: pg emits that as an 'error' event nobody listens to. Its next query fails instead, and
+  // the pool drops it when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle(pool, { schema }) as unknown as Db;
   return {
     db,

@@ -30,9 +30,14 @@ const NETWORK: Record<string, string> = {
   ECONNRESET: 'connection reset',
 };
 
-/** Why connecting failed, in words: the server's own message when it gave one (it names the role or database). */
+/**
+ * Why a database call failed, in words: the server's own message when it gave one (it names the role or
+ * database), the network's cause otherwise. Never drizzle's wrapper, whose message holds the SQL and its
+ * parameters.
+ */
 export function databaseFailureCause(err: unknown): string {
-  const e = err as { code?: unknown; message?: unknown; errors?: unknown[]; cause?: unknown };
+  const e = err as { name?: unknown; code?: unknown; message?: unknown; errors?: unknown[]; cause?: unknown };
+  if (e?.name === 'DrizzleQueryError' && e.cause) return databaseFailureCause(e.cause);
   const code = typeof e?.code === 'string' ? e.code : undefined;
   const message = typeof e?.message === 'string' ? e.message : String(err);
   if (code && /^[0-9A-Z]{5}$/.test(code)) {

@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.js';
 import { USAGE_SYNC_JOB } from '../../domain/usage/freshness.js';
+import { databaseFailureCause } from '../../infra/db/diagnose.js';
 import type { Services } from '../../services.js';
 import type { ScheduledJob } from '../lease.js';
 import { reconcile } from './reconcile.js';
@@ -70,8 +71,8 @@ export function createSyncJob(deps: Deps, services: Services) {
       const error = (e as Error).message;
       deps.metrics.syncRuns.inc({ outcome: 'error' });
       deps.logger.warn({ error, durationMs }, 'usage sync failed; previous data kept, retrying next interval');
-      await recordRun(db, USAGE_SYNC_JOB, { at, durationMs, error }).catch((err: Error) =>
-        deps.logger.error({ err: err.message }, 'could not record the failed usage sync'),
+      await recordRun(db, USAGE_SYNC_JOB, { at, durationMs, error }).catch((err: unknown) =>
+        deps.logger.error({ err: databaseFailureCause(err) }, 'could not record the failed usage sync'),
       );
       services.freshness.reset();
       return { ok: false, full, durationMs, keys: 0, keysUpdated: 0, usersChanged: 0, error };
@@ -106,7 +107,7 @@ export function createSyncJob(deps: Deps, services: Services) {
    * scheduled run the database kept the leader from claiming: logged, counted and alerted like any other.
    */
   function failed(e: unknown, what: string): SyncReport {
-    const error = `${what}: ${(e as Error).message}`;
+    const error = `${what}: ${databaseFailureCause(e)}`;
     deps.metrics.syncRuns.inc({ outcome: 'error' });
     deps.logger.error({ error }, 'usage sync failed; previous data kept, retrying next interval');
     services.freshness.reset();
