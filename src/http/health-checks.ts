@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js';
 import { databaseFailureCause } from '../infra/db/diagnose.js';
+import { within } from '../lib/within.js';
 
 /**
  * The dependency checks behind /readyz and /api/health. Each is bounded (a probe never waits longer than
@@ -56,12 +57,7 @@ export function boundedCheck(
     const left = started + boundMs - now;
     const late: CheckResult = { status: 'down', reason: `no answer within ${boundMs} ms`, checkedAt: now };
     if (left <= 0) return late;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<CheckResult>((resolve) => {
-      timer = setTimeout(() => resolve(late), left);
-    });
-    const answer = await Promise.race([result, timeout]);
-    clearTimeout(timer);
+    const answer = await within(result, left, late);
     // Remembered, so that the requests of the next moments answer at once instead of each waiting the bound.
     if (answer === late) last = late;
     return answer;

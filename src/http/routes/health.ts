@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { runMode } from '../../config.js';
 import type { Deps } from '../../deps.js';
+import { within } from '../../lib/within.js';
 import type { Services } from '../../services.js';
 import { CHECK_BOUND_MS, type CheckResult, createHealthChecks } from '../health-checks.js';
 import { sessionToken } from '../plugins/auth.js';
@@ -71,14 +72,11 @@ export async function healthRoutes(app: FastifyInstance, deps: Deps, services: S
     if (!found) return false;
     const cached = services.accounts.resolveCached(found.token);
     if (cached !== undefined) return cached?.user.role === 'admin';
-    let timer: NodeJS.Timeout | undefined;
-    const auth = await Promise.race([
+    const auth = await within(
       services.accounts.resolve(found.token).catch(() => null),
-      new Promise<null>((resolve) => {
-        timer = setTimeout(() => resolve(null), CHECK_BOUND_MS);
-      }),
-    ]);
-    clearTimeout(timer);
+      CHECK_BOUND_MS,
+      null,
+    );
     return auth?.user.role === 'admin';
   }
 

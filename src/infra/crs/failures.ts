@@ -1,4 +1,5 @@
 import { AppError } from '../../domain/errors.js';
+import { networkFailure } from '../../lib/network-error.js';
 import { CircuitOpenError } from './breaker.js';
 
 /**
@@ -133,17 +134,6 @@ function networkCode(e: unknown): string | undefined {
   return undefined;
 }
 
-const NETWORK_WORDS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found (DNS)',
-  EAI_AGAIN: 'DNS lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  UND_ERR_SOCKET: 'connection closed',
-  UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
-};
-
 /** Why a CRS call failed, in words an operator can act on (health details, start-up log). */
 export function failureReason(e: unknown): string {
   if (e instanceof CrsCredentialsRejected) return 'credentials rejected';
@@ -151,7 +141,7 @@ export function failureReason(e: unknown): string {
   if (e instanceof CrsTransportError) {
     if (e.kind === 'timeout') return `timeout: no answer within ${e.timeoutMs} ms`;
     const code = networkCode(e.cause);
-    return code ? `${NETWORK_WORDS[code] ?? 'network error'} (${code})` : 'unreachable';
+    return code ? (networkFailure(code) ?? `network error (${code})`) : 'unreachable';
   }
   if (e instanceof CrsHttpError) return `HTTP ${e.status}`;
   if (e instanceof CrsInvalidResponse) return 'unexpected response';

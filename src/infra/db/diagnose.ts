@@ -1,3 +1,5 @@
+import { networkFailure } from '../../lib/network-error.js';
+
 /**
  * Start-up diagnostics of the database connection: what an operator needs to fix DATABASE_URL, never the
  * password. `pg` reports the server's refusals as SQLSTATE codes and the network's as Node error codes.
@@ -21,15 +23,6 @@ const SQLSTATE: Record<string, string> = {
   '53300': 'too many connections',
 };
 
-const NETWORK: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found (DNS)',
-  EAI_AGAIN: 'DNS lookup failed',
-  ETIMEDOUT: 'timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ECONNRESET: 'connection reset',
-};
-
 /**
  * Why a database call failed, in words: the server's own message when it gave one (it names the role or
  * database), the network's cause otherwise. Never drizzle's wrapper, whose message holds the SQL and its
@@ -44,7 +37,8 @@ export function databaseFailureCause(err: unknown): string {
     // The server's message names the role or database ("role "x" does not exist"); it never holds a password.
     return code === '28P01' ? SQLSTATE[code] : message || SQLSTATE[code] || `SQLSTATE ${code}`;
   }
-  if (code && NETWORK[code]) return `${NETWORK[code]} (${code})`;
+  const network = code && networkFailure(code);
+  if (network) return network;
   // Several addresses tried (e.g. localhost → ::1 and 127.0.0.1): each failed the same way, report the first.
   if (Array.isArray(e?.errors) && e.errors.length) return databaseFailureCause(e.errors[0]);
   if (/timeout/i.test(message)) return 'timed out: no answer from the server';
