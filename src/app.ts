@@ -50,7 +50,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   // (plugins/auth.ts), and the auth routes write their Set-Cookie header themselves.
   await app.register(cookie, { hook: false });
   registerAuth(app, services.accounts);
-  app.addHook('onClose', () => services.sync.stop());
+  app.addHook('onClose', () => services.jobs.stop());
 
   await app.register(swagger, {
     openapi: {

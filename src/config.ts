@@ -53,6 +53,7 @@ const envSchema = z.object({
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
   DEMO_TRAFFIC_RPM: int(30, 0, 100_000),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -98,6 +99,8 @@ export interface Config {
   logLevel: string;
   trustProxy: boolean;
   demoTrafficRpm: number;
+  /** Bearer token for /metrics and the detailed /api/health; absent: /metrics is public, details admin-only. */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -153,5 +156,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     demoTrafficRpm: e.DEMO_TRAFFIC_RPM,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

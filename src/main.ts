@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
 import { startPortal } from './portal.js';
+import { StartupError } from './startup.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -16,7 +17,14 @@ try {
   throw e;
 }
 
-const portal = await startPortal(config, version);
+let portal: Awaited<ReturnType<typeof startPortal>>;
+try {
+  portal = await startPortal(config, version);
+} catch (e) {
+  // One line naming the variable and the cause; a stack trace only for what nobody anticipated.
+  console.error(e instanceof StartupError ? e.message : e);
+  process.exit(1);
+}
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {

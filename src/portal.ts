@@ -5,12 +5,12 @@ import { type Config, runMode } from './config.js';
 import type { Emulator } from './crs-emulator/index.js';
 import type { Deps } from './deps.js';
 import { systemClock } from './domain/clock.js';
-import { createCache } from './infra/cache/index.js';
+import { CACHE_CHANNEL, createCache } from './infra/cache/index.js';
 import { createCrsClient } from './infra/crs/client.js';
-import { openDatabase } from './infra/db/client.js';
 import { migrate } from './infra/db/migrate.js';
 import { createMetrics } from './infra/metrics/metrics.js';
 import { createLogger } from './logger.js';
+import { checkCrs, listen, reachDatabase } from './startup.js';
 
 export interface RunningPortal {
   app: App;
@@ -23,8 +23,9 @@ export interface RunningPortal {
 }
 
 /**
- * The whole start sequence (config → dependencies → app → jobs → listen), shared by `npm start` and the
+ * The whole start sequence (config → dependencies → app → listen → jobs), shared by `npm start` and the
  * benchmark. In demo mode (no CRS_BASE_URL) the CRS emulator runs in-process with demo data and live traffic.
+ * A dependency that must be there (the database, the port) fails with a StartupError naming the variable.
  */
 export async function startPortal(
   config: Config,
@@ -57,7 +58,8 @@ export async function startPortal(
       );
     }
 
-    const database = await openDatabase(config);
+    // Configuration was checked by loadConfig; now every dependency is reached before anything else runs.
+    const database = await reachDatabase(config);
     stops.push(() => database.close());
     await migrate(database);
 
@@ -65,6 +67,7 @@ export async function startPortal(
     const cache = await createCache({
       redisUrl: config.redisUrl,
       memory: { maxBytes: config.cacheMemoryMb * 2 ** 20 },
+      channel: database.channel?.(CACHE_CHANNEL, logger),
       metrics,
       logger,
     });
@@ -78,28 +81,20 @@ export async function startPortal(
       metrics,
       logger,
     });
+    const crsChecked = checkCrs(crs, config, logger);
     const deps: Deps = { config, database, cache, crs, metrics, clock: systemClock, logger, version };
     const app = await buildApp(deps);
     stops.push(() => app.close());
 
+    // The port first: when it is taken the process ends before any sync or reconcile has run.
+    const address = await listen(app, config);
+    const url = address.replace('[::1]', 'localhost');
     if (emulator) {
       const { bootstrapDemo } = await import('./demo.js');
       await bootstrapDemo(app.services, deps, emulator);
     }
-
-    app.services.sync.start();
-    stops.push(() => app.services.sync.stop());
-    // Alert conditions are evaluated every 30 s whether or not anyone looks (metrics + log warnings).
-    const alertTimer = setInterval(async () => {
-      await app.services.sync
-        .status()
-        .then((row) => app.services.admin.alerts.evaluate(row))
-        .catch(() => {});
-    }, 30_000).unref();
-    stops.push(async () => clearInterval(alertTimer));
-
-    const address = await app.listen({ port: config.port, host: config.host });
-    const url = address.replace('[::1]', 'localhost');
+    await crsChecked;
+    app.services.jobs.start();
     logger.info(
       { url, mode: runMode(config), database: database.kind, redis: Boolean(config.redisUrl) },
       `Claude Key Portal listening on ${url}${config.demo ? ' (demo mode)' : ''}`,

@@ -6,6 +6,7 @@ import { exportUsage } from './domain/usage/export.js';
 import { createFreshness, type FreshnessSource } from './domain/usage/freshness.js';
 import { createStats, type StatsService } from './domain/usage/index.js';
 import { createKeyDetails } from './domain/usage/key-details.js';
+import { createJobs, type Jobs } from './jobs/index.js';
 import { createSyncJob, type SyncJob } from './jobs/sync/index.js';
 
 /** The composition root of the domain: one instance of each service, sharing the deps. */
@@ -16,6 +17,8 @@ export interface Services {
   stats: StatsService;
   keyDetails: ReturnType<typeof createKeyDetails>;
   sync: SyncJob;
+  /** The lease and the scheduled jobs: built here, started by the start path once the port is bound. */
+  jobs: Jobs;
   admin: AdminService;
   exporter: (userId: string, q: Parameters<typeof exportUsage>[2]) => ReturnType<typeof exportUsage>;
 }
@@ -30,5 +33,6 @@ export function createServices(deps: Deps): Services {
   const services = { accounts, freshness, keys, stats, keyDetails, exporter } as Services;
   services.sync = createSyncJob(deps, services);
   services.admin = createAdmin(deps, services.sync, accounts);
+  services.jobs = createJobs(deps, services.sync, services.admin.alerts);
   return services;
 }

@@ -5,7 +5,7 @@ import { type Config, loadConfig } from '../../src/config.js';
 import { type Emulator, startEmulator } from '../../src/crs-emulator/index.js';
 import type { Deps } from '../../src/deps.js';
 import type { Clock } from '../../src/domain/clock.js';
-import { createCache } from '../../src/infra/cache/index.js';
+import { CACHE_CHANNEL, createCache } from '../../src/infra/cache/index.js';
 import { createCrsClient } from '../../src/infra/crs/client.js';
 import { openDatabase } from '../../src/infra/db/client.js';
 import { createMetrics } from '../../src/infra/metrics/metrics.js';
@@ -59,7 +59,13 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   config.redisUrl = redisUrl;
   const metrics = createMetrics();
   const logger = opts.logStream ? createLogger('trace', opts.logStream) : createLogger('silent');
-  const cache = await createCache({ redisUrl, prefix: redisPrefix(), metrics, logger });
+  const cache = await createCache({
+    redisUrl,
+    prefix: redisPrefix(),
+    channel: database.channel?.(CACHE_CHANNEL, logger),
+    metrics,
+    logger,
+  });
   const crs = createCrsClient({
     baseUrl: emulator.url,
     username: config.crs.adminUsername,

@@ -289,23 +289,32 @@ describe('cache over Redis: invalidation', () => {
 });
 
 describe('cache over Redis: grace periods', () => {
-  it('serves the last good value, marked stale, when the loader fails after the TTL', async () => {
+  it('serves the last good value when the loader fails after the TTL (stale only when old)', async () => {
     const cache = await redisCache(redisPrefix());
     await cache.stats.getOrLoad(['usage', 'u1', '30d', 'all'], async () => 'good');
+    const fetched = { data: {} as never, fetchedAt: 'then' };
+    await cache.crsDashboard.getOrLoad(['global'], async () => fetched);
     advanceClock(61_000);
 
     const failing = vi.fn(async () => {
       throw new AppError('upstream_unavailable', 'database down');
     });
+    // A database-backed answer is dropped whenever its data changes: a graced one is not old (the sync's
+    // freshness says how old the numbers are); a CRS answer past its TTL is.
     expect(await cache.stats.getOrLoad(['usage', 'u1', '30d', 'all'], failing)).toEqual({
       value: 'good',
-      stale: true,
+      stale: false,
     });
+    expect(
+      await cache.crsDashboard.getOrLoad(['global'], async () => {
+        throw new AppError('upstream_unavailable', 'CRS down');
+      }),
+    ).toEqual({ value: fetched, stale: true });
     expect(failing).toHaveBeenCalledTimes(1);
-    // During the back-off that follows, the last good value is served without calling the loader, still stale.
+    // During the back-off that follows, the last good value is served without calling the loader.
     expect(await cache.stats.getOrLoad(['usage', 'u1', '30d', 'all'], failing)).toEqual({
       value: 'good',
-      stale: true,
+      stale: false,
     });
     expect(failing).toHaveBeenCalledTimes(1);
     // get() only answers fresh values.
@@ -339,7 +348,9 @@ describe('cache over Redis: grace periods', () => {
 
     const slow = deferred<string>();
     const load = vi.fn(() => slow.promise);
-    expect(await cache.stats.getOrLoad(['usage', 'u1', '30d', 'all'], load)).toEqual({ value: 'old', stale: true });
+    // Slow is not old: the answer is not marked stale (issue 11, point 6); it counts as a graced read.
+    expect(await cache.stats.getOrLoad(['usage', 'u1', '30d', 'all'], load)).toEqual({ value: 'old', stale: false });
+    expect(cache.counters().stats.stale).toBe(1);
 
     slow.resolve('new'); // the load went on in the background
     await vi.waitFor(async () => expect(await cache.stats.get(['usage', 'u1', '30d', 'all'])).toBe('new'));

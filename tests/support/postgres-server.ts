@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isRoot, run } from './exec.js';
@@ -33,15 +33,21 @@ function findBinDir(): string {
   return path.join(base, versions[0], 'bin');
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+/** `password`: TCP connections must give it (scram-sha-256), as on a real server; default: trust. */
+export async function startPostgres(options: { password?: string } = {}): Promise<PostgresServer> {
   const bin = findBinDir();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kp-pg-'));
   const asPg = isRoot();
   const exec = (cmd: string, args: string[]) =>
     asPg ? run('runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]) : run(path.join(bin, cmd), args);
+  const auth = ['--auth=trust'];
+  if (options.password) {
+    writeFileSync(path.join(dir, 'pw'), options.password);
+    auth.push('--auth-host=scram-sha-256', `--pwfile=${path.join(dir, 'pw')}`);
+  }
   if (asPg) await run('chown', ['-R', 'postgres:postgres', dir]);
   const data = path.join(dir, 'data');
-  await exec('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+  await exec('initdb', ['-D', data, '-U', 'postgres', ...auth, '-E', 'UTF8', '--no-sync', '--no-instructions']);
   const port = await freePort();
   // Durability is irrelevant for a throwaway cluster; turning it off makes migrations and writes fast.
   const opts = [
@@ -57,7 +63,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     exec('pg_ctl', ['-D', data, '-o', opts, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   await start();
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url: `postgres://postgres${options.password ? `:${encodeURIComponent(options.password)}` : ''}@127.0.0.1:${port}/postgres`,
     port,
     async pause() {
       // 'fast' (not 'immediate'): the throwaway cluster runs without fsync, so only a clean stop keeps its data.

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
     [{ CRS_BASE_URL: 'not a url' }, 'CRS_BASE_URL'],
     [{ CRS_BASE_URL: 'http://crs' }, 'CRS_ADMIN_USERNAME'],
     [{ SYNC_INTERVAL: '1' }, 'SYNC_INTERVAL'],
+    [{ METRICS_TOKEN: 'too-short' }, 'METRICS_TOKEN'],
   ])('names the bad variable in %j', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(name));

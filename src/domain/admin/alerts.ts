@@ -77,7 +77,11 @@ export function createAlerts(deps: Deps) {
   }
 
   return {
-    async evaluate(sync: JobRow | undefined): Promise<Alert[]> {
+    /**
+     * `sync.row` is the job's shared row (undefined when it cannot be read); `failuresInARow` is this process's
+     * own count, so a sync failing because the database is down alerts although the row says nothing new.
+     */
+    async evaluate(sync: { row: JobRow | undefined; failuresInARow: number }): Promise<Alert[]> {
       const alerts: Alert[] = [];
       for (const { ns, rate } of hitRates()) {
         if (rate < ALERT_THRESHOLDS.hitRate) {
@@ -102,9 +106,13 @@ export function createAlerts(deps: Deps) {
           });
         }
       }
-      const syncFailing =
-        Boolean(sync?.lastError) && (sync?.lastRunAt?.getTime() ?? 0) >= (sync?.lastSuccessAt?.getTime() ?? 0);
-      if (syncFailing) alerts.push({ name: 'sync_failing', message: `usage sync failing: ${sync?.lastError}` });
+      const { row } = sync;
+      const rowFailing =
+        Boolean(row?.lastError) && (row?.lastRunAt?.getTime() ?? 0) >= (row?.lastSuccessAt?.getTime() ?? 0);
+      if (rowFailing) alerts.push({ name: 'sync_failing', message: `usage sync failing: ${row?.lastError}` });
+      else if (sync.failuresInARow > 0) {
+        alerts.push({ name: 'sync_failing', message: `usage sync failing: ${sync.failuresInARow} run(s) in a row` });
+      }
 
       const names = new Set<string>(alerts.map((a) => a.name));
       for (const a of alerts) if (!firing.has(a.name)) deps.logger.warn({ alert: a.name }, a.message);

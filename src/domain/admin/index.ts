@@ -83,7 +83,7 @@ export function createAdmin(deps: Deps, sync: SyncJob, accounts: AccountsService
         users.counts(),
         syncStatus(),
       ]);
-      const current = await alerts.evaluate(row);
+      const current = await alerts.evaluate({ row, failuresInARow: sync.failuresInARow });
       return {
         crs,
         crsTrend: trend,

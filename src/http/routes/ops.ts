@@ -2,17 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { runMode } from '../../config.js';
 import type { Deps } from '../../deps.js';
+import { AppError } from '../../domain/errors.js';
 import { timezoneLabel } from '../../domain/usage/range.js';
 import type { Services } from '../../services.js';
-
-const check = z.object({ status: z.enum(['up', 'down', 'disabled']), message: z.string().optional() });
-const healthSchema = z.object({
-  status: z.enum(['ok', 'degraded']),
-  mode: z.enum(['demo', 'production']),
-  checks: z.object({ db: check, redis: check, crs: check }),
-  alerts: z.array(z.object({ name: z.string(), message: z.string() })),
-  version: z.string(),
-});
+import { hasMetricsToken, healthRoutes } from './health.js';
 
 const metaSchema = z.object({
   mode: z.enum(['demo', 'production']),
@@ -30,41 +23,9 @@ const metaSchema = z.object({
   version: z.string(),
 });
 
-/** /api/health (liveness + readiness of each dependency) and /metrics (Prometheus text). */
+/** Probes and health (health.ts), /api/meta, and /metrics (Prometheus text). */
 export async function opsRoutes(app: FastifyInstance, deps: Deps, services: Services): Promise<void> {
-  const crsHealth = cachedFor(10_000, async () => {
-    try {
-      await deps.crs.health();
-      return { status: 'up' as const };
-    } catch (e) {
-      return { status: 'down' as const, message: (e as Error).message };
-    }
-  });
-
-  app.get(
-    '/api/health',
-    { schema: { tags: ['ops'], response: { 200: healthSchema, 503: healthSchema } } },
-    async (_req, reply) => {
-      const [db, redis, crs] = await Promise.all([
-        withTimeout(deps.database.ping(), 2000).then(
-          () => ({ status: 'up' as const }),
-          (e: Error) => ({ status: 'down' as const, message: e.message }),
-        ),
-        deps.cache.health().then((h) => ({ status: h.redis })),
-        crsHealth(),
-      ]);
-      const alerts = services.admin.alerts.current();
-      const degraded = redis.status === 'down' || crs.status === 'down' || alerts.length > 0;
-      reply.code(db.status === 'down' ? 503 : 200);
-      return {
-        status: degraded || db.status === 'down' ? ('degraded' as const) : ('ok' as const),
-        mode: runMode(deps.config),
-        checks: { db, redis, crs },
-        alerts,
-        version: deps.version,
-      };
-    },
-  );
+  await healthRoutes(app, deps, services);
 
   // Public facts the sign-up page and the key form need before anyone is signed in.
   const meta = {
@@ -77,37 +38,14 @@ export async function opsRoutes(app: FastifyInstance, deps: Deps, services: Serv
   };
   app.get('/api/meta', { schema: { tags: ['ops'], response: { 200: metaSchema } } }, async () => meta);
 
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  // With METRICS_TOKEN set only its bearer may scrape (per-route latencies, versions and memory help an
+  // attacker); unset, /metrics is public, as Prometheus expects by default — keep the port off the internet.
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    if (deps.config.metricsToken && !hasMetricsToken(req, deps.config.metricsToken)) {
+      reply.header('www-authenticate', 'Bearer realm="metrics"');
+      throw new AppError('unauthorized', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');
+    }
     reply.type(deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
-}
-
-/** Memoises an async check for `ms`, so health probes never hammer CRS. */
-function cachedFor<T>(ms: number, fn: () => Promise<T>): () => Promise<T> {
-  let at = 0;
-  let last: Promise<T> | undefined;
-  return () => {
-    if (!last || Date.now() - at > ms) {
-      at = Date.now();
-      last = fn();
-    }
-    return last;
-  };
 }

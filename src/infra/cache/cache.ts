@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../metrics/metrics.js';
 import { busDriver, RedisBusTransport } from './bus.js';
+import { ChannelInvalidation, type InvalidationChannel } from './channel-invalidation.js';
 import { CacheCounters } from './counters.js';
 import { MARKER_PREFIX, MemoryTier, type MemoryTierOptions } from './memory-tier.js';
 import { PortalNamespace } from './namespace-cache.js';
@@ -23,6 +24,11 @@ export interface CacheOptions {
   memory?: MemoryTierOptions;
   /** How long Redis is left alone after a failed command before it is tried again (default 2 s). */
   l2CircuitBreakerMs?: number;
+  /**
+   * The shared database's message channel (PostgreSQL LISTEN/NOTIFY): a second invalidation path between the
+   * instances, which keeps them in step with Redis down or absent. Absent for the embedded database.
+   */
+  channel?: InvalidationChannel;
 }
 
 /** Startup waits this long at most for the bus's SUBSCRIBE when Redis is up. */
@@ -30,8 +36,9 @@ const SUBSCRIBE_WAIT_MS = 2000;
 
 /**
  * The portal's two-tier cache: memory (L1) always; Redis (L2) and the Redis bus (invalidates the other
- * instances' memory tier) when `redisUrl` is set. Redis being down at startup or later is not an error: every
- * call is then served from memory and the loaders, and Redis is used again once it is back.
+ * instances' memory tier) when `redisUrl` is set; the database's channel as a second invalidation path when
+ * given. Redis being down at startup or later is not an error: every call is then served from memory and the
+ * loaders, and Redis is used again once it is back.
  */
 export async function createCache(opts: CacheOptions): Promise<PortalCache> {
   const prefix = (opts.prefix ?? 'kp').replace(/:+$/, '');
@@ -67,6 +74,10 @@ export async function createCache(opts: CacheOptions): Promise<PortalCache> {
   // The one bentocache stack (built now: this also creates the bus and sends its SUBSCRIBE).
   const root = bento.use();
   const counters = new CacheCounters(opts.metrics);
+  const viaDatabase = opts.channel ? new ChannelInvalidation(opts.channel, tier, logger) : undefined;
+  const shared = Boolean(client || viaDatabase);
+  /** Whether another instance's invalidation would reach us now (always, for a process that shares nothing). */
+  const coherent = () => !shared || subscriber?.status === 'ready' || Boolean(viaDatabase?.connected());
   const make = <N extends NamespaceName>(name: N) =>
     new PortalNamespace<DefaultValues[N]>({
       name,
@@ -75,8 +86,13 @@ export async function createCache(opts: CacheOptions): Promise<PortalCache> {
       tier,
       count: counters.of(name),
       redisTags,
+      coherent,
+      tell: viaDatabase ? (marker) => viaDatabase.publish(marker) : undefined,
     });
-  const broadcast = (marker: string) => root.deleteMany({ keys: [MARKER_PREFIX + marker] });
+  /** To our memory tier and the other instances': through Redis's bus (a marker delete) and the database's channel. */
+  const broadcast = async (marker: string) => {
+    await Promise.all([root.deleteMany({ keys: [MARKER_PREFIX + marker] }), viaDatabase?.publish(marker)]);
+  };
 
   if (client && subscriber && transport) {
     // The bus's SUBSCRIBE (issued when bentocache built its stack) connects the subscriber on its own.
@@ -124,6 +140,7 @@ export async function createCache(opts: CacheOptions): Promise<PortalCache> {
       closed = true;
       counters.detach();
       redisTags?.close();
+      await viaDatabase?.close();
       // Closes the L2 connection, the bus (its retry timer and the subscriber) and the memory driver.
       await bento.disconnectAll();
       client?.disconnect();

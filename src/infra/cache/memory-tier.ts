@@ -72,7 +72,11 @@ export class MemoryTier {
     }
   }
 
-  /** Applies an invalidation marker to this process's memory (from our own call or from the bus). */
+  /**
+   * Applies an invalidation marker to this process's memory (from our own call, the Redis bus or the PostgreSQL
+   * channel): `tag|user:1`, `ns|stats`, `key|<namespace>:<key>` (one entry), `all|` (everything: messages may
+   * have been missed).
+   */
   applyMarker(marker: string): void {
     const sep = marker.indexOf('|');
     const kind = marker.slice(0, sep);
@@ -84,6 +88,12 @@ export class MemoryTier {
       this.bump(`ns:${arg}`);
       const start = `${this.prefix}:${arg}:`;
       for (const key of [...this.lru.keys()]) if (key.startsWith(start)) this.lru.delete(key);
+    } else if (kind === 'key') {
+      this.bump(`k:${arg}`);
+      this.lru.delete(`${this.prefix}:${arg}`);
+    } else if (kind === 'all') {
+      this.bump('all');
+      this.lru.clear();
     }
   }
 
@@ -113,6 +123,7 @@ export class MemoryTier {
   invalidatedSince(seq: number, namespace: string, key: string, tags: readonly string[] | undefined): boolean {
     if (this.#epochs.size === 0) return false;
     if ((this.#epochs.get(`ns:${namespace}`) ?? 0) > seq || (this.#epochs.get(`k:${key}`) ?? 0) > seq) return true;
+    if ((this.#epochs.get('all') ?? 0) > seq) return true;
     return !!tags?.some((tag) => (this.#epochs.get(tag) ?? 0) > seq);
   }
 

@@ -18,6 +18,10 @@ export interface NamespaceParts {
   tier: MemoryTier;
   count: ReadCount;
   redisTags?: RedisInvalidation;
+  /** Whether another instance's invalidations reach this process now (spec.incoherentTtlMs). */
+  coherent: () => boolean;
+  /** Tells the other instances through the database's channel (the Redis bus is bentocache's own). */
+  tell?: (marker: string) => Promise<void>;
 }
 
 /**
@@ -25,16 +29,18 @@ export interface NamespaceParts {
  * getOrSet builds an options object, an async chain and an event per hit); everything else — misses, expired
  * entries, L2, single-flight, grace, soft timeouts — goes through bentocache.
  *
- * Stale detection: bentocache only returns a value, so the value carries its load time (`Stored.at`). A value
- * is stale when this call ran the loader and got another value back (the loader failed or passed the soft
- * timeout, so bentocache served the graced one), or when the value is older than the TTL (served during the
- * back-off that follows a failure, or to a caller that timed out waiting behind a slow loader).
+ * Stale means old, never slow: bentocache only returns a value, so the value carries its load time
+ * (`Stored.at`), and an answer is `stale` when that is older than the namespace's `staleAfterMs` — whether it was
+ * served because the loader failed or because it passed the soft timeout. Reads answered from the grace period
+ * are counted as stale reads (`kp_cache_stale_total`) either way.
  */
 export class PortalNamespace<T> implements NamespaceCache<T> {
   readonly #l1Prefix: string;
   readonly #redisPrefix: string;
   readonly #keyPrefix: string;
   readonly #ttl: number;
+  readonly #staleAfter: number;
+  readonly #incoherentTtl: number;
   readonly #options: { ttl: number; grace: number | false; timeout?: number; graceBackoff: number };
   readonly #getOptions: GetOptions<Stored<T>> & { ttl: number };
   readonly #inflight = new Map<string, { seq: number; promise: Promise<Cached<T>> }>();
@@ -44,6 +50,8 @@ export class PortalNamespace<T> implements NamespaceCache<T> {
     this.#redisPrefix = this.#l1Prefix;
     this.#keyPrefix = `${p.name}:`;
     this.#ttl = p.spec.ttlMs;
+    this.#staleAfter = p.spec.staleAfterMs ?? Number.POSITIVE_INFINITY;
+    this.#incoherentTtl = p.spec.incoherentTtlMs ?? Number.POSITIVE_INFINITY;
     this.#options = {
       ttl: p.spec.ttlMs,
       grace: p.spec.graceMs > 0 ? p.spec.graceMs : false,
@@ -74,15 +82,28 @@ export class PortalNamespace<T> implements NamespaceCache<T> {
 
   /** A logically valid memory-tier entry, counted; undefined otherwise (nothing counted). */
   #memoryHit(k: string): Cached<T> | undefined {
-    const entry = this.p.tier.lru.get(this.#l1Prefix + k);
-    if (entry === undefined) return undefined;
     const now = Date.now();
-    if (entry.logicalExpiration <= now) return undefined;
-    const stored = entry.value as Stored<T>;
-    const stale = now - stored.at >= this.#ttl;
-    if (stale) this.p.count.stale++;
+    const stored = this.#trusted(k, now);
+    if (stored === undefined) return undefined;
+    if (now - stored.at >= this.#ttl) this.p.count.stale++;
     else this.p.count.hits++;
-    return { value: stored.v, stale };
+    return { value: stored.v, stale: now - stored.at >= this.#staleAfter };
+  }
+
+  /**
+   * The memory tier's logically valid entry, unless it may have been invalidated unbeknown to us (no path for
+   * other instances' invalidations is connected and it is older than `incoherentTtlMs`): then it is dropped,
+   * so that bentocache reads it again instead of answering from memory.
+   */
+  #trusted(k: string, now: number): Stored<T> | undefined {
+    const entry = this.p.tier.lru.get(this.#l1Prefix + k);
+    if (entry === undefined || entry.logicalExpiration <= now) return undefined;
+    const stored = entry.value as Stored<T>;
+    if (now - stored.at > this.#incoherentTtl && !this.p.coherent()) {
+      this.p.tier.lru.delete(this.#l1Prefix + k);
+      return undefined;
+    }
+    return stored;
   }
 
   /**
@@ -152,10 +173,12 @@ export class PortalNamespace<T> implements NamespaceCache<T> {
         count.misses++;
         return { value: stored.v, stale: false };
       }
-      const stale = ran || Date.now() - stored.at >= this.#ttl;
-      if (stale) count.stale++;
+      const age = Date.now() - stored.at;
+      // Served from the grace period (the loader failed or was slow): a stale read for the metrics, but the
+      // answer is `stale` only if the value is old.
+      if (ran || age >= this.#ttl) count.stale++;
       else count.hits++;
-      return { value: stored.v, stale };
+      return { value: stored.v, stale: age >= this.#staleAfter };
     } catch (err) {
       count.misses++;
       throw unwrap(err, name, spec.hardTimeoutMs);
@@ -164,11 +187,8 @@ export class PortalNamespace<T> implements NamespaceCache<T> {
 
   async get(key: readonly string[]): Promise<T | undefined> {
     const k = joinKey(key);
-    const entry = this.p.tier.lru.get(this.#l1Prefix + k);
-    const now = Date.now();
-    let stored: Stored<T> | undefined;
-    if (entry !== undefined && entry.logicalExpiration > now) stored = entry.value as Stored<T>;
-    else stored = await this.p.bento.get<Stored<T>>({ ...this.#getOptions, key: this.#bentoKey(k) });
+    let stored = this.#trusted(k, Date.now());
+    stored ??= await this.p.bento.get<Stored<T>>({ ...this.#getOptions, key: this.#bentoKey(k) });
     if (stored !== undefined && stored !== null && Date.now() - stored.at < this.#ttl) {
       this.p.count.hits++;
       return stored.v;
@@ -186,9 +206,12 @@ export class PortalNamespace<T> implements NamespaceCache<T> {
     this.p.tier.bump(`k:${this.#bentoKey(k)}`);
     if (tags) this.p.redisTags?.register(this.#redisPrefix + k, tags);
     await this.p.bento.set({ key: this.#bentoKey(k), value: stored, ...this.#options });
+    await this.p.tell?.(`key|${this.#bentoKey(k)}`);
   }
 
   async delete(key: readonly string[]): Promise<void> {
-    await this.p.bento.delete({ key: this.#bentoKey(joinKey(key)) });
+    const bentoKey = this.#bentoKey(joinKey(key));
+    await this.p.bento.delete({ key: bentoKey });
+    await this.p.tell?.(`key|${bentoKey}`);
   }
 }

@@ -26,6 +26,16 @@ export interface NamespaceSpec<T = unknown> {
   readonly softTimeoutMs?: number;
   /** The longest a loader may run: past it the caller gets `upstream_unavailable` and the single-flight lock is freed. */
   readonly hardTimeoutMs: number;
+  /**
+   * A value older than this is answered `stale: true` (older than it should be), however it came to be served —
+   * a failed or a slow load alike. Absent: never stale by the cache's account (the caller judges freshness).
+   */
+  readonly staleAfterMs?: number;
+  /**
+   * While no invalidation path is connected (neither the Redis bus nor the database's channel), a memory entry
+   * older than this is not trusted: it is read again. For values another instance may revoke (sessions).
+   */
+  readonly incoherentTtlMs?: number;
   /** Type carrier only (never set). */
   readonly _value?: T;
 }
@@ -43,6 +53,7 @@ export const NAMESPACES = {
     prop: 'crsDashboard',
     ttlMs: 60 * SECOND,
     graceMs: HOUR,
+    staleAfterMs: 60 * SECOND,
     softTimeoutMs: 1500,
     hardTimeoutMs: 15 * SECOND,
   }),
@@ -50,6 +61,7 @@ export const NAMESPACES = {
     prop: 'crsTrend',
     ttlMs: 300 * SECOND,
     graceMs: HOUR,
+    staleAfterMs: 300 * SECOND,
     softTimeoutMs: 1500,
     hardTimeoutMs: 15 * SECOND,
   }),
@@ -57,11 +69,15 @@ export const NAMESPACES = {
     prop: 'crsKeyStats',
     ttlMs: 60 * SECOND,
     graceMs: HOUR,
+    staleAfterMs: 60 * SECOND,
     softTimeoutMs: 1500,
     hardTimeoutMs: 15 * SECOND,
   }),
   // PostgreSQL origins: fast (p99 ≤ 20 ms uncached), so a slow answer means the database is in trouble.
   // `keys` and `stats` hold HTTP answers pre-serialised: a hit is sent as-is, with no JSON work on the hot path.
+  // No staleAfterMs: their entries are dropped whenever their data changes, so a graced one (served because the
+  // database was slow or failing) holds the database's current numbers; how old those are is the sync's
+  // freshness (domain/usage/freshness.ts), which every stats answer carries.
   keys: spec<string>({ prop: 'keys', ttlMs: 60 * SECOND, graceMs: 0, hardTimeoutMs: 5 * SECOND }),
   stats: spec<string>({
     prop: 'stats',
@@ -70,8 +86,15 @@ export const NAMESPACES = {
     softTimeoutMs: 250,
     hardTimeoutMs: 5 * SECOND,
   }),
-  // No grace: a revoked session must never be served from the cache.
-  auth: spec<AuthContext | null>({ prop: 'auth', ttlMs: 30 * SECOND, graceMs: 0, hardTimeoutMs: 5 * SECOND }),
+  // No grace: a revoked session must never be served from the cache; and while no invalidation path is
+  // connected, a session is re-read after a second (a revocation on another instance could not reach us).
+  auth: spec<AuthContext | null>({
+    prop: 'auth',
+    ttlMs: 30 * SECOND,
+    graceMs: 0,
+    hardTimeoutMs: 5 * SECOND,
+    incoherentTtlMs: SECOND,
+  }),
 } as const satisfies Record<string, NamespaceSpec>;
 
 export type NamespaceName = keyof typeof NAMESPACES;

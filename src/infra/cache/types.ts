@@ -11,8 +11,8 @@ export interface Cached<T> {
   /** Shared with every other reader and deep-frozen: never mutate it. */
   value: T;
   /**
-   * True when the value is older than the namespace's TTL: the loader failed, timed out (soft timeout), or is
-   * backing off after a failure, and the last good value was served from the grace period.
+   * True when the value is older than it should be: older than the namespace's `staleAfterMs` (for CRS values,
+   * their TTL). Never because a load was merely slow: a value served at the soft timeout is stale only if old.
    */
   stale: boolean;
 }
@@ -28,8 +28,8 @@ export interface NamespaceCache<T> {
   readonly name: NamespaceName;
   /**
    * The cached value, or the loader's (one load per key at a time per process: single-flight). With a grace
-   * period, a loader that fails, or is slower than the soft timeout, serves the last good value with
-   * `stale: true`; without one, the loader's error propagates (a loader past the namespace's hard timeout fails with
+   * period, a loader that fails, or is slower than the soft timeout, serves the last good value (`stale` when it
+   * is old); without one, the loader's error propagates (a loader past the namespace's hard timeout fails with
    * `upstream_unavailable`). Keys are joined as `namespace:part:part…` (`:` and `%` inside a part are
    * %-escaped). `null` is a cacheable value ("not found"); `undefined` is refused. `scope` may be computed from
    * the loaded value (e.g. a session's user, known only once loaded); it is used only when this call loads.

@@ -57,6 +57,7 @@ export function createCrsClient(opts: CrsClientOptions): CrsClient {
   return {
     ...keyMethods(requester),
     ...statsMethods(requester, opts.bulkTimeoutMs ?? Math.max(opts.timeoutMs, 60_000)),
+    probe: (timeoutMs) => requester.probe({ method: 'GET', route: '/web/auth/user', noRetry: true, timeoutMs }),
     state: () => breaker.state(),
   };
 }

@@ -1,4 +1,5 @@
 import { AppError } from '../../domain/errors.js';
+import { networkFailure } from '../../lib/network-error.js';
 import { CircuitOpenError } from './breaker.js';
 
 /**
@@ -42,6 +43,14 @@ export class CrsInvalidResponse extends Error {
   }
 }
 
+/** CRS refused the admin login (wrong CRS_ADMIN_USERNAME or CRS_ADMIN_PASSWORD). */
+export class CrsCredentialsRejected extends Error {
+  constructor() {
+    super("CRS rejected the portal's admin credentials");
+    this.name = 'CrsCredentialsRejected';
+  }
+}
+
 const field = (body: unknown, name: string): string | undefined => {
   if (typeof body !== 'object' || body === null) return undefined;
   const v = (body as Record<string, unknown>)[name];
@@ -77,6 +86,7 @@ const KEY_ROUTE = /\/:id(\/|$)/;
 
 export function toAppError(e: unknown): unknown {
   if (e instanceof AppError) return e;
+  if (e instanceof CrsCredentialsRejected) return new AppError('upstream_error', e.message);
   if (e instanceof CircuitOpenError) {
     const seconds = Math.max(1, Math.ceil(e.retryInMs / 1000));
     return new AppError(
@@ -113,4 +123,27 @@ function httpToAppError(e: CrsHttpError): AppError {
   }
   if (status >= 500) return new AppError('upstream_error', `CRS failed with HTTP ${status} (${endpoint})`);
   return new AppError('upstream_error', `CRS answered HTTP ${status} to ${endpoint}`);
+}
+
+/** The network cause of a failed fetch (undici hides it under `cause`, sometimes twice). */
+function networkCode(e: unknown): string | undefined {
+  for (let c: unknown = e, depth = 0; c && depth < 4; c = (c as { cause?: unknown }).cause, depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+/** Why a CRS call failed, in words an operator can act on (health details, start-up log). */
+export function failureReason(e: unknown): string {
+  if (e instanceof CrsCredentialsRejected) return 'credentials rejected';
+  if (e instanceof CircuitOpenError) return 'circuit open after repeated failures';
+  if (e instanceof CrsTransportError) {
+    if (e.kind === 'timeout') return `timeout: no answer within ${e.timeoutMs} ms`;
+    const code = networkCode(e.cause);
+    return code ? (networkFailure(code) ?? `network error (${code})`) : 'unreachable';
+  }
+  if (e instanceof CrsHttpError) return `HTTP ${e.status}`;
+  if (e instanceof CrsInvalidResponse) return 'unexpected response';
+  return e instanceof Error ? e.message : String(e);
 }

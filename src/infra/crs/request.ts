@@ -1,10 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { AppError } from '../../domain/errors.js';
 import type { Breaker } from './breaker.js';
 import {
+  CrsCredentialsRejected,
   CrsHttpError,
   CrsInvalidResponse,
   CrsTransportError,
+  failureReason,
   isRetryable,
   isServerFailure,
   toAppError,
@@ -37,6 +38,8 @@ export interface RequesterOptions {
 export interface Requester {
   /** Resolves with `parse(body)` of a 2xx answer; rejects with AppError. */
   call<T>(req: CrsRequest, parse: (body: unknown) => T): Promise<T>;
+  /** One attempt (no retry) of an authenticated request: whether it succeeded, and if not why, in words. */
+  probe(req: CrsRequest): Promise<{ up: true } | { up: false; reason: string }>;
   session: Session;
 }
 
@@ -73,7 +76,7 @@ export function createRequester(opts: RequesterOptions): Requester {
     // The body carries the password: it is only ever handed to fetch, never to the logger or an error.
     const res = await attempt({ ...LOGIN, body: { username: opts.username, password: opts.password } }, undefined);
     if (res.status === 400 || res.status === 401) {
-      throw new AppError('upstream_error', "CRS rejected the portal's admin credentials");
+      throw new CrsCredentialsRejected();
     }
     if (res.status < 200 || res.status >= 300) throw new CrsHttpError(endpointOf(LOGIN), res.status, res.body);
     const token = (res.body as { token?: unknown } | undefined)?.token;
@@ -120,7 +123,19 @@ export function createRequester(opts: RequesterOptions): Requester {
     }
   }
 
-  return { call, session };
+  async function probe(req: CrsRequest): Promise<{ up: true } | { up: false; reason: string }> {
+    try {
+      const res = await authed(req);
+      if (res.status >= 200 && res.status < 300) return { up: true };
+      // A token refused right after a fresh login: the account cannot use the admin API.
+      if (res.status === 401) return { up: false, reason: 'credentials rejected' };
+      return { up: false, reason: failureReason(new CrsHttpError(endpointOf(req), res.status, res.body)) };
+    } catch (e) {
+      return { up: false, reason: failureReason(e) };
+    }
+  }
+
+  return { call, probe, session };
 }
 
 /** Exponential with "equal jitter": half the step is fixed, half random, so concurrent retries spread out. */
@@ -130,7 +145,7 @@ function backoff(retry: RetryOptions, n: number): number {
 }
 
 function reason(e: unknown): string {
-  if (e instanceof CrsTransportError) return e.kind;
+  if (e instanceof CrsTransportError) return failureReason(e);
   if (e instanceof CrsHttpError) return `HTTP ${e.status}`;
   return e instanceof Error ? e.name : 'unknown';
 }

@@ -179,6 +179,8 @@ export type CrsModelPeriod =
  * 500 "API key not found"), `upstream_unavailable` (down, timeout, circuit open), `upstream_error` (CRS
  * answered with something we cannot use), `bad_request` (CRS rejected our input).
  */
+export type CrsProbe = { up: true } | { up: false; reason: string };
+
 export interface CrsClient {
   listKeys(query: CrsListKeysQuery): Promise<CrsKeyPage>;
   /**
@@ -208,6 +210,12 @@ export interface CrsClient {
   keyUsageRecords(id: string, opts?: { pageSize?: number }): Promise<CrsUsageRecord[]>;
   /** GET /health (not retried): resolves when CRS answers; `ok` = CRS reports itself healthy. */
   health(): Promise<{ ok: boolean; version?: string }>;
+  /**
+   * An authenticated cheap call (`GET /web/auth/user`, logging in first when needed), one attempt bounded by
+   * `timeoutMs`: whether CRS is usable with the portal's credentials, and if not why ("credentials rejected",
+   * "connection refused (ECONNREFUSED)", "timeout: …"). Never rejects. For /api/health and the start-up check.
+   */
+  probe(timeoutMs: number): Promise<CrsProbe>;
   /** Circuit breaker state, for /api/health. */
   state(): 'closed' | 'open' | 'half-open';
 }

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { FastifyBaseLogger } from 'fastify';
+import { createNotifyChannel, type NotifyChannel } from './notify.js';
 import { schema } from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -15,6 +17,11 @@ export interface Database {
    * PGlite is single-process, so it always wins.
    */
   withLeaderLock<T>(lockId: number, fn: () => Promise<T>): Promise<T | undefined>;
+  /**
+   * A LISTEN/NOTIFY channel between the processes sharing this database; undefined for the embedded database,
+   * which only one process uses.
+   */
+  channel?(name: string, logger: FastifyBaseLogger): NotifyChannel;
   close(): Promise<void>;
 }
 
@@ -42,6 +49,10 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   });
   // An idle client losing its server must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // Nor a checked-out one that is between queries (a transaction waiting on CRS, the sync's lock) when the
+  // server goes away: pg emits that as an 'error' event nobody listens to. Its next query fails instead, and
+  // the pool drops it when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle(pool, { schema }) as unknown as Db;
   return {
     db,
@@ -51,18 +62,28 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     },
     async withLeaderLock(lockId, fn) {
       const client = await pool.connect();
+      // The lock's connection idles while `fn` runs: if the server goes away meanwhile, its 'error' must not be
+      // an uncaught exception (the pool listens to idle clients only). The lock dies with the connection.
+      let lost: Error | undefined;
+      const onError = (err: Error) => {
+        lost = err;
+      };
+      client.on('error', onError);
       try {
         const { rows } = await client.query('select pg_try_advisory_lock($1) as ok', [lockId]);
         if (!rows[0]?.ok) return undefined;
         try {
           return await fn();
         } finally {
-          await client.query('select pg_advisory_unlock($1)', [lockId]).catch(() => {});
+          if (!lost) await client.query('select pg_advisory_unlock($1)', [lockId]).catch((e: Error) => (lost = e));
         }
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A connection that failed is destroyed rather than returned to the pool (with a lock it may still hold).
+        client.release(lost);
       }
     },
+    channel: (name, logger) => createNotifyChannel(pool, pg.Client, url, name, logger),
     close: () => pool.end(),
   };
 }

@@ -182,4 +182,16 @@ export const jobState = pgTable('job_state', {
   failures: big('failures'),
 });
 
-export const schema = { users, sessions, apiKeys, usageDaily, invites, auditLog, jobState };
+/**
+ * The shared schedule of the background jobs (docs/decisions/016-leader-lease.md). The row `leader` is the
+ * lease (holder = an instance id, lease_until); one row per job holds its next_run_at (holder = the instance
+ * that claimed its latest run). Times are PostgreSQL's `now()`, so the instances' clocks do not matter.
+ */
+export const jobLeases = pgTable('job_leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder'),
+  leaseUntil: ts('lease_until'),
+  nextRunAt: ts('next_run_at'),
+});
+
+export const schema = { users, sessions, apiKeys, usageDaily, invites, auditLog, jobState, jobLeases };

@@ -69,6 +69,11 @@ export function createMetrics() {
       help: '1 when the Redis connection is ready, 0 otherwise (absent without REDIS_URL)',
       registers: [registry],
     }),
+    leader: new Gauge({
+      name: 'kp_leader',
+      help: '1 when this instance holds the leader lease (it runs the background jobs), 0 otherwise',
+      registers: [registry],
+    }),
     alerts: new Gauge({
       name: 'kp_alert_active',
       help: 'Alert conditions currently firing (1) by name',

@@ -1,6 +1,8 @@
 import type { Deps } from '../../deps.js';
 import { USAGE_SYNC_JOB } from '../../domain/usage/freshness.js';
+import { databaseFailureCause } from '../../infra/db/diagnose.js';
 import type { Services } from '../../services.js';
+import type { ScheduledJob } from '../lease.js';
 import { reconcile } from './reconcile.js';
 import { runSync } from './run-sync.js';
 import { type JobRow, readJob, recordRun } from './state.js';
@@ -25,14 +27,15 @@ export interface SyncReport {
 export type SyncJob = ReturnType<typeof createSyncJob>;
 
 /**
- * Runs the usage sync every SYNC_INTERVAL on the leader, then invalidates exactly the users whose numbers
- * changed and warms their hot views, and hourly reconciles orphaned CRS keys.
+ * The usage sync: run every SYNC_INTERVAL by the leader (jobs/lease.ts), then invalidates exactly the users whose
+ * numbers changed and warms their hot views, and hourly reconciles orphaned CRS keys.
  */
 export function createSyncJob(deps: Deps, services: Services) {
   const { db } = deps.database;
-  let timer: NodeJS.Timeout | undefined;
   let current: Promise<SyncReport | undefined> | undefined;
   let lastReconcile = 0;
+  /** Failed runs in a row in this process: known even when the job's row cannot be read (database down). */
+  let failuresInARow = 0;
 
   async function cycle(forceFull: boolean): Promise<SyncReport> {
     const at = deps.clock();
@@ -68,7 +71,9 @@ export function createSyncJob(deps: Deps, services: Services) {
       const error = (e as Error).message;
       deps.metrics.syncRuns.inc({ outcome: 'error' });
       deps.logger.warn({ error, durationMs }, 'usage sync failed; previous data kept, retrying next interval');
-      await recordRun(db, USAGE_SYNC_JOB, { at, durationMs, error }).catch(() => {});
+      await recordRun(db, USAGE_SYNC_JOB, { at, durationMs, error }).catch((err: unknown) =>
+        deps.logger.error({ err: databaseFailureCause(err) }, 'could not record the failed usage sync'),
+      );
       services.freshness.reset();
       return { ok: false, full, durationMs, keys: 0, keysUpdated: 0, usersChanged: 0, error };
     }
@@ -97,43 +102,65 @@ export function createSyncJob(deps: Deps, services: Services) {
     await Promise.all(Array.from({ length: WARM_CONCURRENCY }, worker));
   }
 
-  function schedule() {
-    timer = setTimeout(async () => {
-      await job.runNow().catch(() => {});
-      if (timer) schedule();
-    }, deps.config.syncIntervalSec * 1000);
-    timer.unref();
+  /**
+   * A failure outside the cycle's own handling — the job row or the lock's connection, i.e. the database — or a
+   * scheduled run the database kept the leader from claiming: logged, counted and alerted like any other.
+   */
+  function failed(e: unknown, what: string): SyncReport {
+    const error = `${what}: ${databaseFailureCause(e)}`;
+    deps.metrics.syncRuns.inc({ outcome: 'error' });
+    deps.logger.error({ error }, 'usage sync failed; previous data kept, retrying next interval');
+    services.freshness.reset();
+    return { ok: false, full: false, durationMs: 0, keys: 0, keysUpdated: 0, usersChanged: 0, error };
   }
 
-  const job = {
+  async function attempt(full: boolean): Promise<SyncReport | undefined> {
+    let report: SyncReport | undefined;
+    try {
+      report = await deps.database.withLeaderLock(SYNC_LOCK_ID, () => cycle(full));
+    } catch (e) {
+      report = failed(e, 'database unavailable');
+    }
+    if (report) failuresInARow = report.ok ? 0 : failuresInARow + 1;
+    return report;
+  }
+
+  const runNow = (opts: { full?: boolean } = {}): Promise<SyncReport | undefined> => {
+    current ??= attempt(opts.full ?? false).finally(() => {
+      current = undefined;
+    });
+    return current;
+  };
+
+  return {
     /**
-     * Runs a cycle now unless one is running (then waits for that one); undefined when another instance leads.
+     * Runs a cycle now unless one is running (then waits for that one); undefined when another instance holds
+     * the sync's lock. Never rejects: a failure is a report with `ok: false`.
      * `full` re-reads CRS's whole 31-day window (normally once a day) — e.g. after restoring CRS data.
      */
-    runNow(opts: { full?: boolean } = {}): Promise<SyncReport | undefined> {
-      current ??= deps.database
-        .withLeaderLock(SYNC_LOCK_ID, () => cycle(opts.full ?? false))
-        .finally(() => {
-          current = undefined;
-        });
-      return current;
-    },
+    runNow,
     get running() {
       return current !== undefined;
+    },
+    /** Failed runs in a row seen by this process (0 after a success). */
+    get failuresInARow() {
+      return failuresInARow;
     },
     status(): Promise<JobRow | undefined> {
       return readJob(db, USAGE_SYNC_JOB);
     },
-    /** First cycle right away (a fresh portal shows data within seconds), then every interval. */
-    start() {
-      void job.runNow().catch(() => {});
-      schedule();
-    },
+    /** The schedule's view of this job (jobs/lease.ts): the leader runs it every SYNC_INTERVAL. */
+    scheduled: {
+      name: USAGE_SYNC_JOB,
+      intervalMs: () => deps.config.syncIntervalSec * 1000,
+      run: () => runNow(),
+      missed(err: Error) {
+        failuresInARow++;
+        failed(err, 'scheduled run missed, the database did not answer');
+      },
+    } satisfies ScheduledJob,
     async stop() {
-      clearTimeout(timer);
-      timer = undefined;
-      await current?.catch(() => {});
+      await current;
     },
   };
-  return job;
 }

@@ -1,0 +1,113 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { runMode } from '../../config.js';
+import type { Deps } from '../../deps.js';
+import { within } from '../../lib/within.js';
+import type { Services } from '../../services.js';
+import { CHECK_BOUND_MS, type CheckResult, createHealthChecks } from '../health-checks.js';
+import { sessionToken } from '../plugins/auth.js';
+
+const state = z.enum(['up', 'down', 'disabled']);
+const detail = z.object({
+  status: state,
+  reason: z.string().optional(),
+  latencyMs: z.number().optional(),
+  checkedAt: z.string(),
+});
+const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  checks: z.object({ db: state, redis: state, crs: state }),
+  // The rest only for an admin session or the METRICS_TOKEN bearer (docs/api.md, Operations).
+  details: z.object({ db: detail, redis: detail, crs: detail }).optional(),
+  alerts: z.array(z.object({ name: z.string(), message: z.string() })).optional(),
+  instance: z.object({ id: z.string(), leader: z.boolean() }).optional(),
+  mode: z.enum(['demo', 'production']).optional(),
+  version: z.string().optional(),
+});
+const probeSchema = z.object({ status: z.enum(['ok', 'ready', 'unready']) });
+
+/** The same secret, compared in constant time (digests first: timingSafeEqual needs equal lengths). */
+export function sameSecret(given: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** Whether the request carries `Authorization: Bearer <METRICS_TOKEN>` (false when no token is configured). */
+export function hasMetricsToken(req: FastifyRequest, token: string | undefined): boolean {
+  const found = sessionToken(req);
+  return Boolean(token && found?.via === 'bearer' && sameSecret(found.token, token));
+}
+
+/**
+ * Probes for load balancers and Kubernetes, and the health summary. None waits on a hung dependency: every
+ * check is bounded and cached (health-checks.ts).
+ * - /livez: the process answers (no dependency), so a restart would not help otherwise.
+ * - /readyz: the database answers, so requests can be served; Redis or CRS down do not make an instance unready
+ *   (stats are served from the database and the stale cache), since every instance would be pulled alike.
+ * - /api/health: each dependency up/down publicly; reasons, latencies, alerts and versions only for admins
+ *   and the METRICS_TOKEN bearer (what an attacker should not learn).
+ */
+export async function healthRoutes(app: FastifyInstance, deps: Deps, services: Services): Promise<void> {
+  const checks = createHealthChecks(deps);
+
+  app.get('/livez', { schema: { tags: ['ops'], response: { 200: probeSchema } } }, async () => ({
+    status: 'ok' as const,
+  }));
+
+  app.get(
+    '/readyz',
+    { schema: { tags: ['ops'], response: { 200: probeSchema, 503: probeSchema } } },
+    async (_req, reply) => {
+      const db = await checks.db();
+      reply.code(db.status === 'up' ? 200 : 503);
+      return { status: db.status === 'up' ? ('ready' as const) : ('unready' as const) };
+    },
+  );
+
+  /** An admin session (looked up within the bound: a slow database must not hold the probe) or the token. */
+  async function privileged(req: FastifyRequest): Promise<boolean> {
+    if (hasMetricsToken(req, deps.config.metricsToken)) return true;
+    const found = sessionToken(req);
+    if (!found) return false;
+    const cached = services.accounts.resolveCached(found.token);
+    if (cached !== undefined) return cached?.user.role === 'admin';
+    const auth = await within(
+      services.accounts.resolve(found.token).catch(() => null),
+      CHECK_BOUND_MS,
+      null,
+    );
+    return auth?.user.role === 'admin';
+  }
+
+  app.get(
+    '/api/health',
+    { schema: { tags: ['ops'], response: { 200: healthSchema, 503: healthSchema } } },
+    async (req, reply) => {
+      const [db, redis, crs, detailed] = await Promise.all([
+        checks.db(),
+        checks.redis(),
+        checks.crs(),
+        privileged(req),
+      ]);
+      const alerts = services.admin.alerts.current();
+      const degraded = db.status === 'down' || redis.status === 'down' || crs.status === 'down' || alerts.length > 0;
+      reply.code(db.status === 'down' ? 503 : 200);
+      const summary = {
+        status: degraded ? ('degraded' as const) : ('ok' as const),
+        checks: { db: db.status, redis: redis.status, crs: crs.status },
+      };
+      if (!detailed) return summary;
+      return {
+        ...summary,
+        details: { db: view(db), redis: view(redis), crs: view(crs) },
+        alerts,
+        instance: { id: services.jobs.leader.instanceId, leader: services.jobs.leader.isLeader() },
+        mode: runMode(deps.config),
+        version: deps.version,
+      };
+    },
+  );
+}
+
+const view = (c: CheckResult) => ({ ...c, checkedAt: new Date(c.checkedAt).toISOString() });

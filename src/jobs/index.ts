@@ -1,0 +1,56 @@
+import type { Deps } from '../deps.js';
+import type { Alert, AlertsService } from '../domain/admin/alerts.js';
+import { databaseFailureCause } from '../infra/db/diagnose.js';
+import { createLeader, type Leader } from './lease.js';
+import type { SyncJob } from './sync/index.js';
+import type { JobRow } from './sync/state.js';
+
+/** Alert conditions are evaluated this often whether or not anyone looks (metrics + log warnings). */
+const ALERT_EVERY_MS = 30_000;
+
+export interface Jobs {
+  leader: Leader;
+  /** Starts the lease ticks (and the scheduled jobs on the leader) and the alert timer; after the port is bound. */
+  start(): void;
+  stop(): Promise<void>;
+  /** One evaluation of the alert conditions, as the timer does it. */
+  evaluateAlerts(): Promise<Alert[]>;
+}
+
+/**
+ * The background work of one portal process: the jobs every instance schedules through the shared lease (only
+ * the leader runs them) and the alert timer every instance runs for itself. Built with the services, started by
+ * the start path once the HTTP port is bound (src/portal.ts).
+ */
+export function createJobs(deps: Deps, sync: SyncJob, alerts: AlertsService): Jobs {
+  const leader = createLeader(deps, [sync.scheduled]);
+  let alertTimer: NodeJS.Timeout | undefined;
+  /** The last job row read: while the database is down the judgement of the row stays what it was. */
+  let lastRow: JobRow | undefined;
+
+  async function evaluateAlerts(): Promise<Alert[]> {
+    try {
+      lastRow = await sync.status();
+    } catch (err) {
+      deps.logger.warn({ err: databaseFailureCause(err) }, 'alerts: the sync state could not be read');
+    }
+    return alerts.evaluate({ row: lastRow, failuresInARow: sync.failuresInARow });
+  }
+
+  return {
+    leader,
+    start() {
+      leader.start();
+      alertTimer ??= setInterval(() => {
+        evaluateAlerts().catch((err: Error) => deps.logger.error({ err }, 'alert evaluation failed'));
+      }, ALERT_EVERY_MS).unref();
+    },
+    async stop() {
+      clearInterval(alertTimer);
+      alertTimer = undefined;
+      await leader.stop();
+      await sync.stop();
+    },
+    evaluateAlerts,
+  };
+}

@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../infra/db/client.js';
+
+/**
+ * The SQL of the leader lease and the shared schedule (docs/decisions/016-leader-lease.md). Every statement is
+ * one atomic step, judged by PostgreSQL's clock (`now()`), never by an instance's.
+ */
+
+const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
+
+/** The lease's row in job_leases; job rows use the job's name. */
+export const LEADER_ROW = 'leader';
+
+/**
+ * Takes the lease when it is free or expired, or renews it when we hold it; `force` takes it whoever holds it
+ * (the embedded database has one process only). Returns when the lease ends, or undefined when another holds it.
+ */
+export async function acquireLease(db: Db, holder: string, leaseMs: number, force: boolean): Promise<Date | undefined> {
+  const result = await db.execute(sql`
+    insert into job_leases as l (name, holder, lease_until)
+    values (${LEADER_ROW}, ${holder}, now() + make_interval(secs => ${leaseMs / 1000}::float8))
+    on conflict (name) do update set holder = excluded.holder, lease_until = excluded.lease_until
+      where ${force}::boolean or l.holder = ${holder} or l.lease_until is null or l.lease_until < now()
+    returning lease_until as "leaseUntil"`);
+  const [row] = rowsOf<{ leaseUntil: string | Date }>(result);
+  return row ? new Date(row.leaseUntil) : undefined;
+}
+
+/** Gives the lease up (a clean stop), so another instance takes over at its next tick instead of at expiry. */
+export async function releaseLease(db: Db, holder: string): Promise<void> {
+  await db.execute(sql`
+    update job_leases set lease_until = null where name = ${LEADER_ROW} and holder = ${holder}`);
+}
+
+/**
+ * Claims the job's run if `holder` holds a live lease and the job is due, and moves next_run_at to the next slot
+ * of the grid in the same statement: exactly one instance gets each slot, and slots missed while no leader ran
+ * are skipped (one run, not a burst). A next_run_at more than one interval ahead was set under a longer
+ * interval: it is due now. The first claim of a new job is due at once. Returns the next run, or undefined.
+ */
+export async function claimRun(db: Db, job: string, holder: string, intervalMs: number): Promise<Date | undefined> {
+  const secs = sql`${intervalMs / 1000}::float8`;
+  const result = await db.execute(sql`
+    with leader as (
+      select 1 from job_leases where name = ${LEADER_ROW} and holder = ${holder} and lease_until > now()
+    )
+    insert into job_leases as j (name, holder, next_run_at)
+    select ${job}::text, ${holder}::text, now() + make_interval(secs => ${secs}) from leader
+    on conflict (name) do update set
+      holder = excluded.holder,
+      next_run_at = case
+        when j.next_run_at is null or j.next_run_at > now() + make_interval(secs => ${secs})
+          then now() + make_interval(secs => ${secs})
+        else j.next_run_at
+          + make_interval(secs => ${secs} * (floor(extract(epoch from now() - j.next_run_at) / ${secs}) + 1))
+      end
+      where j.next_run_at is null or j.next_run_at <= now() or j.next_run_at > now() + make_interval(secs => ${secs})
+    returning next_run_at as "nextRunAt"`);
+  const [row] = rowsOf<{ nextRunAt: string | Date }>(result);
+  return row ? new Date(row.nextRunAt) : undefined;
+}
+
+/** Who holds the lease now (null when nobody does), for health details. */
+export async function leaseHolder(db: Db): Promise<string | null> {
+  const result = await db.execute(sql`
+    select holder from job_leases where name = ${LEADER_ROW} and lease_until > now()`);
+  return rowsOf<{ holder: string }>(result)[0]?.holder ?? null;
+}
