@@ -6,6 +6,12 @@ import { call } from './http.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 
+/** Portal processes still running: if the test process exits without closing its stack, they go with it. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /**
  * One portal instance as a real process, started the way an operator would (`node --import tsx src/main.ts`,
  * configured only through its environment). tsx rather than a build: no build step in the suite, always the
@@ -46,8 +52,10 @@ export class PortalProcess {
     });
     closeSync(log);
     this.child = child;
+    live.add(child);
     this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     void this.exit.then(() => {
+      live.delete(child);
       if (this.child === child) this.child = undefined;
     });
     await this.waitAnswering(90_000);
