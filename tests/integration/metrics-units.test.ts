@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../helpers/app.js';
-import { authHeaders, createUser } from '../helpers/security-suite.js';
+import { createKey } from '../helpers/keys.js';
+import { createUser } from '../helpers/security-suite.js';
 
 /**
  * Prometheus conventions (issue 11): durations in seconds under `_seconds` names, Node's default process metrics
@@ -44,13 +45,7 @@ describe('metrics follow Prometheus conventions', () => {
     const user = await createUser(t);
     t.emulator.faults.extraDelayMs = DELAY_MS;
     try {
-      const created = await t.app.inject({
-        method: 'POST',
-        url: '/api/keys',
-        headers: authHeaders(user),
-        payload: { name: 'slow-crs' },
-      });
-      expect(created.statusCode).toBe(201);
+      await createKey(t, user, { name: 'slow-crs' });
       await t.app.services.sync.runNow();
     } finally {
       t.emulator.faults.extraDelayMs = 0;
