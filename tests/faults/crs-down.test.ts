@@ -69,10 +69,8 @@ describe('CRS stopped, then back', () => {
       const ms = await waitUntil(
         `${portal.name} creates keys again`,
         async () => (await create(portal.url)).status === 201,
-        {
-          timeoutMs: 60_000,
-          intervalMs: 1000,
-        },
+        // Spaced out: each try is a key write, and key writes may be rate-limited per user.
+        { timeoutMs: 60_000, intervalMs: 2000 },
       );
       report(`CRS back: ${portal.name} key writes`, `201 after ${ms} ms more`);
     }
