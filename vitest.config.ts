@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -13,6 +13,8 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['tests/**/*.test.ts'],
+          // Processes, outages and load: `npm run test:faults` (vitest.faults.config.ts), run by .ci/run after this.
+          exclude: [...configDefaults.exclude, 'tests/faults/**'],
           globalSetup: ['tests/setup/global-setup.ts'],
           setupFiles: ['tests/setup/per-file.ts'],
           testTimeout: 30_000,

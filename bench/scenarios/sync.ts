@@ -5,10 +5,10 @@ import { delta, diffBy, type Snapshot, scrape } from '../lib/metrics.js';
 import { cpuMs, rssMb } from '../lib/procs.js';
 import { type BenchUser, syncOnce } from '../lib/seed.js';
 
-/** Time spent in CRS calls during a cycle, per endpoint (sum of kp_crs_request_duration_ms). */
+/** Time spent in CRS calls during a cycle, per endpoint, in ms (from kp_crs_request_duration_seconds). */
 function crsTime(before: Snapshot, after: Snapshot): Record<string, number> {
-  const diff = diffBy(before, after, 'kp_crs_request_duration_ms_sum', 'endpoint', { positiveOnly: true });
-  return Object.fromEntries(Object.entries(diff).map(([k, v]) => [k, Math.round(v)]));
+  const diff = diffBy(before, after, 'kp_crs_request_duration_seconds_sum', 'endpoint', { positiveOnly: true });
+  return Object.fromEntries(Object.entries(diff).map(([k, v]) => [k, Math.round(v * 1000)]));
 }
 
 /**

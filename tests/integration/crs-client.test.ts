@@ -225,7 +225,8 @@ describe('CRS client observability', () => {
     }
     const durations = (await metrics.crsDuration.get()).values;
     const putCount = durations.find(
-      (v) => v.metricName === 'kp_crs_request_duration_ms_count' && v.labels.endpoint === 'PUT /admin/api-keys/:id',
+      (v) =>
+        v.metricName === 'kp_crs_request_duration_seconds_count' && v.labels.endpoint === 'PUT /admin/api-keys/:id',
     );
     expect(putCount?.value).toBeGreaterThanOrEqual(2);
   });

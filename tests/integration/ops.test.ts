@@ -42,12 +42,12 @@ describe('operations endpoints and HTTP conventions', () => {
     const res = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     for (const name of [
-      'kp_http_request_duration_ms_bucket{',
+      'kp_http_request_duration_seconds_bucket{',
       'kp_cache_hits_total{namespace="auth"}',
       'kp_cache_misses_total{namespace="keys"}',
       'kp_cache_stale_total{namespace="stats"}',
       'kp_crs_requests_total{endpoint="GET /admin/usage-stats",status="200"}',
-      'kp_crs_request_duration_ms_bucket{',
+      'kp_crs_request_duration_seconds_bucket{',
       'kp_sync_runs_total{outcome="ok"}',
       'kp_redis_up 1',
     ]) {

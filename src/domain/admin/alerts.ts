@@ -12,7 +12,8 @@ export const ALERT_THRESHOLDS = {
   /** Reads needed in the window before a hit rate means anything. */
   minReads: 50,
   redisMemory: 0.8,
-  routeP95Ms: 50,
+  /** Seconds, like the histogram it is read from (50 ms). */
+  routeP95Seconds: 0.05,
   syncFailuresInARow: 2,
 };
 
@@ -33,7 +34,7 @@ export function createAlerts(deps: Deps) {
     const metric = await deps.metrics.httpDuration.get();
     const now: Snapshot = new Map();
     for (const v of metric.values) {
-      if (v.metricName !== 'kp_http_request_duration_ms_bucket') continue;
+      if (v.metricName !== 'kp_http_request_duration_seconds_bucket') continue;
       const route = `${v.labels.method} ${v.labels.route}`;
       // Only the API has latency thresholds; static files and probes would only add noise.
       const path = String(v.labels.route);
@@ -99,11 +100,10 @@ export function createAlerts(deps: Deps) {
         });
       }
       for (const { route, p95 } of await routeP95()) {
-        if (p95 > ALERT_THRESHOLDS.routeP95Ms) {
-          alerts.push({
-            name: 'route_latency_high',
-            message: `p95 of ${route} is above ${p95 === Infinity ? 30_000 : p95} ms`,
-          });
+        if (p95 > ALERT_THRESHOLDS.routeP95Seconds) {
+          // The bucket's upper bound, in ms for people; the last finite bucket is 30 s.
+          const ms = Math.round((p95 === Infinity ? 30 : p95) * 1000);
+          alerts.push({ name: 'route_latency_high', message: `p95 of ${route} is above ${ms} ms` });
         }
       }
       const { row } = sync;

@@ -96,7 +96,7 @@ export function createTransport(baseUrl: string, metrics: Metrics): Transport {
         throw new CrsTransportError(timedOut ? 'timeout' : 'unreachable', endpoint, timeoutMs, { cause: e });
       } finally {
         metrics.crsRequests.inc({ endpoint, status });
-        metrics.crsDuration.observe({ endpoint }, performance.now() - started);
+        metrics.crsDuration.observe({ endpoint }, (performance.now() - started) / 1000);
       }
     },
   };

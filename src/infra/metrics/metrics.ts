@@ -1,19 +1,28 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Request latencies, in seconds as Prometheus wants durations: 1 ms … 30 s (the alert threshold is 0.05). */
+const REQUEST_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** A sync cycle takes under a second at demo scale and about two minutes at 100,000 keys (README, Performance). */
+const SYNC_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
 /**
  * Every Prometheus metric of the portal, on a registry of its own (not prom-client's global one) so that
  * several apps can live in one test process. Created once in main and passed down through deps.
+ * Durations are in seconds with `_seconds` names (Prometheus conventions), so dashboards and recording rules
+ * written for other services read them without a unit change.
  */
 export function createMetrics() {
   const registry = new Registry();
-  const ms = [1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000];
+  // Node's process metrics (event-loop lag, GC, heap, RSS, handles) under their usual names, so the stock
+  // Node.js dashboards work; on this registry, not the global one.
+  collectDefaultMetrics({ register: registry });
   return {
     registry,
     httpDuration: new Histogram({
-      name: 'kp_http_request_duration_ms',
-      help: 'HTTP request duration by route',
+      name: 'kp_http_request_duration_seconds',
+      help: 'HTTP request duration by route, in seconds',
       labelNames: ['method', 'route', 'status'] as const,
-      buckets: ms,
+      buckets: REQUEST_BUCKETS,
       registers: [registry],
     }),
     crsRequests: new Counter({
@@ -23,10 +32,10 @@ export function createMetrics() {
       registers: [registry],
     }),
     crsDuration: new Histogram({
-      name: 'kp_crs_request_duration_ms',
-      help: 'Latency of CRS calls by endpoint',
+      name: 'kp_crs_request_duration_seconds',
+      help: 'Latency of CRS calls by endpoint, in seconds',
       labelNames: ['endpoint'] as const,
-      buckets: ms,
+      buckets: REQUEST_BUCKETS,
       registers: [registry],
     }),
     cacheHits: new Counter({
@@ -48,9 +57,9 @@ export function createMetrics() {
       registers: [registry],
     }),
     syncDuration: new Histogram({
-      name: 'kp_sync_duration_ms',
-      help: 'Duration of usage sync cycles',
-      buckets: ms,
+      name: 'kp_sync_duration_seconds',
+      help: 'Duration of usage sync cycles, in seconds',
+      buckets: SYNC_BUCKETS,
       registers: [registry],
     }),
     syncRuns: new Counter({

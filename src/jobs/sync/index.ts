@@ -47,7 +47,7 @@ export function createSyncJob(deps: Deps, services: Services) {
       const durationMs = performance.now() - started;
       await recordRun(db, USAGE_SYNC_JOB, { at, durationMs, keysUpdated: out.keysUpdated, full });
       deps.metrics.syncRuns.inc({ outcome: 'ok' });
-      deps.metrics.syncDuration.observe(durationMs);
+      deps.metrics.syncDuration.observe(durationMs / 1000);
       deps.metrics.syncLastSuccess.set(at.getTime() / 1000);
       services.freshness.reset();
       await invalidate(out.changedUsers);
