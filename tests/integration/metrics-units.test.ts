@@ -63,12 +63,14 @@ describe('metrics follow Prometheus conventions', () => {
 
   it('fires the route latency alert from the seconds histogram at 50 ms', async () => {
     const alerts = t.app.services.admin.alerts;
-    await alerts.evaluate(undefined); // starts the window
+    await alerts.evaluate({ row: undefined, failuresInARow: 0 }); // starts the window
     const route = { method: 'GET', route: '/api/stats/usage', status: 200 };
     for (let i = 0; i < 30; i++) t.deps.metrics.httpDuration.observe(route, 0.01);
-    expect((await alerts.evaluate(undefined)).map((a) => a.name)).not.toContain('route_latency_high');
+    expect((await alerts.evaluate({ row: undefined, failuresInARow: 0 })).map((a) => a.name)).not.toContain(
+      'route_latency_high',
+    );
     for (let i = 0; i < 30; i++) t.deps.metrics.httpDuration.observe(route, 0.2);
-    const fired = await alerts.evaluate(undefined);
+    const fired = await alerts.evaluate({ row: undefined, failuresInARow: 0 });
     expect(fired).toContainEqual({
       name: 'route_latency_high',
       message: 'p95 of GET /api/stats/usage is above 250 ms',
