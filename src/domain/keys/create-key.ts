@@ -4,6 +4,7 @@ import type { CrsCreatedKey } from '../../infra/crs/types.js';
 import { AppError, isAppError } from '../errors.js';
 import { abandonCreate, completeCreate, reserveCreate } from './create-repo.js';
 import { futureExpiry, modelRestriction, ownerTags, withMarker } from './crs-fields.js';
+import { definitelyNotWritten } from './guarded-write.js';
 import { resolveLimits } from './limits.js';
 import type { Actor, CreateKeyInput, KeyLimits, KeyView } from './types.js';
 import { toKeyView } from './view.js';
@@ -54,9 +55,10 @@ export async function createKey(
       ...modelRestriction(models),
     });
   } catch (e) {
-    // A refusal is final: nothing was made. Anything else may still happen in CRS (quirk 17): the sync settles it.
-    if (isAppError(e) && e.code === 'bad_request') await abandonCreate(deps.database.db, marker).catch(() => {});
-    throw isAppError(e) && e.code === 'bad_request' ? e : notCreated(e);
+    // An answer is final: nothing was made. No answer may still make a key (quirk 17): the sync settles it.
+    if (!definitelyNotWritten(e)) throw notCreated(e);
+    await abandonCreate(deps.database.db, marker).catch(() => {});
+    throw e;
   }
 
   const row = await completeCreate(

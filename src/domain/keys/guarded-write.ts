@@ -18,8 +18,12 @@ export class StaleRow extends Error {}
 /** Room beyond the calls' own timeouts (a write is up to 2 calls, a rollback up to 2 more). */
 export const pendingDeadlineMs = (crsTimeoutMs: number) => 4 * crsTimeoutMs + 5_000;
 
-/** Only a refusal is certain not to have happened in CRS; a timeout or outage may still land later (quirk 17). */
-const definite = (e: unknown) => isAppError(e) && (e.code === 'bad_request' || e.code === 'not_found');
+/**
+ * Whether a failed CRS write certainly did not happen: CRS answered it. No answer (`upstream_unavailable`: a
+ * timeout, a lost connection) may still land later (docs/crs.md, quirk 17); so may anything unexpected.
+ */
+export const definitelyNotWritten = (e: unknown) =>
+  isAppError(e) && (e.code === 'bad_request' || e.code === 'not_found' || e.code === 'upstream_error');
 
 /**
  * A CRS write of one key by the portal (docs/decisions/011): the intent is recorded on the row first (409 if
@@ -53,7 +57,7 @@ export async function guardedWrite(
     }
   } catch (e) {
     const undone = await undo(deps, row, steps.slice(0, done));
-    if (definite(e) && undone) await dropPending(db, row.id, pending, residual).catch(() => {});
+    if (definitelyNotWritten(e) && undone) await dropPending(db, row.id, pending, residual).catch(() => {});
     throw e;
   }
   try {

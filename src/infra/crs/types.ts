@@ -195,6 +195,8 @@ export type CrsModelPeriod =
  * Every CRS call the portal makes. Failures are thrown as AppError: `not_found` (unknown key, including CRS's
  * 500 "API key not found"), `upstream_unavailable` (down, timeout, circuit open), `upstream_error` (CRS
  * answered with something we cannot use), `bad_request` (CRS rejected our input).
+ * For a write, `upstream_unavailable` is the one unknown outcome: no answer came (or an unreadable 2xx), and the
+ * write may still happen (docs/crs.md, quirk 17). Every other failure is an answer: CRS did not make the change.
  */
 export interface CrsClient {
   listKeys(query: CrsListKeysQuery): Promise<CrsKeyPage>;
