@@ -28,10 +28,10 @@ export function createAdminKeys(deps: Deps) {
       for (let attempt = 0; attempt < 3; attempt++) {
         const row = await adminKey(db, id);
         if (!row) throw notFound('Key');
-        const before = heldFields(row.operatorLocks);
         const next = release(row.operatorLocks, fields);
+        const released = heldFields(row.operatorLocks).filter((f) => !heldFields(next).includes(f));
+        if (released.length === 0) return view(row);
         if (!(await setLocks(db, id, row.rev, next))) continue;
-        const released = before.filter((f) => !heldFields(next).includes(f));
         await audit(db, {
           actorUserId: actorId,
           action: 'key.release',

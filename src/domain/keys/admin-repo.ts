@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, isNotNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../infra/db/client.js';
 import { apiKeys, type KeyStatus, type OperatorLocks, users } from '../../infra/db/schema.js';
 
@@ -27,7 +27,8 @@ export interface AdminKeyRow {
 }
 
 export async function listAdminKeys(db: Db, q: { locked: boolean; page: number; pageSize: number }) {
-  const where = q.locked ? isNotNull(apiKeys.operatorLocks) : undefined;
+  // A deleted key's locks hold nothing any more.
+  const where = q.locked ? and(isNotNull(apiKeys.operatorLocks), ne(apiKeys.status, 'deleted')) : undefined;
   const [items, [{ total }]] = await Promise.all([
     db
       .select(columns)
