@@ -62,8 +62,7 @@ describe('operator edits in the CRS admin', () => {
     const key = await createKey(t, user, { name: 'before', limits: { concurrencyLimit: 2 } });
     await sync();
     const expiresAt = new Date(Date.now() + 40 * 86_400_000).toISOString();
-    await operator.edit(key.crsKeyId, {
-      name: 'renamed-by-operator',
+    const limits = {
       tokenLimit: 777,
       rateLimitWindow: 30,
       rateLimitRequests: 50,
@@ -72,6 +71,10 @@ describe('operator edits in the CRS admin', () => {
       totalCostLimit: 120,
       weeklyOpusCostLimit: 20,
       concurrencyLimit: 4,
+    };
+    await operator.edit(key.crsKeyId, {
+      name: 'renamed-by-operator',
+      ...limits,
       enableModelRestriction: true,
       restrictedModels: ['claude-opus-4-1-20250805'],
     });
@@ -83,16 +86,7 @@ describe('operator edits in the CRS admin', () => {
       name: 'renamed-by-operator',
       expiresAt,
       models: ['claude-opus-4-1-20250805'],
-      limits: {
-        tokenLimit: 777,
-        rateLimitWindow: 30,
-        rateLimitRequests: 50,
-        rateLimitCost: 1.5,
-        dailyCostLimit: 9.5,
-        totalCostLimit: 120,
-        weeklyOpusCostLimit: 20,
-        concurrencyLimit: 4,
-      },
+      limits,
     });
     const change = (await auditOf(key.id)).find((a) => a.action === 'key.operator_change');
     expect(change?.details.changes).toMatchObject({

@@ -2,49 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { NO_LIMITS } from '../../src/domain/keys/limits.js';
 import { judge } from '../../src/jobs/sync/judge.js';
 import type { ListedKey, PortalKeyState } from '../../src/jobs/sync/plan.js';
+import { listedCrsKey, portalRow } from '../helpers/sync-fixtures.js';
 
 const now = new Date('2026-11-26T00:00:00Z');
-const row = (over: Partial<PortalKeyState> = {}): PortalKeyState => ({
-  id: 'k1',
-  userId: 'u1',
-  crsKeyId: 'c1',
-  status: 'active',
-  name: 'k',
-  limits: NO_LIMITS,
-  models: [],
-  expiresAt: null,
-  lastUsedAt: null,
-  totalRequests: 0,
-  totalTokens: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheCreateTokens: 0,
-  cacheReadTokens: 0,
-  totalCostMicros: 0,
-  synced: true,
-  crsState: 'live',
-  operatorLocks: null,
-  pendingWrite: null,
-  suspended: false,
-  ownerActive: true,
-  rev: 3,
-  updatedAt: now,
-  ...over,
-});
-const listed = (over: Partial<ListedKey> = {}): ListedKey => ({
-  id: 'c1',
-  name: 'k',
-  isActive: true,
-  isDeleted: false,
-  expiresAt: null,
-  lastUsedAt: null,
-  createdAt: '2026-11-01T00:00:00Z',
-  limits: NO_LIMITS,
-  models: [],
-  owner: 'u1',
-  marker: undefined,
-  ...over,
-});
+const row = (over: Partial<PortalKeyState> = {}) => portalRow({ rev: 3, updatedAt: now, ...over });
+const listed = (over: Partial<ListedKey> = {}) => listedCrsKey({ owner: 'u1', ...over });
 const pending = (fields: NonNullable<PortalKeyState['pendingWrite']>['fields'], deadlineMs: number) => ({
   id: 'p1',
   deadline: new Date(now.getTime() + deadlineMs).toISOString(),

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { NO_LIMITS } from '../../src/domain/keys/limits.js';
 import type { CrsKeyUsage, CrsTrendEntry } from '../../src/infra/crs/types.js';
 import {
   crsStatus,
@@ -9,51 +8,12 @@ import {
   planKeys,
   splitWeights,
 } from '../../src/jobs/sync/plan.js';
+import { listedCrsKey, portalRow } from '../helpers/sync-fixtures.js';
 
 const now = new Date('2026-11-26T00:00:00Z');
 
-const row = (over: Partial<PortalKeyState> = {}): PortalKeyState => ({
-  id: 'k1',
-  userId: 'u1',
-  crsKeyId: 'c1',
-  status: 'active',
-  name: 'k',
-  limits: NO_LIMITS,
-  models: [],
-  expiresAt: null,
-  lastUsedAt: null,
-  totalRequests: 0,
-  totalTokens: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheCreateTokens: 0,
-  cacheReadTokens: 0,
-  totalCostMicros: 0,
-  synced: true,
-  crsState: 'live',
-  operatorLocks: null,
-  pendingWrite: null,
-  suspended: false,
-  ownerActive: true,
-  rev: 0,
-  updatedAt: new Date('2026-11-01T00:00:00Z'),
-  ...over,
-});
-
-const crsKey = (over: Partial<ListedKey> = {}): ListedKey => ({
-  id: 'c1',
-  name: 'k',
-  isActive: true,
-  isDeleted: false,
-  expiresAt: null,
-  lastUsedAt: null,
-  createdAt: '2026-11-01T00:00:00Z',
-  limits: NO_LIMITS,
-  models: [],
-  owner: undefined,
-  marker: undefined,
-  ...over,
-});
+const row = portalRow;
+const crsKey = listedCrsKey;
 
 const usage = (t: Partial<CrsKeyUsage['total']>): CrsKeyUsage => ({
   keyId: 'c1',

@@ -1,4 +1,5 @@
 import { AppError } from '../../domain/errors.js';
+import { LIMIT_FIELDS } from '../../domain/keys/limits.js';
 import { createdKeySchema, deletedKeysSchema, keyPageSchema, writeAckSchema } from './key-schemas.js';
 import { parseWith } from './loose.js';
 import type { Requester } from './request.js';
@@ -19,14 +20,7 @@ const CREATE_FIELDS = [
   'description',
   'tags',
   'expiresAt',
-  'tokenLimit',
-  'dailyCostLimit',
-  'totalCostLimit',
-  'rateLimitWindow',
-  'rateLimitRequests',
-  'rateLimitCost',
-  'concurrencyLimit',
-  'weeklyOpusCostLimit',
+  ...LIMIT_FIELDS,
   'enableModelRestriction',
   'restrictedModels',
 ] as const satisfies readonly (keyof CrsCreateKeyInput)[];
@@ -36,14 +30,7 @@ const UPDATE_FIELDS = [
   'name',
   'isActive',
   'tags',
-  'tokenLimit',
-  'dailyCostLimit',
-  'totalCostLimit',
-  'rateLimitWindow',
-  'rateLimitRequests',
-  'rateLimitCost',
-  'concurrencyLimit',
-  'weeklyOpusCostLimit',
+  ...LIMIT_FIELDS,
   'enableModelRestriction',
   'restrictedModels',
 ] as const satisfies readonly (keyof CrsUpdateKeyInput)[];
