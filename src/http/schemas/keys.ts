@@ -1,20 +1,9 @@
 import { z } from 'zod';
 import { RELEASABLE } from '../../domain/keys/operator-locks.js';
-import { isoDateTime } from './common.js';
+import { isoDateTime, optionalBody, text } from './common.js';
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const usd = z.number().min(0).max(1_000_000);
-
-/**
- * Trimmed text measured as CRS measures it: in UTF-16 code units (docs/crs.md, quirk 19). zod's `.max()` counts
- * code points, so a 99-character name ending in an emoji (101 units) would pass it and fail in CRS.
- */
-const utf16Text = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .min(min, { message: 'must not be empty' })
-    .refine((s) => s.length <= max, { message: `must be at most ${max} characters (UTF-16 code units)` });
 
 const description = z
   .string()
@@ -34,11 +23,11 @@ export const limitsInput = z.strictObject({
 });
 
 const models = z
-  .array(utf16Text(1, 100).regex(/^[\w.:@/-]+$/, { message: 'must be a model name' }))
+  .array(text(1, 100).regex(/^[\w.:@/-]+$/, { message: 'must be a model name' }))
   .max(50, { message: 'must list at most 50 models' });
 
 export const createKeyBody = z.strictObject({
-  name: utf16Text(1, 100),
+  name: text(1, 100),
   description: description.optional(),
   expiresAt: isoDateTime.nullable().optional(),
   limits: limitsInput.optional(),
@@ -47,7 +36,7 @@ export const createKeyBody = z.strictObject({
 
 export const updateKeyBody = z
   .strictObject({
-    name: utf16Text(1, 100).optional(),
+    name: text(1, 100).optional(),
     description: description.optional(),
     expiresAt: isoDateTime.nullable().optional(),
     limits: limitsInput.optional(),
@@ -155,8 +144,7 @@ export const adminKeysPage = z.object({
 });
 
 /** POST /api/admin/keys/:id/release: what to free (default: everything the operator holds). */
-export const releaseBody = z.preprocess(
-  (v) => v ?? {},
+export const releaseBody = optionalBody(
   z.strictObject({
     fields: z
       .array(z.enum(RELEASABLE, { message: `must be one of ${RELEASABLE.join(', ')}` }))
