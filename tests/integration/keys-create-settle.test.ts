@@ -4,7 +4,7 @@ import { markerOf } from '../../src/domain/keys/crs-fields.js';
 import { settle } from '../../src/jobs/sync/settle.js';
 import { createTestApp } from '../helpers/app.js';
 import { crsOperator } from '../helpers/crs-operator.js';
-import { createKey } from '../helpers/keys.js';
+import { createHeldByCrs, createKey } from '../helpers/keys.js';
 import { authHeaders, createUser, expectError } from '../helpers/security-suite.js';
 
 /**
@@ -118,15 +118,7 @@ describe('settlement', () => {
 
   it('when the sync gives a slow create up first, the request answers 503 and never delivers the key', async () => {
     const user = await createUser(t);
-    t.emulator.resetRequestCounts();
-    t.emulator.pause();
-    const create = t.app.inject({
-      method: 'POST',
-      url: '/api/keys',
-      headers: authHeaders(user),
-      payload: { name: 'late' },
-    });
-    while (t.emulator.requestCount('POST /admin/api-keys') === 0) await new Promise((r) => setTimeout(r, 10));
+    const { answer: create } = await createHeldByCrs(t, user, 'late');
     // The sync's settlement step runs while CRS still holds the create: past its deadline, it is given up.
     pastDeadlines();
     await settle(t.deps, { marked: [], suspended: [] });

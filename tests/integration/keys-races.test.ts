@@ -5,7 +5,7 @@ import { listedKey } from '../../src/jobs/sync/plan.js';
 import { loadPortalKeys } from '../../src/jobs/sync/rows.js';
 import { writeKeyStates } from '../../src/jobs/sync/state-write.js';
 import { createTestApp } from '../helpers/app.js';
-import { createKey, keyRow } from '../helpers/keys.js';
+import { createHeldByCrs, createKey, keyRow } from '../helpers/keys.js';
 import { authHeaders, createUser, expectError } from '../helpers/security-suite.js';
 
 /** The interleavings a sync and a key write can meet, made deterministic by running the sync's steps by hand. */
@@ -42,15 +42,7 @@ describe('a portal write that lands while a sync judges the key', () => {
 describe('an owner disabled while their create is in flight', () => {
   it('gets no key: the create is given up and its CRS key soft-deleted', async () => {
     const user = await createUser(t);
-    t.emulator.resetRequestCounts();
-    t.emulator.pause();
-    const create = t.app.inject({
-      method: 'POST',
-      url: '/api/keys',
-      headers: authHeaders(user),
-      payload: { name: 'x' },
-    });
-    while (t.emulator.requestCount('POST /admin/api-keys') === 0) await new Promise((r) => setTimeout(r, 10));
+    const { answer: create } = await createHeldByCrs(t, user, 'x');
     await db.execute(`update users set status = 'disabled' where id = '${user.id}'` as never);
     t.emulator.resume();
     expectError(await create, 503, 'upstream_unavailable');
