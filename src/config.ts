@@ -47,6 +47,7 @@ const envSchema = z.object({
   KEY_MAX_TOTAL_COST: money(0),
   KEY_MAX_RATE_LIMIT_REQUESTS: int(0, 0, 1_000_000),
   KEY_MAX_CONCURRENCY: int(0, 0, 10_000),
+  KEY_RATE_LIMIT_WINDOW: int(60, 1, 525_600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0', ''])
@@ -59,12 +60,18 @@ const envSchema = z.object({
 export type Env = z.input<typeof envSchema>;
 
 export interface KeyLimitCaps {
-  /** 0 = the operator sets no cap (any value, including unlimited, is allowed). */
+  /** 0 = the operator sets no cap (any value, including unlimited, is allowed). Per `perWindowMinutes`. */
   tokenLimit: number;
   dailyCostLimit: number;
   totalCostLimit: number;
+  /** Per `perWindowMinutes`. */
   rateLimitRequests: number;
   concurrencyLimit: number;
+  /**
+   * The window the two per-window caps are stated for (KEY_RATE_LIMIT_WINDOW, minutes): a key with its own window
+   * W is capped at ⌊cap × W / perWindowMinutes⌋ (at least 1); a capped key without a window gets this one.
+   */
+  perWindowMinutes: number;
 }
 
 export interface Config {
@@ -152,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       totalCostLimit: e.KEY_MAX_TOTAL_COST,
       rateLimitRequests: e.KEY_MAX_RATE_LIMIT_REQUESTS,
       concurrencyLimit: e.KEY_MAX_CONCURRENCY,
+      perWindowMinutes: e.KEY_RATE_LIMIT_WINDOW,
     },
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,

@@ -52,6 +52,10 @@ export interface Emulator {
   latency: LatencyMode;
   /** Replaces the generated relay traffic: requests per minute (0 stops it), optionally from a fixed seed. */
   setTraffic(rpm: number, seed?: number): void;
+  /** CRS hangs: requests are accepted and held unanswered (faults.paused). */
+  pause(): void;
+  /** CRS comes back: every held request is processed, in arrival order, whether or not its client still waits. */
+  resume(): void;
   /** Every admin token becomes invalid (401 "Invalid admin token"), as after a CRS restart or 24 h idle. */
   expireAdminSessions(): void;
   /** Requests received for a route label ("GET /admin/usage-stats", "PUT /admin/api-keys/:id"), or in total. */
@@ -83,7 +87,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const counts = new Map<string, number>();
   // The server reads `latency` from this object on every request: setting it switches the model.
   const serverOpts = { latency: opts.latency ?? 'none', faults, counts };
-  const { server, sockets } = createHttpServer(env, router, serverOpts);
+  const { server, sockets, release } = createHttpServer(env, router, serverOpts);
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -118,6 +122,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     setTraffic(rpm, seed) {
       stopTraffic();
       stopTraffic = startTraffic(store, rpm, seed);
+    },
+    pause: () => {
+      faults.paused = true;
+    },
+    resume: () => {
+      faults.paused = false;
+      release();
     },
     expireAdminSessions: () => env.sessions.clear(),
     requestCount: (route) => {

@@ -13,6 +13,11 @@ export interface Faults {
   status?: number;
   /** For this route label (e.g. "GET /admin/api-keys-usage-trend"): send half the body, then drop the connection. */
   cutBodyOf?: string;
+  /**
+   * A hung CRS (docs/crs.md, quirk 17): requests are accepted and held unanswered; on resume they are processed —
+   * writes applied — even when the client gave up meanwhile. Set through Emulator.pause() / resume().
+   */
+  paused?: boolean;
 }
 
 const BODY_LIMIT = 100 * 1024 * 1024;
@@ -28,6 +33,7 @@ export function createHttpServer(
 ) {
   let tick = 0;
   const sockets = new Set<Socket>();
+  const held: Array<() => void> = [];
   const server = http.createServer((req, res) => {
     if (opts.faults.down) {
       req.socket.destroy();
@@ -47,6 +53,10 @@ export function createHttpServer(
       if (size <= BODY_LIMIT) chunks.push(c);
     });
     req.on('end', () => {
+      if (opts.faults.paused) held.push(answer);
+      else answer();
+    });
+    function answer() {
       let reply: Reply;
       if (size > BODY_LIMIT) reply = { status: 413, body: { error: 'Payload Too Large' } };
       else if (opts.faults.status && (path.startsWith('/admin') || path.startsWith('/web'))) {
@@ -85,7 +95,7 @@ export function createHttpServer(
       };
       if (ms > 0) setTimeout(send, ms);
       else send();
-    });
+    }
   });
   server.on('connection', (s: Socket) => {
     if (opts.faults.down) {
@@ -96,7 +106,11 @@ export function createHttpServer(
     s.on('close', () => sockets.delete(s));
   });
   server.keepAliveTimeout = 5000;
-  return { server, sockets };
+  /** Processes the held requests in arrival order (their clients may be long gone: the writes happen anyway). */
+  const release = () => {
+    for (const answer of held.splice(0)) answer();
+  };
+  return { server, sockets, release };
 }
 
 function handle(env: Env, r: Req, chunks: Buffer[], size: number, match: ReturnType<Router['match']>): Reply {

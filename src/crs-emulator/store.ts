@@ -128,6 +128,20 @@ export class EmulatorStore {
     return res;
   }
 
+  /**
+   * Why the key's current rate window refuses another request, if it does. The window's limits count only when
+   * the key has a window (docs/crs.md, quirk 16: a token limit without one lets every request through).
+   */
+  windowRefusal(key: KeyRecord): string | undefined {
+    if (key.rateLimitWindow <= 0) return undefined;
+    const w = this.usage.keys.get(key.id)?.window;
+    if (!w || this.now() >= w.start + key.rateLimitWindow * 60_000) return undefined;
+    if (key.rateLimitRequests > 0 && w.requests >= key.rateLimitRequests) return 'request';
+    if (key.tokenLimit > 0 && w.tokens >= key.tokenLimit) return 'token';
+    if (key.rateLimitCost > 0 && w.cost >= key.rateLimitCost) return 'cost';
+    return undefined;
+  }
+
   /** Keys the traffic generator may use: what the relay would accept right now. */
   usableKeys(): KeyRecord[] {
     const now = this.now();
@@ -135,6 +149,7 @@ export class EmulatorStore {
     for (const k of this.keys.keys.values()) {
       if (k.isDeleted || !k.isActive) continue;
       if (k.expiresAt && new Date(k.expiresAt).getTime() <= now) continue;
+      if (this.windowRefusal(k)) continue;
       out.push(k);
     }
     return out;

@@ -8,6 +8,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** The operator disabled or limited this key in CRS; an admin must release it first (docs/decisions/011). */
+  operator_locked: 409,
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,

@@ -37,3 +37,15 @@ export async function keyRow(t: TestApp, keyId: string) {
   const [row] = await t.deps.database.db.select().from(apiKeys).where(eq(apiKeys.id, keyId));
   return row;
 }
+
+/**
+ * Starts a create through the real route with CRS hung (paused): resolves once CRS holds the create, with the
+ * request's pending answer. The caller resumes the emulator.
+ */
+export async function createHeldByCrs(t: TestApp, user: TestUser, name: string) {
+  t.emulator.resetRequestCounts();
+  t.emulator.pause();
+  const answer = t.app.inject({ method: 'POST', url: '/api/keys', headers: authHeaders(user), payload: { name } });
+  while (t.emulator.requestCount('POST /admin/api-keys') === 0) await new Promise((r) => setTimeout(r, 10));
+  return { answer };
+}

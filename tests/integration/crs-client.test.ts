@@ -79,8 +79,13 @@ describe('CRS client against the emulator: keys', () => {
 
     await crs.deleteKey(key.id);
     expect(await crs.listAllKeys('user:u_1001')).toEqual([]);
-    await crs.deleteKeyPermanently(key.id);
-    expect((await failure(crs.deleteKeyPermanently(key.id))).code).toBe('not_found');
+    // Soft only: the key is in CRS's deleted list, restorable by the operator (the client has no hard delete).
+    expect(await crs.listDeletedKeys()).toContainEqual({
+      id: key.id,
+      name: 'alice-laptop-2',
+      deletedAt: expect.any(String),
+    });
+    expect('deleteKeyPermanently' in crs).toBe(false);
   });
 
   it('listAllKeys pages through every key of a tag, 100 at a time', async () => {
@@ -107,7 +112,6 @@ describe('CRS client against the emulator: keys', () => {
       () => crs.updateKey(UNKNOWN, { name: 'x' }),
       () => crs.deleteKey(UNKNOWN),
       () => crs.setExpiration(UNKNOWN, null),
-      () => crs.deleteKeyPermanently(UNKNOWN),
       () => crs.keyUsageRecords(UNKNOWN),
     ];
     for (const call of calls) expect((await failure(call())).code).toBe('not_found');

@@ -34,9 +34,9 @@ describe('create', () => {
     });
     // Operator cap: no daily cost limit asked → the cap itself.
     expect(key.limits).toMatchObject({ concurrencyLimit: 2, dailyCostLimit: 10 });
-    expect(JSON.stringify(key)).not.toContain('crs');
 
     const row = await keyRow(t, key.id);
+    expect(res.body).not.toContain(row.crsKeyId);
     const crsKey = store().getKey(row.crsKeyId)!;
     expect(crsKey).toMatchObject({
       name: 'laptop',
@@ -104,7 +104,7 @@ describe('create', () => {
     expect(list.json().total).toBe(0);
   });
 
-  it('deletes the CRS key again when the database write fails', async () => {
+  it('a database failure after CRS said yes: 503, nothing delivered, the CRS key soft-deleted (never hard)', async () => {
     const user = await createUser(t);
     const db = t.deps.database.db;
     // A real failure of the row insert, for this user only.
@@ -117,15 +117,15 @@ describe('create', () => {
     );
     try {
       const res = await t.app.inject({ method: 'POST', url: '/api/keys', ...as(user), payload: { name: 'doomed' } });
-      expectError(res, 500, 'internal');
+      expectError(res, 503, 'upstream_unavailable');
+      expect(res.json().error.message).toContain('not created');
       expect(res.body).not.toContain('disk full');
+      expect(res.body).not.toContain('cr_');
     } finally {
       await db.execute('drop trigger kp_fail on api_keys' as never);
     }
-    const leftovers = [...store().keys.keys.values()].filter(
-      (k) => k.tags.includes(`portal-user:${user.id}`) && !k.isDeleted,
-    );
-    expect(leftovers).toHaveLength(0);
+    const made = [...store().keys.keys.values()].filter((k) => k.tags.includes(`portal-user:${user.id}`));
+    expect(made.map((k) => k.isDeleted)).toEqual([true]);
   });
 });
 
@@ -190,8 +190,8 @@ describe('read, update, disable, delete', () => {
       enableModelRestriction: false,
     });
     expect(new Date(crsKey.expiresAt).toISOString()).toBe(expiresAt);
-    // CRS cannot change a description: the portal keeps it.
-    expect(crsKey.description).toBe('');
+    // CRS cannot change a description: the portal keeps it; CRS keeps the create marker it was made with.
+    expect(crsKey.description).toMatch(/^\[kp:[0-9a-f-]{36}\]$/);
 
     const enable = await t.app.inject({
       method: 'PATCH',

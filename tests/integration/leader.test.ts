@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { freePort } from '../support/free-port.js';
-import { type PortalProcess, spawnPortal, waitListening } from '../support/portal-process.js';
+import { type SpawnedPortal, spawnPortal, waitListening } from '../support/portal-process.js';
 
 /*
  * Issue 11 point 1: one sync per interval whatever the number of instances (a lease in PostgreSQL), and another
@@ -72,7 +72,7 @@ describe('leader lease: three instances on one database', () => {
 });
 
 describe('leader lease: the leader process dies', () => {
-  const children: PortalProcess[] = [];
+  const children: SpawnedPortal[] = [];
   afterAll(async () => {
     await Promise.all(children.map((c) => c.stop()));
   });

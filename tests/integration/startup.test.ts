@@ -4,7 +4,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startEmulator } from '../../src/crs-emulator/index.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { freePort } from '../support/free-port.js';
-import { type PortalProcess, spawnPortal, waitListening } from '../support/portal-process.js';
+import { type SpawnedPortal, spawnPortal, waitListening } from '../support/portal-process.js';
 import { startPostgres } from '../support/postgres-server.js';
 
 /*
@@ -13,7 +13,7 @@ import { startPostgres } from '../support/postgres-server.js';
  * before the jobs run. Asserted: exit codes and messages.
  */
 const emulator = await startEmulator({ latency: 'fast', port: 0 });
-const children: PortalProcess[] = [];
+const children: SpawnedPortal[] = [];
 afterAll(async () => {
   await Promise.all(children.map((c) => c.stop()));
   await emulator.close();
@@ -22,7 +22,7 @@ afterAll(async () => {
 const PASSWORD = 'the-secret-password';
 const pgUrl = new URL(inject('pgUrl'));
 
-function start(env: Record<string, string>): PortalProcess {
+function start(env: Record<string, string>): SpawnedPortal {
   const child = spawnPortal({
     CRS_BASE_URL: emulator.url,
     CRS_ADMIN_USERNAME: 'admin',

@@ -50,6 +50,12 @@ describe('CRS failure → AppError mapping', () => {
       'upstream_error',
       'cannot read',
     ],
+    // A 2xx to a write happened whatever its body: an unknown outcome, never a refusal.
+    [
+      new CrsInvalidResponse('PUT /admin/api-keys/:id', 'body is not JSON'),
+      'upstream_unavailable',
+      'could not be read',
+    ],
   ])('%s → %s', (failure, code, text) => {
     const e = mapped(failure);
     expect(e.code).toBe(code);

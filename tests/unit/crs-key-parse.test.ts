@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CrsInvalidResponse } from '../../src/infra/crs/failures.js';
 import {
   createdKeySchema,
+  deletedKeysSchema,
   healthSchema,
   keyPageSchema,
   keySchema,
@@ -28,6 +29,7 @@ const CRS_KEY_FIELDS: (keyof CrsKey)[] = [
   'rateLimitCost',
   'dailyCostLimit',
   'totalCostLimit',
+  'weeklyOpusCostLimit',
   'permissions',
   'enableModelRestriction',
   'restrictedModels',
@@ -58,6 +60,7 @@ describe('CRS key list (GET /admin/api-keys)', () => {
       rateLimitCost: 5,
       dailyCostLimit: 15,
       totalCostLimit: 300,
+      weeklyOpusCostLimit: 50,
       permissions: ['claude'],
       enableModelRestriction: true,
       restrictedModels: ['claude-opus-4-1-20250805'],
@@ -161,5 +164,16 @@ describe('write acknowledgements and /health', () => {
   it('reads the health answer', () => {
     expect(parseWith(healthSchema, 'GET /health')(samples.health)).toEqual({ ok: true, version: '1.1.314' });
     expect(parseWith(healthSchema, 'GET /health')({ status: 'unhealthy' })).toEqual({ ok: false });
+  });
+});
+
+describe('CRS deleted list (GET /admin/api-keys/deleted)', () => {
+  it('reads the real capture: no data envelope, ids with their deletion time', () => {
+    const sample = JSON.parse(
+      readFileSync(new URL('../contract/crs-samples/api-keys-deleted-list.json', import.meta.url), 'utf8'),
+    );
+    expect(parseWith(deletedKeysSchema, 'GET /admin/api-keys/deleted')(sample.response)).toEqual([
+      { id: 'dc7deb60-cf85-4935-afaf-c6d1cb8a72f3', name: 'portal-carol-trial', deletedAt: '2026-11-25T20:29:04.024Z' },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CrsKey, CrsKeyUsage, CrsTrendEntry } from '../../src/infra/crs/types.js';
+import type { CrsKeyUsage, CrsTrendEntry } from '../../src/infra/crs/types.js';
 import {
   crsStatus,
   dailyRows,
@@ -8,37 +8,12 @@ import {
   planKeys,
   splitWeights,
 } from '../../src/jobs/sync/plan.js';
+import { listedCrsKey, portalRow } from '../helpers/sync-fixtures.js';
 
 const now = new Date('2026-11-26T00:00:00Z');
 
-const row = (over: Partial<PortalKeyState> = {}): PortalKeyState => ({
-  id: 'k1',
-  userId: 'u1',
-  crsKeyId: 'c1',
-  status: 'active',
-  expiresAt: null,
-  lastUsedAt: null,
-  totalRequests: 0,
-  totalTokens: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheCreateTokens: 0,
-  cacheReadTokens: 0,
-  totalCostMicros: 0,
-  synced: true,
-  ...over,
-});
-
-const crsKey = (over: Partial<CrsKey> = {}): ListedKey => ({
-  id: 'c1',
-  isActive: true,
-  isDeleted: false,
-  expiresAt: null,
-  lastUsedAt: null,
-  createdAt: '2026-11-01T00:00:00Z',
-  owner: undefined,
-  ...over,
-});
+const row = portalRow;
+const crsKey = listedCrsKey;
 
 const usage = (t: Partial<CrsKeyUsage['total']>): CrsKeyUsage => ({
   keyId: 'c1',
@@ -57,8 +32,6 @@ const usage = (t: Partial<CrsKeyUsage['total']>): CrsKeyUsage => ({
 
 describe('crsStatus', () => {
   it('maps what CRS says to the portal status', () => {
-    expect(crsStatus(undefined, now)).toBe('deleted');
-    expect(crsStatus(crsKey({ isDeleted: true }), now)).toBe('deleted');
     expect(crsStatus(crsKey({ isActive: false }), now)).toBe('disabled');
     // CRS keeps an expired key active until its hourly cleanup: the portal says expired at once.
     expect(crsStatus(crsKey({ expiresAt: '2026-11-25T00:00:00Z' }), now)).toBe('expired');
@@ -88,14 +61,13 @@ function planSync(
   listed: Map<string, ListedKey>,
   stats: Map<string, CrsKeyUsage>,
   trend: CrsTrendEntry[],
-  at: Date,
 ) {
-  const { keyUpdates, refs } = planKeys(rows, listed, stats, at);
+  const { keyUpdates, refs } = planKeys(rows, listed, stats);
   return { keyUpdates, daily: dailyRows(trend, refs) };
 }
 
 describe('planKeys and dailyRows', () => {
-  it('updates only keys whose numbers or status changed and maps trend days to portal keys', () => {
+  it('updates only keys whose numbers changed and maps trend days to portal keys', () => {
     const rows = [
       row(),
       row({ id: 'k2', crsKeyId: 'c2', userId: 'u2' }),
@@ -103,7 +75,7 @@ describe('planKeys and dailyRows', () => {
     ];
     const listed = new Map([
       ['c1', crsKey()],
-      ['c2', crsKey({ id: 'c2', isActive: false })],
+      ['c2', crsKey({ id: 'c2', lastUsedAt: '2026-11-25T10:00:00.000Z' })],
       ['c3', crsKey({ id: 'c3' })],
     ]);
     const stats = new Map([
@@ -113,10 +85,10 @@ describe('planKeys and dailyRows', () => {
       { date: '2026-11-26', keyId: 'c1', tokens: 30, requests: 2, cost: 0.012346 },
       { date: '2026-11-26', keyId: 'other', tokens: 9, requests: 1, cost: 1 },
     ];
-    const plan = planSync(rows, listed, stats, trend, now);
-    expect(plan.keyUpdates.map((u) => [u.id, u.status])).toEqual([
-      ['k1', 'active'],
-      ['k2', 'disabled'],
+    const plan = planSync(rows, listed, stats, trend);
+    expect(plan.keyUpdates.map((u) => [u.id, u.lastUsedAt?.toISOString() ?? null])).toEqual([
+      ['k1', null],
+      ['k2', '2026-11-25T10:00:00.000Z'],
     ]);
     expect(plan.keyUpdates[0]).toMatchObject({ totalTokens: 30, totalCostMicros: 12346 });
     expect(plan.daily).toEqual([
@@ -132,13 +104,13 @@ describe('planKeys and dailyRows', () => {
     ]);
   });
 
-  it('marks a key CRS no longer lists as deleted, keeping its last totals', () => {
-    const plan = planSync([row({ totalTokens: 5 })], new Map(), new Map(), [], now);
-    expect(plan.keyUpdates[0]).toMatchObject({ status: 'deleted', totalTokens: 5 });
+  it('keeps the last totals of a key missing from usage-stats (its state is judged apart)', () => {
+    const plan = planSync([row({ totalTokens: 5, synced: false })], new Map(), new Map(), []);
+    expect(plan.keyUpdates[0]).toMatchObject({ totalTokens: 5 });
   });
 
   it('writes a key the first time the sync sees it, even unused', () => {
-    const plan = planSync([row({ synced: false })], new Map([['c1', crsKey()]]), new Map([['c1', usage({})]]), [], now);
+    const plan = planSync([row({ synced: false })], new Map([['c1', crsKey()]]), new Map([['c1', usage({})]]), []);
     expect(plan.keyUpdates).toHaveLength(1);
   });
 });

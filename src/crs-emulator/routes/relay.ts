@@ -41,6 +41,13 @@ function relay(env: Env, req: Req): Reply {
   if (key.enableModelRestriction && key.restrictedModels.includes(model)) {
     return fail(403, { error: { type: 'forbidden', message: '暂无该模型访问权限' } });
   }
+  const refused = env.store.windowRefusal(key);
+  if (refused) {
+    return fail(429, {
+      error: 'Rate limit exceeded',
+      message: `${refused} limit of the current ${key.rateLimitWindow}-minute window reached`,
+    });
+  }
   const maxTokens =
     Number.isInteger(body.max_tokens) && (body.max_tokens as number) > 0 ? (body.max_tokens as number) : 100;
   const inputTokens = Math.ceil(Buffer.byteLength(JSON.stringify(body.messages), 'utf8') / 4);

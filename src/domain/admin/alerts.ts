@@ -1,8 +1,9 @@
 import type { Deps } from '../../deps.js';
 import type { JobRow } from '../../jobs/sync/state.js';
+import { checkCrsTimezone, crsTimezoneMismatch } from './crs-timezone.js';
 
 export interface Alert {
-  name: 'cache_hit_rate_low' | 'redis_memory_high' | 'route_latency_high' | 'sync_failing';
+  name: 'cache_hit_rate_low' | 'redis_memory_high' | 'route_latency_high' | 'sync_failing' | 'crs_timezone_mismatch';
   message: string;
 }
 
@@ -113,18 +114,35 @@ export function createAlerts(deps: Deps) {
       else if (sync.failuresInARow > 0) {
         alerts.push({ name: 'sync_failing', message: `usage sync failing: ${sync.failuresInARow} run(s) in a row` });
       }
+      // CRS unreachable: the last finding stands (the sync checks too).
+      const tz = await checkCrsTimezone(deps).catch(() => crsTimezoneMismatch(deps));
+      if (tz) alerts.push(tz);
 
       const names = new Set<string>(alerts.map((a) => a.name));
       for (const a of alerts) if (!firing.has(a.name)) deps.logger.warn({ alert: a.name }, a.message);
-      for (const name of ['cache_hit_rate_low', 'redis_memory_high', 'route_latency_high', 'sync_failing']) {
+      const all = [
+        'cache_hit_rate_low',
+        'redis_memory_high',
+        'route_latency_high',
+        'sync_failing',
+        'crs_timezone_mismatch',
+      ];
+      for (const name of all) {
         deps.metrics.alerts.set({ alert: name }, names.has(name) ? 1 : 0);
       }
       firing = names;
       last = alerts;
       return alerts;
     },
-    /** The alerts of the latest evaluation (health and the overview read this; a timer evaluates). */
-    current: () => last,
+    /**
+     * The alerts of the latest evaluation (health and the overview read this; a timer evaluates), with the
+     * timezone check's latest finding, which the sync refreshes between evaluations.
+     */
+    current: (): Alert[] => {
+      const tz = crsTimezoneMismatch(deps);
+      const rest = last.filter((a) => a.name !== 'crs_timezone_mismatch');
+      return tz ? [...rest, tz] : rest;
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import type { SyncJob } from '../../jobs/sync/index.js';
 import type { AccountsService } from '../accounts/index.js';
 import { audit } from '../audit.js';
 import { isAppError } from '../errors.js';
+import { createAdminKeys } from '../keys/admin-keys.js';
 import { createAlerts } from './alerts.js';
 import { createAdminUsers } from './users.js';
 
@@ -14,6 +15,7 @@ export type AdminService = ReturnType<typeof createAdmin>;
 export function createAdmin(deps: Deps, sync: SyncJob, accounts: AccountsService) {
   const users = createAdminUsers(deps, accounts);
   const alerts = createAlerts(deps);
+  const keys = createAdminKeys(deps);
 
   function cacheStats() {
     const counters = deps.cache.counters();
@@ -47,10 +49,16 @@ export function createAdmin(deps: Deps, sync: SyncJob, accounts: AccountsService
     }
   }
 
-  /** CRS's dashboard. */
+  /**
+   * CRS's dashboard. Its `tokensToday` counts input + output only (docs/crs.md §4.5) while every other token
+   * figure includes cache tokens: `tokensToday` here is all four, with CRS's figure kept as `ioTokensToday`.
+   */
   async function crsDashboard() {
     const r = await throughCache(deps.cache.crsDashboard, 'global', () => deps.crs.dashboard(), 'CRS dashboard');
-    return 'data' in r ? { ...r.data, asOf: r.asOf, stale: r.stale } : r;
+    if (!('data' in r)) return r;
+    const d = r.data;
+    const tokensToday = d.inputTokensToday + d.outputTokensToday + d.cacheCreateTokensToday + d.cacheReadTokensToday;
+    return { ...d, tokensToday, ioTokensToday: d.tokensToday, asOf: r.asOf, stale: r.stale };
   }
 
   /** CRS's global daily trend (all keys, 30 days): cheap for CRS, cached 5 minutes. */
@@ -76,6 +84,7 @@ export function createAdmin(deps: Deps, sync: SyncJob, accounts: AccountsService
   return {
     users,
     alerts,
+    keys,
     async overview() {
       const [crs, trend, portal, { row, ...syncView }] = await Promise.all([
         crsDashboard(),

@@ -5,6 +5,7 @@ import { apiKeys, invites, sessions, users } from '../../infra/db/schema.js';
 import type { AccountsService } from '../accounts/index.js';
 import { audit } from '../audit.js';
 import { AppError, notFound } from '../errors.js';
+import { applyOwnerStatus, recordOwnerStatus } from '../keys/owner-status.js';
 
 export interface AdminUserView {
   id: string;
@@ -93,6 +94,7 @@ export function createAdminUsers(deps: Deps, accounts: Pick<AccountsService, 'fo
           details: { ...patch },
           ip,
         });
+        if (patch.status && patch.status !== before.status) await recordOwnerStatus(tx, id, patch.status, actorId, ip);
       });
       // Cached sessions carry role and status: drop them so the change applies to the very next request (a
       // disabled user's sessions no longer resolve). Then revoke them for good: re-enabling means signing in again.
@@ -103,6 +105,8 @@ export function createAdminUsers(deps: Deps, accounts: Pick<AccountsService, 'fo
           .set({ revokedAt: now })
           .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)));
       }
+      // The user's keys follow in CRS (disabled, or exactly those restored); what fails here the sync finishes.
+      if (patch.status) await applyOwnerStatus(deps, id, actorId);
       await deps.cache.invalidateUser(id);
       return view((await one(id))!);
     },

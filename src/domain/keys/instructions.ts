@@ -11,7 +11,9 @@ export function keyInstructions(config: Config, key: KeyView) {
   const env = { ANTHROPIC_BASE_URL: baseUrl, ANTHROPIC_AUTH_TOKEN: `<your key ${key.maskedKey}>` };
   const snippet = [
     `export ANTHROPIC_BASE_URL="${baseUrl}"`,
-    `export ANTHROPIC_AUTH_TOKEN="cr_..."   # the secret shown once when "${key.name}" was created (${key.maskedKey})`,
+    key.origin === 'operator'
+      ? `export ANTHROPIC_AUTH_TOKEN="cr_..."   # the secret of "${key.name}" (made by the operator: ask them for it)`
+      : `export ANTHROPIC_AUTH_TOKEN="cr_..."   # the secret shown once when "${key.name}" was created (${key.maskedKey})`,
     'claude',
   ].join('\n');
   return { baseUrl, env, snippet };

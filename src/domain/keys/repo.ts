@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, ilike, isNull, lte, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../infra/db/client.js';
-import { apiKeys, users } from '../../infra/db/schema.js';
+import { apiKeys } from '../../infra/db/schema.js';
 import type { ListKeysQuery } from './types.js';
 import type { KeyRow } from './view.js';
 
@@ -13,21 +13,6 @@ export async function findOwnedKey(db: Db, userId: string, keyId: string): Promi
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId)))
     .limit(1);
   return row;
-}
-
-/** Locks the owner's row for the rest of the transaction: concurrent creates of one user run one at a time. */
-export async function lockUserForKeyCreation(db: Db, userId: string) {
-  const [user] = await db
-    .select({ maxKeys: users.maxKeys, status: users.status })
-    .from(users)
-    .where(eq(users.id, userId))
-    .for('update');
-  if (!user) return undefined;
-  const [{ n }] = await db
-    .select({ n: count() })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.userId, userId), ne(apiKeys.status, 'deleted')));
-  return { ...user, liveKeys: n };
 }
 
 const SORT_COLUMNS = {

@@ -1,91 +1,145 @@
-import { and, eq } from 'drizzle-orm';
 import type { Deps } from '../../deps.js';
 import type { CrsUpdateKeyInput } from '../../infra/crs/types.js';
-import { apiKeys } from '../../infra/db/schema.js';
+import type { PendingWrite } from '../../infra/db/schema.js';
 import { audit } from '../audit.js';
-import { AppError, notFound } from '../errors.js';
-import { futureExpiry, modelRestriction } from './crs-fields.js';
-import { resolveLimits } from './limits.js';
+import { AppError, type FieldIssue, notFound } from '../errors.js';
+import { futureExpiry, modelRestriction, sameModels } from './crs-fields.js';
+import { type CrsStep, guardedWrite, retryStale, StaleRow } from './guarded-write.js';
+import { changedLimits, limitsOf, resolveLimits } from './limits.js';
+import { ownerViolations } from './operator-locks.js';
 import { findOwnedKey } from './repo.js';
-import type { Actor, KeyView, UpdateKeyInput } from './types.js';
+import type { Actor, KeyLimits, KeyView, UpdateKeyInput } from './types.js';
 import { effectiveStatus, type KeyRow, toKeyView } from './view.js';
+import { setPortalOnly } from './write-repo.js';
 
 /**
- * CRS first, then our row. The expiry goes through CRS's PATCH …/expiration, which — unlike PUT — does not
- * silently re-enable a disabled key (reference §8.5). Should a later step fail, the CRS changes already made
- * are rolled back (best effort) so that CRS and the portal do not disagree.
+ * An owner's change of a key (docs/decisions/011). Only what the user changed goes to CRS (docs/crs.md, quirk
+ * 18): a limit they did not touch keeps whatever the operator set. The expiry goes through CRS's PATCH
+ * …/expiration, which — unlike PUT — does not re-enable a disabled key (quirk 5). What the operator holds
+ * (a disable, a limit's ceiling, a blocked model) cannot be undone here: 409 `operator_locked`.
  */
 export async function updateKey(deps: Deps, actor: Actor, keyId: string, input: UpdateKeyInput): Promise<KeyView> {
-  const now = deps.clock();
-  const row = await findOwnedKey(deps.database.db, actor.userId, keyId);
-  if (!row) throw notFound('Key');
-  if (row.status === 'deleted') throw new AppError('conflict', 'This key is deleted and can no longer be changed');
-
-  const limits = input.limits ? resolveLimits(input.limits, row.limits, deps.config.keyLimitCaps) : undefined;
-  const expiresAt = futureExpiry(input.expiresAt, now);
-  const models = input.models ? [...new Set(input.models)] : undefined;
-  const expiryChanged =
-    expiresAt !== undefined && (expiresAt?.getTime() ?? null) !== (row.expiresAt?.getTime() ?? null);
-  // Renewing an expired key means using it again: CRS's hourly cleanup may already have disabled it.
-  const renewing = expiryChanged && effectiveStatus(row, now) === 'expired' && input.status === undefined;
-  const status = input.status ?? (renewing ? 'active' : undefined);
-
-  const patch: CrsUpdateKeyInput = {};
-  if (input.name !== undefined && input.name !== row.name) patch.name = input.name;
-  if (limits) Object.assign(patch, limits);
-  if (models) Object.assign(patch, modelRestriction(models));
-  if (status) patch.isActive = status === 'active';
-
-  const crsId = row.crsKeyId;
-  if (expiryChanged) await deps.crs.setExpiration(crsId, expiresAt?.toISOString() ?? null);
-  let patched = false;
-  try {
-    if (Object.keys(patch).length) {
-      await deps.crs.updateKey(crsId, patch);
-      patched = true;
+  const updated = await retryStale(async () => {
+    const row = await findOwnedKey(deps.database.db, actor.userId, keyId);
+    if (!row) throw notFound('Key');
+    if (row.status === 'deleted') throw new AppError('conflict', 'This key is deleted and can no longer be changed');
+    const change = planChange(deps, row, input);
+    const set = {
+      name: change.fields.name ?? row.name,
+      description: input.description ?? row.description,
+      limits: change.limits,
+      models: change.fields.models ?? row.models,
+      expiresAt: change.expiresAt === undefined ? row.expiresAt : change.expiresAt,
+      status: change.status,
+    };
+    if (change.steps.length === 0) {
+      const same = set.description === row.description;
+      return same
+        ? row
+        : ((await setPortalOnly(deps.database.db, row, { ...set, updatedAt: deps.clock() })) ?? stale());
     }
-    const [updated] = await deps.database.db
-      .update(apiKeys)
-      .set({
-        name: input.name ?? row.name,
-        description: input.description ?? row.description,
-        limits: limits ?? row.limits,
-        models: models ?? row.models,
-        expiresAt: expiresAt === undefined ? row.expiresAt : expiresAt,
-        status: status ?? (row.status === 'expired' && !expiryChanged ? 'expired' : row.status),
-        updatedAt: now,
-      })
-      .where(and(eq(apiKeys.id, row.id), eq(apiKeys.userId, actor.userId)))
-      .returning();
-    await audit(deps.database.db, {
-      actorUserId: actor.userId,
-      action:
-        status && Object.keys(input).length === 1 ? `key.${status === 'active' ? 'enable' : 'disable'}` : 'key.update',
-      targetType: 'key',
-      targetId: row.id,
-      details: { changes: input },
-      ip: actor.ip,
-    });
-    await deps.cache.invalidateUser(actor.userId);
-    return toKeyView(updated, now);
-  } catch (e) {
-    await rollBackCrs(deps, row, expiryChanged, patched ? patch : undefined);
-    throw e;
-  }
+    return guardedWrite(deps, row, change.fields, change.steps, set);
+  });
+  await audit(deps.database.db, {
+    actorUserId: actor.userId,
+    action: auditAction(input),
+    targetType: 'key',
+    targetId: updated.id,
+    details: { changes: input },
+    ip: actor.ip,
+  });
+  await deps.cache.invalidateUser(actor.userId);
+  return toKeyView(updated, deps.clock());
 }
 
-async function rollBackCrs(deps: Deps, row: KeyRow, expiry: boolean, patch: CrsUpdateKeyInput | undefined) {
+const stale = (): never => {
+  throw new StaleRow();
+};
+
+const auditAction = (input: UpdateKeyInput) =>
+  input.status && Object.keys(input).length === 1
+    ? `key.${input.status === 'active' ? 'enable' : 'disable'}`
+    : 'key.update';
+
+/** What changes in CRS (only fields whose value differs), in which calls, and the row's resulting values. */
+function planChange(deps: Deps, row: KeyRow, input: UpdateKeyInput) {
+  const now = deps.clock();
+  const current = limitsOf(row.limits);
+  const resolved = input.limits ? resolveLimits(input.limits, current, deps.config.keyLimitCaps) : undefined;
+  const issues: FieldIssue[] = [...(resolved?.issues ?? [])];
+  let expiresAt: Date | null | undefined;
   try {
-    if (patch) {
-      const previous: CrsUpdateKeyInput = {};
-      if (patch.name !== undefined) previous.name = row.name;
-      if (patch.tokenLimit !== undefined) Object.assign(previous, row.limits);
-      if (patch.restrictedModels !== undefined) Object.assign(previous, modelRestriction(row.models));
-      if (patch.isActive !== undefined) previous.isActive = row.status === 'active';
-      await deps.crs.updateKey(row.crsKeyId, previous);
-    }
-    if (expiry) await deps.crs.setExpiration(row.crsKeyId, row.expiresAt?.toISOString() ?? null);
-  } catch (err) {
-    deps.logger.error({ err: (err as Error).message, keyId: row.id }, 'could not roll back a CRS key change');
+    expiresAt = futureExpiry(input.expiresAt, now);
+  } catch (e) {
+    issues.unshift({ path: 'expiresAt', message: 'must be in the future' });
+    if (!(e instanceof AppError)) throw e;
   }
+  if (issues.length) throw new AppError('bad_request', `${issues[0].path}: ${issues[0].message}`, issues);
+
+  const locks = row.operatorLocks;
+  const expiryChanged =
+    expiresAt !== undefined && (expiresAt?.getTime() ?? null) !== (row.expiresAt?.getTime() ?? null);
+  const status0 = effectiveStatus(row, now);
+  // Renewing an expired key means using it again (CRS's hourly cleanup may have disabled it) — unless the
+  // operator holds it disabled.
+  const renewing = expiryChanged && status0 === 'expired' && input.status === undefined && !locks?.disabled;
+  const wanted = input.status ?? (renewing ? 'active' : undefined);
+  const statusChanges = wanted !== undefined && wanted !== status0;
+  const models = input.models ? [...new Set(input.models)] : undefined;
+  const limits = resolved?.limits ?? current;
+  const violations = ownerViolations(
+    locks,
+    { limits: current, models: row.models },
+    { status: statusChanges ? wanted : undefined, limits: resolved?.limits, models },
+  );
+  if (violations.length) {
+    throw new AppError('operator_locked', `${violations[0].path}: ${violations[0].message}`, violations);
+  }
+
+  const fields: PendingWrite['fields'] = {};
+  if (input.name !== undefined && input.name !== row.name) fields.name = input.name;
+  const sentLimits = changedLimits(limits, current);
+  if (Object.keys(sentLimits).length) fields.limits = sentLimits;
+  if (models && !sameModels(models, row.models)) fields.models = models;
+  if (statusChanges) fields.status = wanted;
+  if (expiryChanged) fields.expiresAt = expiresAt?.toISOString() ?? null;
+
+  const steps: CrsStep[] = [];
+  const crsId = row.crsKeyId;
+  if (expiryChanged) {
+    steps.push({
+      run: () => deps.crs.setExpiration(crsId, fields.expiresAt ?? null),
+      undo: () => deps.crs.setExpiration(crsId, row.expiresAt?.toISOString() ?? null),
+    });
+  }
+  const patch = crsPatch(fields);
+  if (Object.keys(patch).length) {
+    steps.push({
+      run: () => deps.crs.updateKey(crsId, patch),
+      undo: () => deps.crs.updateKey(crsId, crsPatch(previousOf(row, fields, current))),
+    });
+  }
+  const status = statusChanges ? wanted! : row.status === 'expired' && !expiryChanged ? 'expired' : row.status;
+  return { fields, steps, limits, expiresAt, status };
+}
+
+/** The CRS body of exactly these fields (the expiry has its own route). */
+function crsPatch(f: PendingWrite['fields']): CrsUpdateKeyInput {
+  const patch: CrsUpdateKeyInput = { ...f.limits };
+  if (f.name !== undefined) patch.name = f.name;
+  if (f.models !== undefined) Object.assign(patch, modelRestriction(f.models));
+  if (f.status !== undefined) patch.isActive = f.status === 'active';
+  return patch;
+}
+
+/** The values the row had for exactly the fields a write sends: a rollback restores those and nothing else. */
+function previousOf(row: KeyRow, f: PendingWrite['fields'], current: KeyLimits): PendingWrite['fields'] {
+  const prev: PendingWrite['fields'] = {};
+  if (f.name !== undefined) prev.name = row.name;
+  if (f.models !== undefined) prev.models = row.models;
+  if (f.status !== undefined) prev.status = row.status === 'active' ? 'active' : 'disabled';
+  if (f.limits) {
+    prev.limits = Object.fromEntries(Object.keys(f.limits).map((k) => [k, current[k as keyof KeyLimits]]));
+  }
+  return prev;
 }

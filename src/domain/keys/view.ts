@@ -1,5 +1,7 @@
 import type { apiKeys } from '../../infra/db/schema.js';
 import { fromMicros } from '../money.js';
+import { limitsOf } from './limits.js';
+import { toHold } from './operator-locks.js';
 import type { KeyStatus, KeyView } from './types.js';
 
 export type KeyRow = typeof apiKeys.$inferSelect;
@@ -36,8 +38,11 @@ export function toKeyView(row: KeyRow, now: Date, syncedAt: string | null = null
     updatedAt: row.updatedAt.toISOString(),
     expiresAt: iso(row.expiresAt),
     lastUsedAt: iso(row.lastUsedAt),
-    limits: row.limits,
+    limits: limitsOf(row.limits),
     models: row.models,
+    origin: row.origin,
+    operator: toHold(row.operatorLocks),
+    crsState: row.crsState,
     usage: {
       requests: row.totalRequests,
       tokens: row.totalTokens,

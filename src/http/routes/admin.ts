@@ -15,6 +15,7 @@ import {
   usersQuery,
 } from '../schemas/admin.js';
 import { idParams } from '../schemas/common.js';
+import { adminKey, adminKeysPage, adminKeysQuery, releaseBody } from '../schemas/keys.js';
 
 /** /api/admin/*: every route needs the admin role (401 without a session, 403 without the role). */
 export async function adminRoutes(root: FastifyInstance, { admin }: Services): Promise<void> {
@@ -37,6 +38,19 @@ export async function adminRoutes(root: FastifyInstance, { admin }: Services): P
     '/admin/users/:id',
     { ...guard, schema: { tags, security, params: idParams, body: userPatch, response: { 200: adminUser } } },
     (req) => admin.users.update(requireAuth(req).user.id, req.params.id, req.body, req.ip),
+  );
+
+  // Keys the operator holds (disabled or limited in CRS) and their release (docs/decisions/011).
+  app.get(
+    '/admin/keys',
+    { ...guard, schema: { tags, security, querystring: adminKeysQuery, response: { 200: adminKeysPage } } },
+    (req) => admin.keys.list(req.query),
+  );
+
+  app.post(
+    '/admin/keys/:id/release',
+    { ...guard, schema: { tags, security, params: idParams, body: releaseBody, response: { 200: adminKey } } },
+    (req) => admin.keys.release(requireAuth(req).user.id, req.params.id, req.body.fields, req.ip),
   );
 
   app.post(

@@ -18,6 +18,8 @@ const metaSchema = z.object({
     totalCostLimit: z.number(),
     rateLimitRequests: z.number(),
     concurrencyLimit: z.number(),
+    /** tokenLimit and rateLimitRequests caps are per this many minutes (KEY_RATE_LIMIT_WINDOW). */
+    perWindowMinutes: z.number(),
   }),
   timezone: z.string(),
   version: z.string(),

@@ -13,13 +13,17 @@ export const errorBody = z.object({
   }),
 });
 
-/** Trimmed text that must not be blank once trimmed. */
+/**
+ * Trimmed text that must not be blank once trimmed, measured as CRS measures it: in UTF-16 code units
+ * (docs/crs.md, quirk 19). zod's `.max()` counts code points, so a 99-character name ending in an emoji (101 units)
+ * would pass it and then fail in CRS.
+ */
 export const text = (min: number, max: number) =>
   z
     .string()
     .trim()
     .min(min, { message: min === 1 ? 'must not be empty' : `must be at least ${min} characters` })
-    .max(max, { message: `must be at most ${max} characters` });
+    .refine((s) => s.length <= max, { message: `must be at most ${max} characters (UTF-16 code units)` });
 
 export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
 

@@ -1,16 +1,25 @@
 import { z } from 'zod';
-import { isoDateTime, text } from './common.js';
+import { RELEASABLE } from '../../domain/keys/operator-locks.js';
+import { isoDateTime, optionalBody, text } from './common.js';
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const usd = z.number().min(0).max(1_000_000);
 
+const description = z
+  .string()
+  .trim()
+  .refine((s) => s.length <= 500, { message: 'must be at most 500 characters (UTF-16 code units)' });
+
+/** "N per M minutes": tokenLimit, rateLimitRequests and rateLimitCost count only inside rateLimitWindow. */
 export const limitsInput = z.strictObject({
   tokenLimit: count.optional(),
   dailyCostLimit: usd.optional(),
   totalCostLimit: usd.optional(),
   rateLimitWindow: z.number().int().min(0).max(525_600).optional(),
   rateLimitRequests: z.number().int().min(0).max(1_000_000).optional(),
+  rateLimitCost: usd.optional(),
   concurrencyLimit: z.number().int().min(0).max(10_000).optional(),
+  weeklyOpusCostLimit: usd.optional(),
 });
 
 const models = z
@@ -19,7 +28,7 @@ const models = z
 
 export const createKeyBody = z.strictObject({
   name: text(1, 100),
-  description: z.string().trim().max(500, { message: 'must be at most 500 characters' }).optional(),
+  description: description.optional(),
   expiresAt: isoDateTime.nullable().optional(),
   limits: limitsInput.optional(),
   models: models.optional(),
@@ -28,7 +37,7 @@ export const createKeyBody = z.strictObject({
 export const updateKeyBody = z
   .strictObject({
     name: text(1, 100).optional(),
-    description: z.string().trim().max(500, { message: 'must be at most 500 characters' }).optional(),
+    description: description.optional(),
     expiresAt: isoDateTime.nullable().optional(),
     limits: limitsInput.optional(),
     models: models.optional(),
@@ -45,6 +54,27 @@ export const listKeysQuery = z.strictObject({
   order: z.enum(['asc', 'desc']).default('desc'),
 });
 
+const limits = z.object({
+  tokenLimit: z.number(),
+  dailyCostLimit: z.number(),
+  totalCostLimit: z.number(),
+  rateLimitWindow: z.number(),
+  rateLimitRequests: z.number(),
+  rateLimitCost: z.number(),
+  concurrencyLimit: z.number(),
+  weeklyOpusCostLimit: z.number(),
+});
+
+/** What the operator holds on a key; null when nothing. */
+export const operatorHold = z
+  .object({
+    disabled: z.boolean(),
+    limits: limits.partial(),
+    models: z.array(z.string()),
+    since: z.string(),
+  })
+  .nullable();
+
 export const keyView = z.object({
   id: z.string(),
   name: z.string(),
@@ -55,15 +85,11 @@ export const keyView = z.object({
   updatedAt: z.string(),
   expiresAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
-  limits: z.object({
-    tokenLimit: z.number(),
-    dailyCostLimit: z.number(),
-    totalCostLimit: z.number(),
-    rateLimitWindow: z.number(),
-    rateLimitRequests: z.number(),
-    concurrencyLimit: z.number(),
-  }),
+  limits,
   models: z.array(z.string()),
+  origin: z.enum(['portal', 'operator']),
+  operator: operatorHold,
+  crsState: z.enum(['live', 'deleted', 'gone']),
   usage: z.object({
     requests: z.number(),
     tokens: z.number(),
@@ -90,3 +116,39 @@ export const instructions = z.object({
   env: z.record(z.string(), z.string()),
   snippet: z.string(),
 });
+
+/** GET /api/admin/keys */
+export const adminKeysQuery = z.strictObject({
+  locked: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+export const adminKey = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(['active', 'disabled', 'expired', 'deleted']),
+  origin: z.enum(['portal', 'operator']),
+  owner: z.object({ id: z.string(), email: z.string() }),
+  operator: operatorHold,
+});
+
+export const adminKeysPage = z.object({
+  items: z.array(adminKey),
+  page: z.number(),
+  pageSize: z.number(),
+  total: z.number(),
+});
+
+/** POST /api/admin/keys/:id/release: what to free (default: everything the operator holds). */
+export const releaseBody = optionalBody(
+  z.strictObject({
+    fields: z
+      .array(z.enum(RELEASABLE, { message: `must be one of ${RELEASABLE.join(', ')}` }))
+      .min(1)
+      .optional(),
+  }),
+);

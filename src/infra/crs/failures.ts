@@ -102,6 +102,10 @@ export function toAppError(e: unknown): unknown {
       : new AppError('upstream_unavailable', 'CRS is unreachable', undefined, 5);
   }
   if (e instanceof CrsInvalidResponse) {
+    // A 2xx to a write is a write that happened, whatever its body: never report it as a refusal.
+    if (!e.endpoint.startsWith('GET ')) {
+      return new AppError('upstream_unavailable', `CRS's answer to a change could not be read (${e.endpoint})`);
+    }
     return new AppError('upstream_error', `CRS sent a response the portal cannot read (${e.endpoint})`);
   }
   if (e instanceof CrsHttpError) return httpToAppError(e);

@@ -1,5 +1,6 @@
 import { AppError } from '../../domain/errors.js';
-import { createdKeySchema, keyPageSchema, writeAckSchema } from './key-schemas.js';
+import { LIMIT_FIELDS } from '../../domain/keys/limits.js';
+import { createdKeySchema, deletedKeysSchema, keyPageSchema, writeAckSchema } from './key-schemas.js';
 import { parseWith } from './loose.js';
 import type { Requester } from './request.js';
 import { type CrsRequest, endpointOf } from './transport.js';
@@ -8,7 +9,7 @@ import type { CrsClient, CrsCreateKeyInput, CrsKey, CrsKeyPage, CrsListKeysQuery
 /** The API-key routes (reference §3), with the quirks of §8 handled here and nowhere else. */
 type KeyMethods = Pick<
   CrsClient,
-  'listKeys' | 'listAllKeys' | 'createKey' | 'updateKey' | 'setExpiration' | 'deleteKey' | 'deleteKeyPermanently'
+  'listKeys' | 'listAllKeys' | 'findKey' | 'listDeletedKeys' | 'createKey' | 'updateKey' | 'setExpiration' | 'deleteKey'
 >;
 
 const KEYS = '/admin/api-keys';
@@ -19,12 +20,7 @@ const CREATE_FIELDS = [
   'description',
   'tags',
   'expiresAt',
-  'tokenLimit',
-  'dailyCostLimit',
-  'totalCostLimit',
-  'rateLimitWindow',
-  'rateLimitRequests',
-  'concurrencyLimit',
+  ...LIMIT_FIELDS,
   'enableModelRestriction',
   'restrictedModels',
 ] as const satisfies readonly (keyof CrsCreateKeyInput)[];
@@ -34,12 +30,7 @@ const UPDATE_FIELDS = [
   'name',
   'isActive',
   'tags',
-  'tokenLimit',
-  'dailyCostLimit',
-  'totalCostLimit',
-  'rateLimitWindow',
-  'rateLimitRequests',
-  'concurrencyLimit',
+  ...LIMIT_FIELDS,
   'enableModelRestriction',
   'restrictedModels',
 ] as const satisfies readonly (keyof CrsUpdateKeyInput)[];
@@ -57,6 +48,8 @@ function pick<T extends object>(input: T, fields: readonly (keyof T)[]): Record<
  * CRS: past the bound the call fails rather than return a truncated list.
  */
 const MAX_PAGES = 10_000;
+/** findKey's bound: a name shared by more than 2,000 keys is not searched to the end (the sync retries later). */
+const MAX_SEARCH_PAGES = 20;
 
 export function keyMethods(requester: Requester): KeyMethods {
   const write = (req: CrsRequest) => requester.call(req, parseWith(writeAckSchema, endpointOf(req)));
@@ -94,6 +87,21 @@ export function keyMethods(requester: Requester): KeyMethods {
       throw new AppError('upstream_error', `CRS listed more than ${MAX_PAGES} pages of keys tagged ${tag}`);
     },
 
+    async findKey(id, search) {
+      for (let page = 1; page <= MAX_SEARCH_PAGES; page++) {
+        const res = await list({ search, page, pageSize: 100, sortBy: 'createdAt', sortOrder: 'asc' });
+        const hit = res.items.find((k) => k.id === id);
+        if (hit) return hit;
+        if (page >= res.totalPages || res.items.length === 0) return undefined;
+      }
+      return undefined;
+    },
+
+    listDeletedKeys() {
+      const req: CrsRequest = { method: 'GET', route: `${KEYS}/deleted` };
+      return requester.call(req, parseWith(deletedKeysSchema, endpointOf(req)));
+    },
+
     createKey(input) {
       const req: CrsRequest = { method: 'POST', route: KEYS, body: pick(input, CREATE_FIELDS) };
       return requester.call(req, parseWith(createdKeySchema, endpointOf(req)));
@@ -119,10 +127,6 @@ export function keyMethods(requester: Requester): KeyMethods {
 
     async deleteKey(id) {
       await write({ method: 'DELETE', route: KEY, params: { id } });
-    },
-
-    async deleteKeyPermanently(id) {
-      await write({ method: 'DELETE', route: `${KEY}/permanent`, params: { id } });
     },
   };
 }

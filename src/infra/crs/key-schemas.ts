@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bool, num, permissions, str, strList, timestamp } from './loose.js';
-import type { CrsKey, CrsKeyPage } from './types.js';
+import type { CrsDeletedKey, CrsKey, CrsKeyPage } from './types.js';
 
 /**
  * API-key shapes at the boundary (reference §3). Only the fields of `CrsKey` are read; the rest (account
@@ -20,6 +20,7 @@ export const keySchema = z.object({
   rateLimitCost: num,
   dailyCostLimit: num,
   totalCostLimit: num,
+  weeklyOpusCostLimit: num,
   permissions,
   enableModelRestriction: bool,
   restrictedModels: strList,
@@ -38,6 +39,13 @@ export const keyPageSchema = z
     }),
   })
   .transform(({ data }): CrsKeyPage => ({ items: data.items, ...data.pagination }));
+
+/** GET /admin/api-keys/deleted: `{success, apiKeys, total}` (no `data` envelope, reference §3.5). */
+export const deletedKeysSchema = z
+  .object({
+    apiKeys: z.array(z.object({ id: z.string().min(1), name: str, deletedAt: timestamp })),
+  })
+  .transform(({ apiKeys }): CrsDeletedKey[] => apiKeys);
 
 /** POST /admin/api-keys: the only answer that carries the plaintext key (`cr_` + 64 hex). */
 export const createdKeySchema = z

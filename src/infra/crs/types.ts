@@ -17,6 +17,7 @@ export interface CrsKey {
   rateLimitCost: number;
   dailyCostLimit: number;
   totalCostLimit: number;
+  weeklyOpusCostLimit: number;
   permissions: string[];
   enableModelRestriction: boolean;
   restrictedModels: string[];
@@ -38,7 +39,9 @@ export interface CrsCreateKeyInput {
   totalCostLimit?: number;
   rateLimitWindow?: number;
   rateLimitRequests?: number;
+  rateLimitCost?: number;
   concurrencyLimit?: number;
+  weeklyOpusCostLimit?: number;
   enableModelRestriction?: boolean;
   restrictedModels?: string[];
 }
@@ -62,9 +65,18 @@ export interface CrsUpdateKeyInput {
   totalCostLimit?: number;
   rateLimitWindow?: number;
   rateLimitRequests?: number;
+  rateLimitCost?: number;
   concurrencyLimit?: number;
+  weeklyOpusCostLimit?: number;
   enableModelRestriction?: boolean;
   restrictedModels?: string[];
+}
+
+/** One entry of GET /admin/api-keys/deleted: a soft-deleted key (restorable by the operator). */
+export interface CrsDeletedKey {
+  id: string;
+  name: string;
+  deletedAt: string | null;
 }
 
 export interface CrsListKeysQuery {
@@ -148,7 +160,12 @@ export interface CrsDashboard {
   totalCacheCreateTokens: number;
   totalCacheReadTokens: number;
   requestsToday: number;
+  /** CRS's `tokensToday`: input + output only (reference §4.5). */
   tokensToday: number;
+  inputTokensToday: number;
+  outputTokensToday: number;
+  cacheCreateTokensToday: number;
+  cacheReadTokensToday: number;
   rpm: number;
   tpm: number;
   realtimeRpm: number;
@@ -178,6 +195,8 @@ export type CrsModelPeriod =
  * Every CRS call the portal makes. Failures are thrown as AppError: `not_found` (unknown key, including CRS's
  * 500 "API key not found"), `upstream_unavailable` (down, timeout, circuit open), `upstream_error` (CRS
  * answered with something we cannot use), `bad_request` (CRS rejected our input).
+ * For a write, `upstream_unavailable` is the one unknown outcome: no answer came (or an unreadable 2xx), and the
+ * write may still happen (docs/crs.md, quirk 17). Every other failure is an answer: CRS did not make the change.
  */
 export type CrsProbe = { up: true } | { up: false; reason: string };
 
@@ -188,14 +207,23 @@ export interface CrsClient {
    * each key (100,000 whole keys would hold ~100 MB).
    */
   listAllKeys<T = CrsKey>(tag: string, pick?: (key: CrsKey) => T): Promise<T[]>;
+  /**
+   * A key by id through the list's `search` (CRS has no get-one route, docs/crs.md quirk 1): pages through the
+   * keys whose name contains `search` until the id turns up; undefined when it does not. Slow in CRS (a full
+   * keyspace scan per page): only for the few keys the tag-filtered list missed.
+   */
+  findKey(id: string, search: string): Promise<CrsKey | undefined>;
+  /** GET /admin/api-keys/deleted: every soft-deleted key. */
+  listDeletedKeys(): Promise<CrsDeletedKey[]>;
   createKey(input: CrsCreateKeyInput): Promise<CrsCreatedKey>;
   updateKey(id: string, input: CrsUpdateKeyInput): Promise<void>;
   /** PATCH /admin/api-keys/:id/expiration: null = never. Leaves isActive alone. */
   setExpiration(id: string, expiresAt: string | null): Promise<void>;
-  /** Soft delete (the key stops working, CRS keeps its usage). */
+  /**
+   * Soft delete (the key stops working, CRS keeps its usage; the operator can restore it). The portal never
+   * hard-deletes (docs/decisions/010): there is deliberately no method for DELETE …/permanent.
+   */
   deleteKey(id: string): Promise<void>;
-  /** Hard delete of an already soft-deleted key. */
-  deleteKeyPermanently(id: string): Promise<void>;
   usageStats(): Promise<CrsKeyUsage[]>;
   /**
    * The per-key daily trend of the last `days` CRS days, read as it arrives and handed over in batches

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
+  boolean,
   date,
   index,
   integer,
@@ -71,7 +72,42 @@ export interface KeyLimits {
   totalCostLimit: number;
   rateLimitWindow: number;
   rateLimitRequests: number;
+  rateLimitCost: number;
   concurrencyLimit: number;
+  weeklyOpusCostLimit: number;
+}
+
+export type LimitField = keyof KeyLimits;
+
+/** Where a key's CRS twin is: `live`, soft-deleted in CRS (`deleted`), or nowhere any more (`gone`). */
+export type CrsState = 'live' | 'deleted' | 'gone';
+
+/**
+ * What an operator's tightening in CRS holds until an admin releases it (docs/decisions/011): the key stays
+ * disabled, a limit's value is its ceiling, a blocked model stays blocked. `since`: when the first lock was taken.
+ */
+export interface OperatorLocks {
+  disabled?: true;
+  limits?: Partial<KeyLimits>;
+  models?: string[];
+  since: string;
+}
+
+/**
+ * A CRS write of the portal's in flight (docs/decisions/011): the values about to be sent, so that the sync
+ * neither judges the row meanwhile nor, once `deadline` has passed, mistakes what landed for an operator's change.
+ */
+export interface PendingWrite {
+  id: string;
+  deadline: string;
+  fields: {
+    name?: string;
+    status?: 'active' | 'disabled';
+    expiresAt?: string | null;
+    limits?: Partial<KeyLimits>;
+    models?: string[];
+    deleted?: true;
+  };
 }
 
 export const apiKeys = pgTable(
@@ -106,6 +142,19 @@ export const apiKeys = pgTable(
     totalCostMicros: big('total_cost_micros'),
     lastUsedAt: ts('last_used_at'),
     usageSyncedAt: ts('usage_synced_at'),
+    crsState: text('crs_state', { enum: ['live', 'deleted', 'gone'] })
+      .notNull()
+      .default('live'),
+    /** `operator`: a key an operator made in CRS for this user, adopted by the sync (its secret is unknown). */
+    origin: text('origin', { enum: ['portal', 'operator'] })
+      .notNull()
+      .default('portal'),
+    operatorLocks: jsonb('operator_locks').$type<OperatorLocks>(),
+    pendingWrite: jsonb('pending_write').$type<PendingWrite>(),
+    /** Disabled in CRS because its owner was disabled; re-enabled when the owner is (docs/decisions/011). */
+    suspended: boolean('suspended').notNull().default(false),
+    /** Bumped by every portal write of the row, so the sync writes what it judged only onto the row it read. */
+    rev: integer('rev').notNull().default(0),
   },
   (t) => [
     uniqueIndex('api_keys_crs_key_id_key').on(t.crsKeyId),
@@ -119,6 +168,35 @@ export const apiKeys = pgTable(
     index('api_keys_user_total_requests_idx').on(t.userId, t.totalRequests),
     index('api_keys_user_total_cost_idx').on(t.userId, t.totalCostMicros),
     index('api_keys_total_cost_idx').on(t.totalCostMicros),
+    // The admin's "keys held by the operator" page, and the sync's repair of suspended keys.
+    index('api_keys_locked_idx').on(t.id).where(sql`operator_locks is not null`),
+    index('api_keys_suspended_idx').on(t.userId).where(sql`suspended`),
+  ],
+);
+
+/**
+ * One row per key create (docs/decisions/010): committed before CRS is called, its id is the marker carried in
+ * the CRS key's description, so a create whose outcome is unknown is settled by the sync (never delivered →
+ * soft-deleted in CRS).
+ */
+export const keyCreates = pgTable(
+  'key_creates',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    status: text('status', { enum: ['pending', 'done', 'abandoned'] })
+      .notNull()
+      .default('pending'),
+    crsKeyId: text('crs_key_id'),
+    createdAt: ts('created_at').notNull(),
+    deadline: ts('deadline').notNull(),
+  },
+  (t) => [
+    index('key_creates_user_pending_idx').on(t.userId).where(sql`status = 'pending'`),
+    index('key_creates_pending_deadline_idx').on(t.deadline).where(sql`status = 'pending'`),
   ],
 );
 
@@ -194,4 +272,4 @@ export const jobLeases = pgTable('job_leases', {
   nextRunAt: ts('next_run_at'),
 });
 
-export const schema = { users, sessions, apiKeys, usageDaily, invites, auditLog, jobState, jobLeases };
+export const schema = { users, sessions, apiKeys, keyCreates, usageDaily, invites, auditLog, jobState, jobLeases };

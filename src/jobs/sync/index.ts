@@ -3,14 +3,13 @@ import { USAGE_SYNC_JOB } from '../../domain/usage/freshness.js';
 import { databaseFailureCause } from '../../infra/db/diagnose.js';
 import type { Services } from '../../services.js';
 import type { ScheduledJob } from '../lease.js';
-import { reconcile } from './reconcile.js';
 import { runSync } from './run-sync.js';
+import { settle } from './settle.js';
 import { type JobRow, readJob, recordRun } from './state.js';
 
 /** Advisory lock id of the usage sync: with several portal processes exactly one syncs at a time. */
 export const SYNC_LOCK_ID = 0x6b70_0001;
 const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 const WARM_MAX_USERS = 200;
 const WARM_CONCURRENCY = 4;
 
@@ -28,12 +27,11 @@ export type SyncJob = ReturnType<typeof createSyncJob>;
 
 /**
  * The usage sync: run every SYNC_INTERVAL by the leader (jobs/lease.ts), then invalidates exactly the users whose
- * numbers changed and warms their hot views, and hourly reconciles orphaned CRS keys.
+ * numbers changed and warms their hot views, and settles undelivered creates and suspended keys.
  */
 export function createSyncJob(deps: Deps, services: Services) {
   const { db } = deps.database;
   let current: Promise<SyncReport | undefined> | undefined;
-  let lastReconcile = 0;
   /** Failed runs in a row in this process: known even when the job's row cannot be read (database down). */
   let failuresInARow = 0;
 
@@ -51,10 +49,10 @@ export function createSyncJob(deps: Deps, services: Services) {
       deps.metrics.syncLastSuccess.set(at.getTime() / 1000);
       services.freshness.reset();
       await invalidate(out.changedUsers);
-      if (Date.now() - lastReconcile > HOUR_MS) {
-        lastReconcile = Date.now();
-        await reconcile(deps, out.listedKeys);
-      }
+      // Undelivered creates and suspended keys, every cycle, outside the transaction (docs/decisions/010).
+      await settle(deps, out.settle).catch((err: Error) =>
+        deps.logger.warn({ err: err.message }, 'sync: settlement left for the next cycle'),
+      );
       await warm([...out.changedUsers].slice(0, WARM_MAX_USERS));
       const report = {
         ok: true,

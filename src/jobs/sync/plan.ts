@@ -1,6 +1,8 @@
+import { blockedModels, markerOf, ownerOf } from '../../domain/keys/crs-fields.js';
+import { limitsOf } from '../../domain/keys/limits.js';
 import { toMicros } from '../../domain/money.js';
 import type { CrsKey, CrsKeyUsage, CrsTrendEntry } from '../../infra/crs/types.js';
-import type { KeyStatus } from '../../infra/db/schema.js';
+import type { CrsState, KeyLimits, KeyStatus, OperatorLocks, PendingWrite } from '../../infra/db/schema.js';
 
 /**
  * The pure part of a sync: from what CRS says now and what the portal has, decide which key rows and which
@@ -12,6 +14,9 @@ export interface PortalKeyState {
   userId: string;
   crsKeyId: string;
   status: KeyStatus;
+  name: string;
+  limits: KeyLimits;
+  models: string[];
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   totalRequests: number;
@@ -23,13 +28,29 @@ export interface PortalKeyState {
   totalCostMicros: number;
   /** False until a sync has written this key once (its usage has no `asOf` yet). */
   synced: boolean;
+  crsState: CrsState;
+  operatorLocks: OperatorLocks | null;
+  pendingWrite: PendingWrite | null;
+  suspended: boolean;
+  ownerActive: boolean;
+  rev: number;
+  updatedAt: Date;
 }
 
-/**
- * The new state of a key row: the sync-owned columns of PortalKeyState, and the status the sync read (a user's
- * own change that lands meanwhile wins over it).
- */
-export type KeyUpdate = Omit<PortalKeyState, 'crsKeyId' | 'synced'> & { prevStatus: KeyStatus };
+/** The new usage of a key row (the sync-owned totals; state is judged apart, judge.ts). */
+export type KeyUpdate = Pick<
+  PortalKeyState,
+  | 'id'
+  | 'userId'
+  | 'lastUsedAt'
+  | 'totalRequests'
+  | 'totalTokens'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'cacheCreateTokens'
+  | 'cacheReadTokens'
+  | 'totalCostMicros'
+>;
 
 /** Weights (summing to 1) for splitting new tokens into input / output / cache create / cache read. */
 export type SplitWeights = [number, number, number, number];
@@ -44,23 +65,56 @@ export interface DailyUpsert {
   weights: SplitWeights;
 }
 
-/** What the sync keeps of each key CRS lists (a whole CrsKey is ~1 KB; 100,000 of them would be 100 MB). */
-export type ListedKey = Pick<CrsKey, 'id' | 'isActive' | 'isDeleted' | 'expiresAt' | 'lastUsedAt' | 'createdAt'> & {
+/**
+ * What the sync keeps of each key CRS lists (a whole CrsKey is ~1 KB; 100,000 of them would be 100 MB): the
+ * fields CRS is the truth for, and who and what made it.
+ */
+export interface ListedKey {
+  id: string;
+  name: string;
+  isActive: boolean;
+  isDeleted: boolean;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  createdAt: string;
+  limits: KeyLimits;
+  /** Blocked models (docs/decisions/004). */
+  models: string[];
   /** The portal user named by the key's `portal-user:<id>` tag. */
   owner: string | undefined;
-};
+  /** The create marker in its description (docs/decisions/010). */
+  marker: string | undefined;
+  /** Kept only for keys without a marker: an operator's key is adopted with it. */
+  description?: string;
+}
 
-export const listedKey = (k: CrsKey): ListedKey => ({
-  id: k.id,
-  isActive: k.isActive,
-  isDeleted: k.isDeleted,
-  expiresAt: k.expiresAt,
-  lastUsedAt: k.lastUsedAt,
-  createdAt: k.createdAt,
-  owner: k.tags.find((t) => t.startsWith(OWNER_TAG))?.slice(OWNER_TAG.length),
-});
-
-const OWNER_TAG = 'portal-user:';
+export function listedKey(k: CrsKey): ListedKey {
+  const marker = markerOf(k.description);
+  const out: ListedKey = {
+    id: k.id,
+    name: k.name,
+    isActive: k.isActive,
+    isDeleted: k.isDeleted,
+    expiresAt: k.expiresAt,
+    lastUsedAt: k.lastUsedAt,
+    createdAt: k.createdAt,
+    limits: limitsOf({
+      tokenLimit: k.tokenLimit,
+      dailyCostLimit: k.dailyCostLimit,
+      totalCostLimit: k.totalCostLimit,
+      rateLimitWindow: k.rateLimitWindow,
+      rateLimitRequests: k.rateLimitRequests,
+      rateLimitCost: k.rateLimitCost,
+      concurrencyLimit: k.concurrencyLimit,
+      weeklyOpusCostLimit: k.weeklyOpusCostLimit,
+    }),
+    models: blockedModels(k),
+    owner: ownerOf(k.tags),
+    marker,
+  };
+  if (!marker) out.description = k.description;
+  return out;
+}
 
 /** A portal key as the trend's entries need it: its row and how its new tokens split. */
 export interface KeyRef {
@@ -75,8 +129,8 @@ export interface KeyPlan {
   refs: Map<string, KeyRef>;
 }
 
-export function crsStatus(key: Pick<CrsKey, 'isDeleted' | 'expiresAt' | 'isActive'> | undefined, now: Date): KeyStatus {
-  if (!key || key.isDeleted) return 'deleted';
+/** A live CRS key's status in portal terms; CRS's own expiry is `expired`, never an operator's disable. */
+export function crsStatus(key: Pick<ListedKey, 'expiresAt' | 'isActive'>, now: Date): Exclude<KeyStatus, 'deleted'> {
   const expired = key.expiresAt !== null && Date.parse(key.expiresAt) <= now.getTime();
   if (expired) return 'expired';
   return key.isActive ? 'active' : 'disabled';
@@ -103,14 +157,13 @@ export function splitWeights(before: PortalKeyState, now: CrsKeyUsage | undefine
   return sum > 0 ? [use[0] / sum, use[1] / sum, use[2] / sum, use[3] / sum] : [1, 0, 0, 0];
 }
 
-const sameTime = (a: Date | null, b: string | null) => (a?.getTime() ?? null) === (b ? Date.parse(b) : null);
+const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
-/** Which key rows change: status and expiry from the key list, totals from usage-stats. */
+/** Which key rows' usage changes: last use from the key list, totals from usage-stats. */
 export function planKeys(
   rows: PortalKeyState[],
   listed: Map<string, ListedKey>,
   usage: Map<string, CrsKeyUsage>,
-  now: Date,
 ): KeyPlan {
   const keyUpdates: KeyUpdate[] = [];
   const refs = new Map<string, KeyRef>();
@@ -122,9 +175,6 @@ export function planKeys(
     const next: KeyUpdate = {
       id: row.id,
       userId: row.userId,
-      prevStatus: row.status,
-      status: crsStatus(key, now),
-      expiresAt: key ? (key.expiresAt ? new Date(key.expiresAt) : null) : row.expiresAt,
       lastUsedAt: key?.lastUsedAt ? new Date(key.lastUsedAt) : row.lastUsedAt,
       // A key missing from usage-stats (deleted) keeps its last known totals.
       totalRequests: t?.requests ?? row.totalRequests,
@@ -137,9 +187,7 @@ export function planKeys(
     };
     const changed =
       !row.synced ||
-      next.status !== row.status ||
-      !sameTime(row.expiresAt, next.expiresAt?.toISOString() ?? null) ||
-      !sameTime(row.lastUsedAt, next.lastUsedAt?.toISOString() ?? null) ||
+      !sameTime(row.lastUsedAt, next.lastUsedAt) ||
       next.totalRequests !== row.totalRequests ||
       next.totalTokens !== row.totalTokens ||
       next.inputTokens !== row.inputTokens ||

@@ -1,8 +1,15 @@
 import type { Deps } from '../../deps.js';
+import { checkCrsTimezone } from '../../domain/admin/crs-timezone.js';
 import { PORTAL_TAG } from '../../domain/keys/crs-fields.js';
 import type { CrsTrendEntry } from '../../infra/crs/types.js';
-import { dailyRows, type KeyPlan, type ListedKey, listedKey, planKeys } from './plan.js';
-import { loadPortalKeys, writeDaily, writeKeyUpdates } from './write.js';
+import { type CrsVerdict, judge, type StateUpdate } from './judge.js';
+import { crsStatus, dailyRows, type KeyPlan, type ListedKey, listedKey, planKeys } from './plan.js';
+import { resolveMissing } from './resolve.js';
+import { loadPortalKeys } from './rows.js';
+import type { SettleWork } from './settle.js';
+import { insertAdopted, writeAudits, writeKeyStates } from './state-write.js';
+import { classifyUnlisted } from './unlisted.js';
+import { writeDaily, writeKeyUpdates } from './write.js';
 
 export interface SyncOutcome {
   full: boolean;
@@ -11,7 +18,8 @@ export interface SyncOutcome {
   dailyRowsWritten: number;
   changedUsers: Set<string>;
   crsCalls: number;
-  listedKeys: ListedKey[];
+  /** What the cycle leaves to `settle` (after its transaction, outside it). */
+  settle: SettleWork;
 }
 
 /**
@@ -21,14 +29,20 @@ export interface SyncOutcome {
  * each reduced as it arrives; the trend is read only once the plan is ready, and streams into the transaction
  * batch by batch (docs/decisions/009), so memory stays flat whatever the size of CRS's answers. A CRS failure
  * at any point rolls the transaction back: the previous data stays intact.
+ * Keys are tracked by CRS id (docs/decisions/011): CRS's state of each is judged and copied; the few the tag
+ * list misses are looked up by id; the listed keys without a row are revived, adopted or left to `settle`.
  */
 export async function runSync(deps: Deps, full: boolean): Promise<SyncOutcome> {
   const { db } = deps.database;
   const now = deps.clock();
-  // Read our keys before asking CRS, so a key created meanwhile is not mistaken for one deleted in CRS.
+  // Read our keys before asking CRS, so a key created meanwhile is not mistaken for one deleted in CRS, and
+  // a write of ours that lands meanwhile bumps the `rev` this cycle's judgement is conditional on.
   const rows = await loadPortalKeys(db);
   const listedP = deps.crs.listAllKeys(PORTAL_TAG, listedKey);
   const usageP = deps.crs.usageStats();
+  const timezoneP = checkCrsTimezone(deps).catch((err: Error) => {
+    deps.logger.debug({ err: err.message }, 'sync: CRS timezone not checked this cycle');
+  });
   const writer = deferred<(entries: CrsTrendEntry[]) => Promise<void>>();
   // Until the writer exists the reader waits, and CRS's answer waits unread in the socket (backpressure).
   // A retried attempt hands its entries over again: the upsert leaves rows it already wrote unchanged.
@@ -36,11 +50,36 @@ export async function runSync(deps: Deps, full: boolean): Promise<SyncOutcome> {
   trendP.catch(() => {}); // awaited below; this only keeps an early failure from being reported as unhandled
 
   let plan: KeyPlan;
-  let listed: ListedKey[];
+  let states: StateUpdate[];
+  let adopt: ListedKey[];
+  let settle: SettleWork;
+  let extraCalls = 0;
+  let listedCount = 0;
+  const audits: Array<{ action: string; details: Record<string, unknown>; targetId: string | null }> = [];
   try {
-    const [l, usage] = await Promise.all([listedP, usageP]);
-    listed = l;
-    plan = planKeys(rows, new Map(l.map((k) => [k.id, k])), new Map(usage.map((u) => [u.keyId, u])), now);
+    const [l, usageList] = await Promise.all([listedP, usageP]);
+    listedCount = l.length;
+    const listed = new Map(l.map((k) => [k.id, k]));
+    const usage = new Map(usageList.map((u) => [u.keyId, u]));
+    const resolved = await resolveMissing(deps, rows, listed, usage, now);
+    extraCalls = resolved.crsCalls;
+    audits.push(...resolved.audits);
+    for (const k of resolved.found) listed.set(k.id, k);
+    const unlisted = await classifyUnlisted(db, listed.values(), new Set(rows.map((r) => r.crsKeyId)), now);
+    plan = planKeys(rows, listed, usage);
+    states = [...unlisted.revived];
+    for (const row of rows) {
+      const removed = resolved.removed.get(row.crsKeyId);
+      const verdict: CrsVerdict | undefined = removed ? { removed } : listed.get(row.crsKeyId);
+      const state = judge(row, verdict, now);
+      if (state) states.push(state);
+    }
+    adopt = unlisted.adopt;
+    const suspended = rows.filter((r) => {
+      const k = listed.get(r.crsKeyId);
+      return r.suspended && k && (r.ownerActive || k.isActive);
+    });
+    settle = { marked: unlisted.marked, suspended: suspended.map((r) => r.id) };
   } catch (err) {
     writer.reject(err);
     await trendP.catch(() => {});
@@ -59,6 +98,15 @@ export async function runSync(deps: Deps, full: boolean): Promise<SyncOutcome> {
       // Key rows last, so that their row locks (which a user's own key write would wait on) are held only for
       // the end of the transaction, not while CRS streams the trend.
       await writeKeyUpdates(tx, plan.keyUpdates, now);
+      for (const s of await writeKeyStates(tx, states, now)) {
+        users.add(s.userId);
+        for (const a of s.audits) audits.push({ ...a, targetId: s.id });
+      }
+      for (const a of await insertAdopted(tx, adopt, (k) => crsStatus(k, now), now)) {
+        users.add(a.userId);
+        audits.push({ action: 'key.adopt', targetId: a.id, details: { name: a.name } });
+      }
+      await writeAudits(tx, audits);
       return users;
     })
     .catch(async (err: unknown) => {
@@ -66,15 +114,16 @@ export async function runSync(deps: Deps, full: boolean): Promise<SyncOutcome> {
       await trendP.catch(() => {});
       throw err;
     });
+  await timezoneP;
   for (const u of plan.keyUpdates) changedUsers.add(u.userId);
   return {
     full,
     keys: rows.length,
-    keysUpdated: plan.keyUpdates.length,
+    keysUpdated: plan.keyUpdates.length + states.length,
     dailyRowsWritten,
     changedUsers,
-    crsCalls: 2 + Math.max(1, Math.ceil(listed.length / 100)),
-    listedKeys: listed,
+    crsCalls: 2 + Math.max(1, Math.ceil(listedCount / 100)) + extraCalls,
+    settle,
   };
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../infra/db/client.js';
-import type { DailyUpsert, KeyUpdate, PortalKeyState } from './plan.js';
+import type { DailyUpsert, KeyUpdate } from './plan.js';
 
 /**
  * The sync's SQL. Everything is set-based (one JSON parameter per batch) in batches, so a cycle over 100,000 keys
@@ -9,61 +9,22 @@ import type { DailyUpsert, KeyUpdate, PortalKeyState } from './plan.js';
 
 const BATCH = 5000;
 
-function* batches<T>(items: T[], size = BATCH): Generator<T[]> {
+export function* batches<T>(items: T[], size = BATCH): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
-const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
+export const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 
-/** Portal keys the sync maintains: every key not deleted by its owner. */
-export async function loadPortalKeys(db: Db): Promise<PortalKeyState[]> {
-  const result = await db.execute(sql`
-    select id, user_id as "userId", crs_key_id as "crsKeyId", status, expires_at as "expiresAt",
-      last_used_at as "lastUsedAt", total_requests as "totalRequests", total_tokens as "totalTokens",
-      input_tokens as "inputTokens", output_tokens as "outputTokens", cache_create_tokens as "cacheCreateTokens",
-      cache_read_tokens as "cacheReadTokens", total_cost_micros as "totalCostMicros",
-      usage_synced_at is not null as synced
-    from api_keys where status <> 'deleted'`);
-  return rowsOf<Record<string, unknown>>(result).map((r) => ({
-    id: r.id as string,
-    userId: r.userId as string,
-    crsKeyId: r.crsKeyId as string,
-    status: r.status as PortalKeyState['status'],
-    expiresAt: r.expiresAt ? new Date(r.expiresAt as string) : null,
-    lastUsedAt: r.lastUsedAt ? new Date(r.lastUsedAt as string) : null,
-    totalRequests: Number(r.totalRequests),
-    totalTokens: Number(r.totalTokens),
-    inputTokens: Number(r.inputTokens),
-    outputTokens: Number(r.outputTokens),
-    cacheCreateTokens: Number(r.cacheCreateTokens),
-    cacheReadTokens: Number(r.cacheReadTokens),
-    totalCostMicros: Number(r.totalCostMicros),
-    synced: Boolean(r.synced),
-  }));
-}
-
-/** Every crs_key_id the portal knows, deleted ones included (for reconciliation). */
-export async function allCrsKeyIds(db: Db): Promise<Set<string>> {
-  const result = await db.execute(sql`select crs_key_id as id from api_keys`);
-  return new Set(rowsOf<{ id: string }>(result).map((r) => r.id));
-}
-
-const iso = (d: Date | null) => d?.toISOString() ?? null;
+export const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** One statement parameter holding a whole batch: `jsonb_to_recordset` turns it back into typed rows. */
-const batchParam = (rows: object[]) => sql`${JSON.stringify(rows)}::jsonb`;
+export const batchParam = (rows: object[]) => sql`${JSON.stringify(rows)}::jsonb`;
 
-/**
- * Writes key totals and statuses. Status and expiry change only if the row still has the status the sync read
- * (`prev_status`): a user's own disable/delete that landed meanwhile wins over the sync's older view.
- */
+/** Writes key totals and last use: always (CRS's usage counters are the truth whoever changed the key). */
 export async function writeKeyUpdates(db: Db, updates: KeyUpdate[], now: Date) {
   for (const b of batches(updates)) {
     const rows = b.map((u) => ({
       id: u.id,
-      prev_status: u.prevStatus,
-      status: u.status,
-      expires_at: iso(u.expiresAt),
       last_used_at: iso(u.lastUsedAt),
       req: u.totalRequests,
       tok: u.totalTokens,
@@ -75,17 +36,12 @@ export async function writeKeyUpdates(db: Db, updates: KeyUpdate[], now: Date) {
     }));
     await db.execute(sql`
       update api_keys k set
-        status = case when k.status = v.prev_status then v.status else k.status end,
-        expires_at = case when k.status = v.prev_status then v.expires_at else k.expires_at end,
-        deleted_at = case when v.status = 'deleted' and k.status = v.prev_status then ${iso(now)}::timestamptz
-                          else k.deleted_at end,
         last_used_at = v.last_used_at,
         total_requests = v.req, total_tokens = v.tok, input_tokens = v.inp, output_tokens = v.outp,
         cache_create_tokens = v.cc, cache_read_tokens = v.cr, total_cost_micros = v.cost,
         usage_synced_at = ${iso(now)}::timestamptz
-      from jsonb_to_recordset(${batchParam(rows)}) as v(id uuid, prev_status text, status text,
-        expires_at timestamptz, last_used_at timestamptz, req bigint, tok bigint, inp bigint, outp bigint,
-        cc bigint, cr bigint, cost bigint)
+      from jsonb_to_recordset(${batchParam(rows)}) as v(id uuid, last_used_at timestamptz, req bigint, tok bigint,
+        inp bigint, outp bigint, cc bigint, cr bigint, cost bigint)
       where k.id = v.id`);
   }
 }

@@ -5,11 +5,11 @@ import { eq } from 'drizzle-orm';
 import { hashPassword } from '../../../src/domain/accounts/passwords.js';
 import { type Database, openDatabase } from '../../../src/infra/db/client.js';
 import { apiKeys, users } from '../../../src/infra/db/schema.js';
+import { PortalProcess } from '../../support/portal-process.js';
 import { type PostgresServer, startPostgres } from '../../support/postgres-server.js';
 import { RedisServer } from '../../support/redis-server.js';
 import { CRS_PASSWORD, CRS_USER, FaultCrs } from './crs.js';
 import { call, waitUntil } from './http.js';
-import { PortalProcess } from './portal-process.js';
 
 /** Seconds between syncs in the suite: the configuration's minimum, so "one interval" is short. */
 export const SYNC_INTERVAL_SEC = 5;

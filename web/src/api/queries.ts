@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { type RangeValue, rangeKey, rangeQuery } from '../lib/range';
 import { api } from './client';
 import type {
+  AdminKey,
   AdminUser,
   CacheStats,
   Compare,
@@ -133,6 +134,26 @@ export function useAdminUsers(page: number, pageSize: number, search: string) {
     queryKey: [...qk.admin, 'users', page, pageSize, search],
     queryFn: () => api<Page<AdminUser>>('/api/admin/users', { query: { page, pageSize, search } }),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** Keys the operator holds (disabled or limited in CRS), newest hold first. */
+export function useHeldKeys(page: number, pageSize: number) {
+  return useQuery({
+    queryKey: [...qk.admin, 'keys', page, pageSize],
+    queryFn: () => api<Page<AdminKey>>('/api/admin/keys', { query: { locked: 'true', page, pageSize } }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Releases what the operator holds on a key (everything by default): its owner may change it again. */
+export function useReleaseKey() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, fields }: { id: string; fields?: string[] }) =>
+      api<AdminKey>(`/api/admin/keys/${id}/release`, { method: 'POST', body: fields ? { fields } : {} }),
+    onSuccess: () =>
+      Promise.all([qc.invalidateQueries({ queryKey: qk.admin }), qc.invalidateQueries({ queryKey: qk.keys })]),
   });
 }
 

@@ -22,12 +22,27 @@ export interface Session {
 export type KeyStatus = 'active' | 'disabled' | 'expired' | 'deleted';
 
 export interface Limits {
+  /** Per rate window: CRS counts it only when rateLimitWindow > 0. */
   tokenLimit: number;
   dailyCostLimit: number;
   totalCostLimit: number;
+  /** Minutes. */
   rateLimitWindow: number;
+  /** Per rate window. */
   rateLimitRequests: number;
+  /** USD per rate window. */
+  rateLimitCost: number;
   concurrencyLimit: number;
+  weeklyOpusCostLimit: number;
+}
+
+/** What the operator holds on a key in CRS: the owner cannot loosen it until an admin releases it. */
+export interface OperatorHold {
+  disabled: boolean;
+  /** Ceilings (for rateLimitWindow: the shortest window). */
+  limits: Partial<Limits>;
+  models: string[];
+  since: string;
 }
 
 export interface TokenSplit {
@@ -53,7 +68,22 @@ export interface Key {
   limits: Limits;
   /** Models this key may NOT use (a block list, docs/decisions/004). */
   models: string[];
+  /** `operator`: made by the operator in CRS for this user; its secret was never shown here. */
+  origin: 'portal' | 'operator';
+  operator: OperatorHold | null;
+  /** For a deleted key: `deleted` (soft-deleted in CRS, restorable there) or `gone`. */
+  crsState: 'live' | 'deleted' | 'gone';
   usage: TokenSplit & { asOf: string | null };
+}
+
+/** GET /api/admin/keys */
+export interface AdminKey {
+  id: string;
+  name: string;
+  status: KeyStatus;
+  origin: 'portal' | 'operator';
+  owner: { id: string; email: string };
+  operator: OperatorHold | null;
 }
 
 export interface Page<T> {
@@ -182,6 +212,8 @@ export interface Meta {
     totalCostLimit: number;
     rateLimitRequests: number;
     concurrencyLimit: number;
+    /** The window (minutes) the token and request caps are stated for. */
+    perWindowMinutes: number;
   };
   timezone: string;
   version: string;

@@ -8,6 +8,7 @@ const KNOWN = new Set([
   'forbidden',
   'not_found',
   'conflict',
+  'operator_locked',
   'payload_too_large',
   'rate_limited',
   'internal',

@@ -2,33 +2,26 @@ import { type FormEvent, useState } from 'react';
 import { ApiError } from '../api/client';
 import { useMeta } from '../api/queries';
 import type { Key, KeyInput, Limits } from '../api/types';
-import { type MessageKey, useI18n } from '../i18n';
+import { useI18n } from '../i18n';
+import { ALL_LIMITS, type LimitsDraft, needsWindow } from '../lib/key-limits';
 import { localDay } from '../lib/range';
 import { Dialog } from './dialog';
 import { ErrorMessage } from './error-message';
+import { LimitFields } from './key-limit-fields';
 import { Button, Field, TextField } from './ui';
 
-const LIMIT_FIELDS: { name: keyof Limits; step: string }[] = [
-  { name: 'tokenLimit', step: '1' },
-  { name: 'dailyCostLimit', step: '0.01' },
-  { name: 'totalCostLimit', step: '0.01' },
-  { name: 'rateLimitWindow', step: '1' },
-  { name: 'rateLimitRequests', step: '1' },
-  { name: 'concurrencyLimit', step: '1' },
-];
-
-interface Draft {
+export interface Draft {
   name: string;
   description: string;
   expires: string;
-  limits: Record<keyof Limits, string>;
+  limits: LimitsDraft;
   models: string;
 }
 
 function draftOf(key?: Key): Draft {
   const limits = Object.fromEntries(
-    LIMIT_FIELDS.map(({ name }) => [name, key?.limits[name] ? String(key.limits[name]) : '']),
-  ) as Record<keyof Limits, string>;
+    ALL_LIMITS.map((name) => [name, key?.limits[name] ? String(key.limits[name]) : '']),
+  ) as LimitsDraft;
   return {
     name: key?.name ?? '',
     description: key?.description ?? '',
@@ -38,15 +31,18 @@ function draftOf(key?: Key): Draft {
   };
 }
 
-/** The form as the API body. A new key omits what is empty; an edit sends everything, so clearing works. */
-export function toInput(d: Draft, editing: boolean): KeyInput {
+/**
+ * The form as the API body. A new key omits what is empty; an edit sends everything, so clearing works (the
+ * server sends CRS only what differs). Models the operator blocked stay blocked whatever the field says.
+ */
+export function toInput(d: Draft, editing: boolean, heldModels: string[] = []): KeyInput {
   const limits: Partial<Limits> = {};
-  for (const { name } of LIMIT_FIELDS) {
+  for (const name of ALL_LIMITS) {
     const raw = d.limits[name].trim();
     if (raw !== '') limits[name] = Number(raw);
     else if (editing) limits[name] = 0;
   }
-  const models = [...new Set(d.models.split(/[\s,]+/).filter(Boolean))];
+  const models = [...new Set([...d.models.split(/[\s,]+/).filter(Boolean), ...heldModels])];
   // The key works through the whole chosen day, in the person's own zone.
   const expiresAt = d.expires ? new Date(`${d.expires}T23:59:59`).toISOString() : null;
   const input: KeyInput = { name: d.name.trim(), description: d.description.trim() };
@@ -71,16 +67,16 @@ export function KeyFormDialog({
   pending: boolean;
   error: unknown;
 }) {
-  const { t, fmt } = useI18n();
+  const { t } = useI18n();
   const caps = useMeta().data?.keyLimitCaps;
-  // The operator's cap on a limit (0 / absent = none): shown as the default and the maximum.
-  const capOf = (name: keyof Limits) =>
-    caps && name in caps ? caps[name as keyof typeof caps] || undefined : undefined;
   const [draft, setDraft] = useState<Draft>(() => draftOf(editing));
   const [nameMissing, setNameMissing] = useState(false);
+  const [windowMissing, setWindowMissing] = useState(false);
   const apiErr = error instanceof ApiError ? error : undefined;
   const fieldErr = (path: string) => apiErr?.field(path);
-  const unplaced = apiErr && !apiErr.details.some((d) => /^(name|description|expiresAt|limits|models)/.test(d.path));
+  const unplaced =
+    apiErr && !apiErr.details.some((d) => /^(name|description|expiresAt|limits|models|status)/.test(d.path));
+  const held = editing?.operator;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -88,7 +84,11 @@ export function KeyFormDialog({
       setNameMissing(true);
       return;
     }
-    onSubmit(toInput(draft, Boolean(editing)));
+    if (needsWindow(draft.limits)) {
+      setWindowMissing(true);
+      return;
+    }
+    onSubmit(toInput(draft, Boolean(editing), held?.models));
   };
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
 
@@ -101,6 +101,7 @@ export function KeyFormDialog({
     >
       <form onSubmit={submit} noValidate className="form">
         {error && unplaced ? <ErrorMessage error={error} compact /> : null}
+        {held && <p className="alert alert-info small">{t('keyForm.heldNote')}</p>}
         <TextField
           label={t('keyForm.name')}
           hint={t('keyForm.nameHint')}
@@ -111,7 +112,11 @@ export function KeyFormDialog({
           error={nameMissing && !draft.name.trim() ? t('error.bad_request') : fieldErr('name')}
           onChange={(e) => set({ name: e.target.value })}
         />
-        <Field label={`${t('keyForm.description')} (${t('common.optional')})`} error={fieldErr('description')}>
+        <Field
+          label={`${t('keyForm.description')} (${t('common.optional')})`}
+          hint={t('keyForm.descriptionHint')}
+          error={fieldErr('description')}
+        >
           {(a) => (
             <textarea
               className="input"
@@ -131,29 +136,27 @@ export function KeyFormDialog({
           error={fieldErr('expiresAt')}
           onChange={(e) => set({ expires: e.target.value })}
         />
-        <details className="disclosure" open={Boolean(editing && LIMIT_FIELDS.some((f) => editing.limits[f.name]))}>
+        <details className="disclosure" open={Boolean(editing && (held || ALL_LIMITS.some((f) => editing.limits[f])))}>
           <summary>{t('keyForm.limits')}</summary>
           <p className="muted small">{t('keyForm.limitsHint')}</p>
-          <div className="grid-2">
-            {LIMIT_FIELDS.map(({ name, step }) => (
-              <TextField
-                key={name}
-                label={t(`keyForm.${name}` as MessageKey)}
-                type="number"
-                inputMode="decimal"
-                min={0}
-                step={step}
-                hint={capOf(name) ? t('keyForm.cap', { max: fmt.number(capOf(name)!) }) : undefined}
-                max={capOf(name)}
-                placeholder={capOf(name) ? fmt.number(capOf(name)!) : t('common.unlimited')}
-                value={draft.limits[name]}
-                error={fieldErr(`limits.${name}`)}
-                onChange={(e) => set({ limits: { ...draft.limits, [name]: e.target.value } })}
-              />
-            ))}
-          </div>
+          <LimitFields
+            limits={draft.limits}
+            caps={caps}
+            held={held?.limits}
+            windowMissing={windowMissing && needsWindow(draft.limits)}
+            fieldErr={fieldErr}
+            onChange={(limits) => set({ limits })}
+          />
         </details>
-        <Field label={t('keyForm.models')} hint={t('keyForm.modelsHint')} error={fieldErr('models')}>
+        <Field
+          label={t('keyForm.models')}
+          hint={
+            held?.models.length
+              ? `${t('keyForm.modelsHint')} ${t('keyForm.modelsHeld', { models: held.models.join(', ') })}`
+              : t('keyForm.modelsHint')
+          }
+          error={fieldErr('models')}
+        >
           {(a) => (
             <textarea
               className="input mono"

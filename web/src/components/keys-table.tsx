@@ -1,7 +1,8 @@
 import type { Key, KeySort, SortOrder } from '../api/types';
 import { useI18n } from '../i18n';
 import { Link } from '../lib/router';
-import { Button, SkeletonRows, StatusBadge } from './ui';
+import { KeyStatusCell, OriginBadge, ToggleButton } from './key-status';
+import { Button, SkeletonRows } from './ui';
 
 export interface KeysTableProps {
   items: Key[] | undefined;
@@ -76,11 +77,12 @@ export function KeysTable({ items, loading, sort, order, onSort, onEdit, onToggl
               <td className="name-cell">
                 <Link to={`/keys/${k.id}`} className="strong-link">
                   {k.name}
-                </Link>
+                </Link>{' '}
+                <OriginBadge k={k} />
                 {k.description && <div className="muted small truncate">{k.description}</div>}
               </td>
               <td>
-                <StatusBadge status={k.status} />
+                <KeyStatusCell k={k} />
               </td>
               <td>
                 <code className="mono">{k.maskedKey}</code>
@@ -101,11 +103,7 @@ export function KeysTable({ items, loading, sort, order, onSort, onEdit, onToggl
                     <Button size="sm" variant="ghost" onClick={() => onEdit(k)}>
                       {t('common.edit')}
                     </Button>
-                    {(k.status === 'active' || k.status === 'disabled') && (
-                      <Button size="sm" variant="ghost" onClick={() => onToggle(k)}>
-                        {k.status === 'active' ? t('common.disable') : t('common.enable')}
-                      </Button>
-                    )}
+                    <ToggleButton k={k} onToggle={onToggle} size="sm" variant="ghost" />
                     <Button size="sm" variant="ghost" className="text-danger" onClick={() => onDelete(k)}>
                       {t('common.delete')}
                     </Button>

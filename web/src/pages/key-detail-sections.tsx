@@ -5,7 +5,8 @@ import { CopyButton } from '../components/copy-button';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
 import { Button, Card, Skeleton, SkeletonRows } from '../components/ui';
-import { type MessageKey, useI18n } from '../i18n';
+import { useI18n } from '../i18n';
+import { ALL_LIMITS, limitLabel, MONEY_LIMITS, WINDOW_FIELDS } from '../lib/key-limits';
 import { useUrlRange } from '../lib/range';
 
 /** The cards under a key's usage chart: models, limits, Claude Code instructions, recent requests. */
@@ -70,39 +71,41 @@ export function ModelsCard({ id }: { id: string }) {
   );
 }
 
-// The labels carry the units ("Rate-limit window (minutes)"), so the values are bare numbers or money.
-const LIMIT_ROWS: { name: keyof Limits; money?: boolean }[] = [
-  { name: 'tokenLimit' },
-  { name: 'dailyCostLimit', money: true },
-  { name: 'totalCostLimit', money: true },
-  { name: 'rateLimitWindow' },
-  { name: 'rateLimitRequests' },
-  { name: 'concurrencyLimit' },
-];
-
+/**
+ * Every limit; a per-window one reads "N per M min", and what the operator holds says so. The labels carry the
+ * units ("Window (minutes)"), so the values are bare numbers or money.
+ */
 export function LimitsCard({ k }: { k: Key }) {
   const { t, fmt } = useI18n();
+  const held = k.operator;
+  const window = k.limits.rateLimitWindow;
+  const value = (name: keyof Limits) => {
+    const v = k.limits[name];
+    if (!v) return <span className="muted">{t('common.unlimited')}</span>;
+    const n = MONEY_LIMITS.has(name) ? fmt.money(v) : fmt.number(v);
+    const perWindow = WINDOW_FIELDS.includes(name as (typeof WINDOW_FIELDS)[number]);
+    return perWindow && window ? t('detail.perWindow', { n, window: fmt.number(window) }) : n;
+  };
+  const byOperator = <span className="badge badge-gray">{t('operator.limit')}</span>;
   return (
     <Card title={t('detail.limits')}>
       <dl className="kv">
-        {LIMIT_ROWS.map((r) => {
-          const v = k.limits[r.name];
-          return (
-            <div key={r.name}>
-              <dt>{t(`keyForm.${r.name}` as MessageKey)}</dt>
-              <dd>
-                {v ? r.money ? fmt.money(v) : fmt.number(v) : <span className="muted">{t('common.unlimited')}</span>}
-              </dd>
-            </div>
-          );
-        })}
+        {ALL_LIMITS.map((name) => (
+          <div key={name}>
+            <dt>{t(limitLabel(name))}</dt>
+            <dd>
+              {value(name)} {held?.limits[name] !== undefined && byOperator}
+            </dd>
+          </div>
+        ))}
         <div>
           <dt>{t('detail.blockedModels')}</dt>
           <dd>
             {k.models.length ? (
               k.models.map((m) => (
-                <code key={m} className="chip mono">
+                <code key={m} className="chip mono" title={held?.models.includes(m) ? t('operator.limit') : undefined}>
                   {m}
+                  {held?.models.includes(m) && ' 🔒'}
                 </code>
               ))
             ) : (

@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { useKey, useUsage } from '../api/queries';
-import type { TokenSplit } from '../api/types';
+import type { Key, TokenSplit } from '../api/types';
 import { type Metric, MetricPicker, UsageChart } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
 import { useKeyActions } from '../components/key-actions';
+import { KeyStatusCell, OriginBadge, ToggleButton } from '../components/key-status';
 import { RangePicker } from '../components/range-picker';
 import { TokenSplitBar } from '../components/token-split';
-import { Button, Card, PageHeader, Skeleton, StatusBadge } from '../components/ui';
+import { Button, Card, PageHeader, Skeleton } from '../components/ui';
 import { useI18n } from '../i18n';
 import { useUrlRange } from '../lib/range';
 import { Link, navigate } from '../lib/router';
@@ -39,7 +40,7 @@ export function KeyDetailPage({ id }: { id: string }) {
         title={
           k ? (
             <span className="title-with-badge">
-              {k.name} <StatusBadge status={k.status} />
+              {k.name} <KeyStatusCell k={k} /> <OriginBadge k={k} />
             </span>
           ) : (
             <Skeleton width="240px" height="1.4em" />
@@ -63,11 +64,7 @@ export function KeyDetailPage({ id }: { id: string }) {
           k.status !== 'deleted' && (
             <>
               <Button onClick={() => actions.edit(k)}>{t('common.edit')}</Button>
-              {(k.status === 'active' || k.status === 'disabled') && (
-                <Button onClick={() => actions.toggle(k)}>
-                  {k.status === 'active' ? t('common.disable') : t('common.enable')}
-                </Button>
-              )}
+              <ToggleButton k={k} onToggle={actions.toggle} />
               <Button variant="danger" onClick={() => actions.remove(k)}>
                 {t('common.delete')}
               </Button>
@@ -75,7 +72,7 @@ export function KeyDetailPage({ id }: { id: string }) {
           )
         }
       />
-      {k?.status === 'deleted' && <div className="alert alert-info">{t('detail.deletedNote')}</div>}
+      {k && <KeyNotes k={k} />}
       <UsageSection id={id} />
       <div className="grid-2 gap">
         <ModelsCard id={id} />
@@ -86,6 +83,42 @@ export function KeyDetailPage({ id }: { id: string }) {
       </div>
       <RequestsCard id={id} />
       {actions.dialogs}
+    </>
+  );
+}
+
+/** Who else has a say over this key: the operator who made it, holds it, or removed it in CRS. */
+function KeyNotes({ k }: { k: Key }) {
+  const { t } = useI18n();
+  const notes: string[] = [];
+  if (k.status === 'deleted') {
+    notes.push(
+      t(
+        k.crsState === 'gone'
+          ? 'detail.goneFromCrs'
+          : k.crsState === 'deleted'
+            ? 'detail.deletedInCrs'
+            : 'detail.deletedNote',
+      ),
+    );
+  }
+  if (k.origin === 'operator') notes.push(t('operator.originNote'));
+  const held = k.operator;
+  if (held && k.status !== 'deleted') {
+    const what = [
+      held.disabled ? t('operator.held.status') : '',
+      Object.keys(held.limits).length ? t('operator.held.limits') : '',
+      held.models.length ? t('operator.held.models') : '',
+    ].filter(Boolean);
+    notes.push(t('operator.heldNote', { what: what.join(', ') }));
+  }
+  return (
+    <>
+      {notes.map((n) => (
+        <div key={n} className="alert alert-info">
+          {n}
+        </div>
+      ))}
     </>
   );
 }

@@ -5,12 +5,14 @@ import { NavLink } from '../../lib/router';
 import { NotFoundPage } from '../not-found';
 import { CacheTab } from './cache';
 import { InvitesTab } from './invites';
+import { KeysTab } from './keys';
 import { OverviewTab } from './overview';
 import { UsersTab } from './users';
 
 const TABS: { path: string; label: MessageKey }[] = [
   { path: '/admin', label: 'admin.tab.overview' },
   { path: '/admin/users', label: 'admin.tab.users' },
+  { path: '/admin/keys', label: 'admin.tab.keys' },
   { path: '/admin/invites', label: 'admin.tab.invites' },
   { path: '/admin/cache', label: 'admin.tab.cache' },
 ];
@@ -31,6 +33,8 @@ export function AdminPage({ user, pathname }: { user: User; pathname: string }) 
       <OverviewTab />
     ) : tab === '/admin/users' ? (
       <UsersTab me={user} />
+    ) : tab === '/admin/keys' ? (
+      <KeysTab />
     ) : tab === '/admin/invites' ? (
       <InvitesTab />
     ) : tab === '/admin/cache' ? (

@@ -16,7 +16,9 @@ const CRS_FIELDS: { name: string; kind: 'count' | 'compact' | 'rate' | 'uptime' 
   { name: 'totalApiKeys', kind: 'count' },
   { name: 'activeApiKeys', kind: 'count' },
   { name: 'requestsToday', kind: 'count' },
+  // Every token figure includes cache tokens; CRS's own "today" figure counts input + output only.
   { name: 'tokensToday', kind: 'compact' },
+  { name: 'ioTokensToday', kind: 'compact' },
   { name: 'totalRequests', kind: 'count' },
   { name: 'totalTokens', kind: 'compact' },
   { name: 'rpm', kind: 'rate' },

@@ -1,0 +1,112 @@
+import { useState } from 'react';
+import { useHeldKeys, useReleaseKey } from '../../api/queries';
+import type { AdminKey, OperatorHold } from '../../api/types';
+import { ErrorMessage, useErrorText } from '../../components/error-message';
+import { Pagination } from '../../components/pagination';
+import { useToast } from '../../components/toast';
+import { Button, Card, SkeletonRows, StatusBadge } from '../../components/ui';
+import { useI18n } from '../../i18n';
+import { limitLabel, MONEY_LIMITS } from '../../lib/key-limits';
+
+/** "Keys held by the operator": what the operator disabled or limited in CRS, and its release (decision 011). */
+export function KeysTab() {
+  const { t, fmt } = useI18n();
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(20);
+  const keys = useHeldKeys(page, pageSize);
+  const release = useReleaseKey();
+  const toast = useToast();
+  const errorText = useErrorText();
+  const data = keys.data;
+
+  const held = (h: OperatorHold) => {
+    const parts: string[] = [];
+    if (h.disabled) parts.push(t('admin.keys.disabled'));
+    for (const [name, v] of Object.entries(h.limits) as [keyof typeof h.limits, number][]) {
+      parts.push(`${t(limitLabel(name))}: ${MONEY_LIMITS.has(name) ? fmt.money(v) : fmt.number(v)}`);
+    }
+    if (h.models.length) parts.push(t('admin.keys.models', { models: h.models.join(', ') }));
+    return parts;
+  };
+  const onRelease = (k: AdminKey) =>
+    release.mutate(
+      { id: k.id },
+      {
+        onSuccess: () => toast(t('admin.keys.released', { name: k.name })),
+        onError: (e) => toast(errorText(e).detail ?? errorText(e).headline, 'error'),
+      },
+    );
+
+  return (
+    <Card className="card-flush">
+      <p className="pad muted small">{t('admin.keys.body')}</p>
+      {keys.error && !data ? (
+        <div className="pad">
+          <ErrorMessage error={keys.error} onRetry={() => keys.refetch()} />
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('common.name')}</th>
+                <th scope="col">{t('admin.keys.owner')}</th>
+                <th scope="col">{t('common.status')}</th>
+                <th scope="col">{t('admin.keys.held')}</th>
+                <th scope="col">{t('admin.keys.since')}</th>
+                <th scope="col" className="actions-col">
+                  <span className="visually-hidden">{t('common.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {!data && <SkeletonRows rows={3} cols={6} />}
+              {data?.items.map((k) => (
+                <tr key={k.id}>
+                  <td className="strong">{k.name}</td>
+                  <td>{k.owner.email}</td>
+                  <td>
+                    <StatusBadge status={k.status} />
+                  </td>
+                  <td className="small">{k.operator && held(k.operator).map((p) => <div key={p}>{p}</div>)}</td>
+                  <td className="nowrap" title={k.operator ? fmt.dateTime(k.operator.since) : undefined}>
+                    {k.operator ? fmt.relative(k.operator.since) : '—'}
+                  </td>
+                  <td className="actions-col">
+                    <Button
+                      size="sm"
+                      aria-label={t('admin.keys.releaseFor', { name: k.name })}
+                      busy={release.isPending && release.variables?.id === k.id}
+                      onClick={() => onRelease(k)}
+                    >
+                      {t('admin.keys.release')}
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+              {data && data.items.length === 0 && (
+                <tr>
+                  <td colSpan={6} className="muted center">
+                    {t('admin.keys.empty')}
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {data && data.total > 0 && (
+        <Pagination
+          page={data.page}
+          pageSize={data.pageSize}
+          total={data.total}
+          onPage={setPage}
+          onPageSize={(n) => {
+            setPageSize(n);
+            setPage(1);
+          }}
+        />
+      )}
+    </Card>
+  );
+}
