@@ -4,12 +4,14 @@ import { type App, buildApp } from './app.js';
 import { type Config, runMode } from './config.js';
 import type { Emulator } from './crs-emulator/index.js';
 import type { Deps } from './deps.js';
+import { bootstrapAdmin } from './domain/accounts/bootstrap.js';
 import { systemClock } from './domain/clock.js';
 import { createCache } from './infra/cache/index.js';
 import { createCrsClient } from './infra/crs/client.js';
 import { openDatabase } from './infra/db/client.js';
 import { migrate } from './infra/db/migrate.js';
 import { createMetrics } from './infra/metrics/metrics.js';
+import { scheduleHousekeeping } from './jobs/housekeeping.js';
 import { createLogger } from './logger.js';
 
 export interface RunningPortal {
@@ -82,6 +84,7 @@ export async function startPortal(
     const app = await buildApp(deps);
     stops.push(() => app.close());
 
+    await bootstrapAdmin(deps);
     if (emulator) {
       const { bootstrapDemo } = await import('./demo.js');
       await bootstrapDemo(app.services, deps, emulator);
@@ -97,6 +100,7 @@ export async function startPortal(
         .catch(() => {});
     }, 30_000).unref();
     stops.push(async () => clearInterval(alertTimer));
+    stops.push(scheduleHousekeeping(app.services.accounts, logger));
 
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost');

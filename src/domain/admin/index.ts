@@ -6,6 +6,7 @@ import type { AccountsService } from '../accounts/index.js';
 import { audit } from '../audit.js';
 import { isAppError } from '../errors.js';
 import { createAlerts } from './alerts.js';
+import { createInvites } from './invites.js';
 import { createAdminUsers } from './users.js';
 
 export type AdminService = ReturnType<typeof createAdmin>;
@@ -13,6 +14,7 @@ export type AdminService = ReturnType<typeof createAdmin>;
 /** The operator's views: global overview, users and invites, cache statistics and purge, sync on demand. */
 export function createAdmin(deps: Deps, sync: SyncJob, accounts: AccountsService) {
   const users = createAdminUsers(deps, accounts);
+  const invites = createInvites(deps);
   const alerts = createAlerts(deps);
 
   function cacheStats() {
@@ -75,6 +77,7 @@ export function createAdmin(deps: Deps, sync: SyncJob, accounts: AccountsService
 
   return {
     users,
+    invites,
     alerts,
     async overview() {
       const [crs, trend, portal, { row, ...syncView }] = await Promise.all([

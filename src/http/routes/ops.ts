@@ -28,6 +28,8 @@ const metaSchema = z.object({
   }),
   timezone: z.string(),
   version: z.string(),
+  /** No admin yet: the register page asks for the setup token printed at start. */
+  setupRequired: z.boolean(),
 });
 
 /** /api/health (liveness + readiness of each dependency) and /metrics (Prometheus text). */
@@ -75,7 +77,10 @@ export async function opsRoutes(app: FastifyInstance, deps: Deps, services: Serv
     timezone: timezoneLabel(deps.config.crs.timezoneOffset),
     version: deps.version,
   };
-  app.get('/api/meta', { schema: { tags: ['ops'], response: { 200: metaSchema } } }, async () => meta);
+  app.get('/api/meta', { schema: { tags: ['ops'], response: { 200: metaSchema } } }, async () => ({
+    ...meta,
+    setupRequired: await services.accounts.setupRequired(),
+  }));
 
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     reply.type(deps.metrics.registry.contentType);

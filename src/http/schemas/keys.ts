@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, text } from './common.js';
+import { isoDateTime, multiLine, singleLine, text } from './common.js';
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const usd = z.number().min(0).max(1_000_000);
@@ -19,7 +19,7 @@ const models = z
 
 export const createKeyBody = z.strictObject({
   name: text(1, 100),
-  description: z.string().trim().max(500, { message: 'must be at most 500 characters' }).optional(),
+  description: multiLine(0, 500).optional(),
   expiresAt: isoDateTime.nullable().optional(),
   limits: limitsInput.optional(),
   models: models.optional(),
@@ -28,7 +28,7 @@ export const createKeyBody = z.strictObject({
 export const updateKeyBody = z
   .strictObject({
     name: text(1, 100).optional(),
-    description: z.string().trim().max(500, { message: 'must be at most 500 characters' }).optional(),
+    description: multiLine(0, 500).optional(),
     expiresAt: isoDateTime.nullable().optional(),
     limits: limitsInput.optional(),
     models: models.optional(),
@@ -40,7 +40,7 @@ export const listKeysQuery = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
   status: z.enum(['active', 'disabled', 'expired', 'deleted', 'all']).optional(),
-  search: z.string().trim().max(100).optional(),
+  search: singleLine(0, 100).optional(),
   sort: z.enum(['createdAt', 'lastUsedAt', 'tokens', 'cost']).default('createdAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
 });
