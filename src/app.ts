@@ -35,6 +35,7 @@ export interface BuildOptions {
 export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App> {
   const services = createServices(deps);
   const hsts = deps.config.publicUrl?.protocol === 'https:';
+  const headers = responseHeaders(hsts).api;
   const app = Fastify({
     loggerInstance: deps.logger,
     // One access-log line per request comes from our onResponse hook (observability.ts) instead.
@@ -42,8 +43,8 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
     trustProxy: fastifyTrust(deps.config.trustProxy),
     bodyLimit: 64 * 1024,
     // Errors raised before any route runs get the same envelope, request id and headers as every other answer.
-    frameworkErrors,
-    clientErrorHandler: clientErrorHandler(responseHeaders(hsts).api),
+    frameworkErrors: frameworkErrors(headers),
+    clientErrorHandler: clientErrorHandler(headers),
     // Accept a caller's request id when it is sane, so logs can be correlated across services.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

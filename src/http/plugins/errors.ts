@@ -22,14 +22,18 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
 /**
  * Errors Fastify raises before any route runs (a URL that does not decode, e.g. `/api/keys/%c0`): the same envelope,
- * request id and security headers as every other answer. Passed as the `frameworkErrors` option.
+ * request id and security headers as every other answer (no hook runs for them, so the headers are set here).
+ * For the `frameworkErrors` option.
  */
-export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
-  const appErr =
-    err.code === 'FST_ERR_BAD_URL'
-      ? new AppError('bad_request', 'url: malformed percent-encoding', [{ path: 'url', message: 'malformed encoding' }])
-      : toAppError(err);
-  return sendError(req, reply, appErr);
+export function frameworkErrors(headers: Readonly<Record<string, string>>) {
+  return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const appErr =
+      err.code === 'FST_ERR_BAD_URL'
+        ? new AppError('bad_request', 'url: malformed percent-encoding', [{ path: 'url', message: 'malformed encoding' }])
+        : toAppError(err);
+    reply.headers(headers);
+    return sendError(req, reply, appErr);
+  };
 }
 
 /** The answer for a path no route serves (also the web UI's fallback for what is not a page). */
