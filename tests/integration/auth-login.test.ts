@@ -4,9 +4,7 @@ import { auditLog, users } from '../../src/infra/db/schema.js';
 import { createTestApp } from '../helpers/app.js';
 import { createUser, expectBadRequest, expectError } from '../helpers/security-suite.js';
 
-// A clock the tests move: the rate-limit windows and session expiry follow it.
-let offsetMs = 0;
-const t = await createTestApp({ clock: () => new Date(Date.now() + offsetMs) });
+const t = await createTestApp();
 let ipSeq = 0;
 /** Each test signs in from its own address, so the per-IP budget of one test does not leak into another. */
 const freshIp = () => `10.0.${Math.floor(++ipSeq / 250)}.${ipSeq % 250}`;

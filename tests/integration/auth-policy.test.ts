@@ -71,7 +71,10 @@ describe('registration policy: invite', () => {
     const expired = await newInvite(invite);
     const revoked = await newInvite(invite);
     const db = invite.deps.database.db;
-    await db.update(invites).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invites.code, expired));
+    await db
+      .update(invites)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(invites.code, expired));
     await db.update(invites).set({ revokedAt: new Date() }).where(eq(invites.code, revoked));
     for (const code of [expired, revoked]) {
       expectBadRequest(await register(invite, { email: `late-${code}@example.com`, inviteCode: code }), 'inviteCode');

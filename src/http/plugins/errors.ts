@@ -29,7 +29,9 @@ export function frameworkErrors(headers: Readonly<Record<string, string>>) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const appErr =
       err.code === 'FST_ERR_BAD_URL'
-        ? new AppError('bad_request', 'url: malformed percent-encoding', [{ path: 'url', message: 'malformed encoding' }])
+        ? new AppError('bad_request', 'url: malformed percent-encoding', [
+            { path: 'url', message: 'malformed encoding' },
+          ])
         : toAppError(err);
     reply.headers(headers);
     return sendError(req, reply, appErr);
