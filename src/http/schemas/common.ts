@@ -48,7 +48,10 @@ export const text = singleLine;
 /** A timestamp in the calendar range every date of the portal keeps to (stats ranges, key expiry). */
 export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).refine(
   (s) => {
-    const day = new Date(s).toISOString().slice(0, 10);
+    // zod runs this after a failed format check too: a value that is no date is reported already.
+    const t = Date.parse(s);
+    if (Number.isNaN(t)) return true;
+    const day = new Date(t).toISOString().slice(0, 10);
     return day >= FIRST_DAY && day <= LAST_DAY;
   },
   { message: `must be between ${FIRST_DAY} and ${LAST_DAY}` },

@@ -7,6 +7,8 @@ import type {
   CacheStats,
   Compare,
   Instructions,
+  Invite,
+  InviteStatus,
   Key,
   KeyInput,
   KeySort,
@@ -115,8 +117,12 @@ export function useLeaderboard(sortBy: LeaderboardSort, scope: 'mine' | 'all', l
   });
 }
 
-export function useSessions() {
-  return useQuery({ queryKey: qk.sessions, queryFn: () => api<{ items: Session[] }>('/api/auth/sessions') });
+export function useSessions(page: number, pageSize: number) {
+  return useQuery({
+    queryKey: [...qk.sessions, page, pageSize],
+    queryFn: () => api<Page<Session>>('/api/auth/sessions', { query: { page, pageSize } }),
+    placeholderData: keepPreviousData,
+  });
 }
 
 export function useOverview() {
@@ -132,6 +138,14 @@ export function useAdminUsers(page: number, pageSize: number, search: string) {
   return useQuery({
     queryKey: [...qk.admin, 'users', page, pageSize, search],
     queryFn: () => api<Page<AdminUser>>('/api/admin/users', { query: { page, pageSize, search } }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useInvites(page: number, pageSize: number, status?: InviteStatus) {
+  return useQuery({
+    queryKey: [...qk.admin, 'invites', page, pageSize, status ?? ''],
+    queryFn: () => api<Page<Invite>>('/api/admin/invites', { query: { page, pageSize, status } }),
     placeholderData: keepPreviousData,
   });
 }
