@@ -5,7 +5,7 @@ import { qk, useSessions } from '../api/queries';
 import type { User } from '../api/types';
 import { ErrorMessage } from '../components/error-message';
 import { LanguageSelect } from '../components/layout';
-import { Pagination } from '../components/pagination';
+import { Pagination, usePaging } from '../components/pagination';
 import { useToast } from '../components/toast';
 import { Button, Card, PageHeader, SkeletonRows, TextField } from '../components/ui';
 import { useI18n } from '../i18n';
@@ -121,8 +121,7 @@ function SessionsCard() {
   const { t, fmt } = useI18n();
   const toast = useToast();
   const qc = useQueryClient();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(10);
+  const { page, pageSize, setPage, setPageSize } = usePaging(10);
   const sessions = useSessions(page, pageSize);
   const revoke = useMutation({
     mutationFn: (id: string) => api<void>(`/api/auth/sessions/${id}`, { method: 'DELETE' }),
@@ -196,10 +195,7 @@ function SessionsCard() {
               pageSize={pageSize}
               total={sessions.data.total}
               onPage={setPage}
-              onPageSize={(n) => {
-                setPageSize(n);
-                setPage(1);
-              }}
+              onPageSize={setPageSize}
             />
           )}
         </div>

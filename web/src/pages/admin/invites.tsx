@@ -5,7 +5,7 @@ import { qk, useInvites } from '../../api/queries';
 import type { InviteStatus, InvitesCreated } from '../../api/types';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
-import { Pagination } from '../../components/pagination';
+import { Pagination, usePaging } from '../../components/pagination';
 import { useToast } from '../../components/toast';
 import { Button, Card, SkeletonRows, TextField } from '../../components/ui';
 import { useI18n } from '../../i18n';
@@ -92,8 +92,7 @@ function InviteList() {
   const qc = useQueryClient();
   const toast = useToast();
   const errorText = useErrorText();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
+  const { page, pageSize, setPage, setPageSize } = usePaging(20);
   const [status, setStatus] = useState<InviteStatus | ''>('');
   const invites = useInvites(page, pageSize, status || undefined);
   const revoke = useMutation({
@@ -190,16 +189,7 @@ function InviteList() {
             </tbody>
           </table>
           {data && data.total > 0 && (
-            <Pagination
-              page={page}
-              pageSize={pageSize}
-              total={data.total}
-              onPage={setPage}
-              onPageSize={(n) => {
-                setPageSize(n);
-                setPage(1);
-              }}
-            />
+            <Pagination page={page} pageSize={pageSize} total={data.total} onPage={setPage} onPageSize={setPageSize} />
           )}
         </div>
       )}
