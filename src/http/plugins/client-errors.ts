@@ -8,7 +8,7 @@ import { errorJson } from './errors.js';
 /**
  * Node's HTTP parser refuses some requests before Fastify sees them (headers over the size limit, malformed
  * requests, a body that never arrives): the `clientErrorHandler` option. The answer is written to the socket in the
- * api.md envelope with a request id and the security headers, like every other answer.
+ * docs/api.md envelope with a request id and the security headers, like every other answer.
  */
 export function clientErrorHandler(headers: Readonly<Record<string, string>>) {
   return function onClientError(this: FastifyInstance, err: Error & { code?: string }, socket: Socket): void {

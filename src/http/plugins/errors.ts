@@ -52,7 +52,7 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, e: AppError)
     .send(errorJson(e, req.id));
 }
 
-/** The api.md envelope as a string (also written raw to a socket by the client-error handler). */
+/** The docs/api.md envelope as a string (also written raw to a socket by the client-error handler). */
 export function errorJson(e: AppError, requestId: string): string {
   const body: Record<string, unknown> = { code: e.code, message: e.message, requestId };
   if (e.details !== undefined) body.details = e.details;
