@@ -2,12 +2,16 @@ import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, LogController, type RouteOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
 import type { Deps } from './deps.js';
+import { cookieNames } from './http/cookies.js';
 import { registerAuth } from './http/plugins/auth.js';
-import { registerErrorHandling } from './http/plugins/errors.js';
-import { registerObservability, registerSecurityHeaders } from './http/plugins/observability.js';
+import { clientErrorHandler } from './http/plugins/client-errors.js';
+import { frameworkErrors, registerErrorHandling } from './http/plugins/errors.js';
+import { registerObservability, registerSecurityHeaders, responseHeaders } from './http/plugins/observability.js';
+import { registerRouteLimits } from './http/plugins/route-limits.js';
 import { registerWeb } from './http/plugins/web.js';
 import { lazyRequestLogger } from './http/request-logger.js';
 import { adminRoutes } from './http/routes/admin.js';
@@ -22,15 +26,25 @@ export type App = FastifyInstance & { services: Services };
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+export interface BuildOptions {
+  /** Sees every route as it is registered (the security suite's coverage check). */
+  onRoute?: (route: RouteOptions) => void;
+}
+
 /** Builds the HTTP app from its dependencies; no I/O of its own (main.ts and the tests own the lifecycle). */
-export async function buildApp(deps: Deps): Promise<App> {
+export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App> {
   const services = createServices(deps);
+  const hsts = deps.config.publicUrl?.protocol === 'https:';
+  const headers = responseHeaders(hsts).api;
   const app = Fastify({
     loggerInstance: deps.logger,
     // One access-log line per request comes from our onResponse hook (observability.ts) instead.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: deps.config.trustProxy,
+    trustProxy: fastifyTrust(deps.config.trustProxy),
     bodyLimit: 64 * 1024,
+    // Errors raised before any route runs get the same envelope, request id and headers as every other answer.
+    frameworkErrors: frameworkErrors(headers),
+    clientErrorHandler: clientErrorHandler(headers),
     // Accept a caller's request id when it is sane, so logs can be correlated across services.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -41,15 +55,18 @@ export async function buildApp(deps: Deps): Promise<App> {
     childLoggerFactory: lazyRequestLogger,
   }).withTypeProvider<ZodTypeProvider>();
 
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(memoizingValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerObservability(app, deps.metrics);
-  registerSecurityHeaders(app, deps.config.crs.publicUrl?.startsWith('https:') ?? false);
-  // No cookie hooks on every request: the session cookie is parsed only when there is no bearer token
+  registerSecurityHeaders(app, hsts);
+  // No cookie hooks on every request: the session cookie is read only when there is no bearer token
   // (plugins/auth.ts), and the auth routes write their Set-Cookie header themselves.
   await app.register(cookie, { hook: false });
-  registerAuth(app, services.accounts);
+  const cookies = cookieNames(deps.config);
+  registerAuth(app, services.accounts, { cookies, publicOrigin: deps.config.publicUrl?.origin });
+  registerRouteLimits(app, services.limits, deps.config.keyWritesPerMinute);
   app.addHook('onClose', () => services.jobs.stop());
 
   await app.register(swagger, {
@@ -59,7 +76,7 @@ export async function buildApp(deps: Deps): Promise<App> {
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
-          cookie: { type: 'apiKey', in: 'cookie', name: 'kp_session' },
+          cookie: { type: 'apiKey', in: 'cookie', name: cookies.session },
         },
       },
     },
@@ -81,4 +98,14 @@ export async function buildApp(deps: Deps): Promise<App> {
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await registerWeb(app);
   return Object.assign(app, { services }) as unknown as App;
+}
+
+/**
+ * A hop count becomes a function: Fastify 5 turns a bare number into "trust nobody". With N hops the N nearest
+ * addresses (the socket's peer first) are proxies, so the client is the entry the outermost proxy appended and
+ * anything a client wrote into X-Forwarded-For itself is ignored.
+ */
+function fastifyTrust(trust: Config['trustProxy']) {
+  if (typeof trust !== 'number') return trust;
+  return (_address: string, hop: number) => hop < trust;
 }

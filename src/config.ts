@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -40,6 +42,12 @@ const envSchema = z.object({
   SYNC_INTERVAL: int(60, 5, 86_400),
   REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
   ADMIN_EMAIL: optionalString.pipe(z.email({ message: 'must be an email address' }).optional()),
+  ADMIN_PASSWORD: optionalString,
+  ADMIN_PASSWORD_FILE: optionalString,
+  PUBLIC_URL: optionalUrl,
+  SESSION_MAX_PER_USER: int(20, 1, 1000),
+  INVITE_TTL_DAYS: int(7, 1, 365),
+  KEY_WRITES_PER_MINUTE: int(30, 1, 10_000),
   DEFAULT_MAX_KEYS: int(10, 0, 10_000),
   SESSION_TTL_HOURS: int(24 * 30, 1, 24 * 365),
   KEY_MAX_TOKEN_LIMIT: int(0, 0, Number.MAX_SAFE_INTEGER),
@@ -49,10 +57,7 @@ const envSchema = z.object({
   KEY_MAX_CONCURRENCY: int(0, 0, 10_000),
   KEY_RATE_LIMIT_WINDOW: int(60, 1, 525_600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0', ''])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+  TRUST_PROXY: z.string().trim().default(''),
   DEMO_TRAFFIC_RPM: int(30, 0, 100_000),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 });
@@ -99,12 +104,25 @@ export interface Config {
   /** Budget of the memory cache tier (entries are counted by their JSON size). */
   cacheMemoryMb: number;
   registration: 'open' | 'invite' | 'closed';
+  /** With adminPassword: this admin is created (or its password reset when the value changes) at start. */
   adminEmail?: string;
+  adminPassword?: string;
+  /**
+   * The portal's own origin as browsers see it (e.g. https://portal.example.com): https here switches on HSTS and
+   * the `__Host-` Secure session cookie, and the CSRF check compares Origin with it.
+   */
+  publicUrl?: URL;
+  /** Live sessions per user; a new sign-in beyond it revokes the oldest. */
+  sessionMaxPerUser: number;
+  inviteTtlDays: number;
+  /** Key creates, updates and deletes per user per minute. */
+  keyWritesPerMinute: number;
   defaultMaxKeys: number;
   sessionTtlHours: number;
   keyLimitCaps: KeyLimitCaps;
   logLevel: string;
-  trustProxy: boolean;
+  /** Fastify's trustProxy: false, a hop count, or the proxies' addresses/CIDRs (never "trust everything"). */
+  trustProxy: false | number | string[];
   demoTrafficRpm: number;
   /** Bearer token for /metrics and the detailed /api/health; absent: /metrics is public, details admin-only. */
   metricsToken?: string;
@@ -129,6 +147,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.CRS_BASE_URL && (!e.CRS_ADMIN_USERNAME || !e.CRS_ADMIN_PASSWORD)) {
     problems.push('CRS_ADMIN_USERNAME and CRS_ADMIN_PASSWORD: required when CRS_BASE_URL is set');
   }
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY, problems);
+  const adminPassword = readAdminPassword(e, problems);
+  const publicUrl = e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : undefined;
+  if (publicUrl && (!/^https?:$/.test(publicUrl.protocol) || publicUrl.pathname !== '/' || publicUrl.search)) {
+    problems.push(`PUBLIC_URL: must be the portal's origin, e.g. https://portal.example.com (got ${e.PUBLIC_URL})`);
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -151,6 +175,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     cacheMemoryMb: e.CACHE_MEMORY_MB,
     registration: e.REGISTRATION,
     adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
+    adminPassword,
+    publicUrl,
+    sessionMaxPerUser: e.SESSION_MAX_PER_USER,
+    inviteTtlDays: e.INVITE_TTL_DAYS,
+    keyWritesPerMinute: e.KEY_WRITES_PER_MINUTE,
     defaultMaxKeys: e.DEFAULT_MAX_KEYS,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     keyLimitCaps: {
@@ -162,8 +191,69 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       perWindowMinutes: e.KEY_RATE_LIMIT_WINDOW,
     },
     logLevel: e.LOG_LEVEL,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy,
     demoTrafficRpm: e.DEMO_TRAFFIC_RPM,
     metricsToken: e.METRICS_TOKEN,
   };
+}
+
+/**
+ * `TRUST_PROXY`: a hop count (`1` behind one reverse proxy) or the proxies' addresses/CIDRs. `true` used to trust
+ * every X-Forwarded-For entry, including the ones a client writes itself, so it is refused with the fix spelled out.
+ */
+function parseTrustProxy(raw: string, problems: string[]): Config['trustProxy'] {
+  const v = raw.toLowerCase();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true') {
+    problems.push(
+      'TRUST_PROXY: "true" trusts X-Forwarded-For entries written by clients; set the number of proxies in front ' +
+        'of the portal (TRUST_PROXY=1 behind one nginx/Caddy) or their addresses (TRUST_PROXY=10.0.0.0/8,127.0.0.1)',
+    );
+    return false;
+  }
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops > 10) problems.push(`TRUST_PROXY: ${hops} proxy hops is not plausible (at most 10)`);
+    return hops;
+  }
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = list.filter((s) => !isAddressOrCidr(s));
+  if (bad.length) {
+    problems.push(`TRUST_PROXY: not a hop count nor an address/CIDR list (${bad.join(', ')})`);
+    return false;
+  }
+  return list;
+}
+
+function isAddressOrCidr(s: string): boolean {
+  const [addr, bits, extra] = s.split('/');
+  const family = isIP(addr);
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** ADMIN_PASSWORD or the first line of ADMIN_PASSWORD_FILE (a Docker/Kubernetes secret), never both. */
+function readAdminPassword(e: z.output<typeof envSchema>, problems: string[]): string | undefined {
+  if (e.ADMIN_PASSWORD && e.ADMIN_PASSWORD_FILE) {
+    problems.push('ADMIN_PASSWORD and ADMIN_PASSWORD_FILE: set one of them, not both');
+    return undefined;
+  }
+  let password = e.ADMIN_PASSWORD;
+  if (e.ADMIN_PASSWORD_FILE) {
+    try {
+      password = readFileSync(e.ADMIN_PASSWORD_FILE, 'utf8').split(/\r?\n/)[0];
+    } catch (err) {
+      problems.push(`ADMIN_PASSWORD_FILE: cannot read ${e.ADMIN_PASSWORD_FILE} (${(err as Error).message})`);
+      return undefined;
+    }
+  }
+  if (password === undefined) return undefined;
+  const which = e.ADMIN_PASSWORD_FILE ? 'ADMIN_PASSWORD_FILE' : 'ADMIN_PASSWORD';
+  if (!e.ADMIN_EMAIL) problems.push(`${which}: needs ADMIN_EMAIL (the admin's address)`);
+  if (password.length < 10 || password.length > 200) problems.push(`${which}: must be 10 to 200 characters`);
+  return password;
 }

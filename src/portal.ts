@@ -4,6 +4,7 @@ import { type App, buildApp } from './app.js';
 import { type Config, runMode } from './config.js';
 import type { Emulator } from './crs-emulator/index.js';
 import type { Deps } from './deps.js';
+import { bootstrapAdmin } from './domain/accounts/bootstrap.js';
 import { systemClock } from './domain/clock.js';
 import { CACHE_CHANNEL, createCache } from './infra/cache/index.js';
 import { createCrsClient } from './infra/crs/client.js';
@@ -86,6 +87,7 @@ export async function startPortal(
     const app = await buildApp(deps);
     stops.push(() => app.close());
 
+    await bootstrapAdmin(deps);
     // The port first: when it is taken the process ends before any sync or reconcile has run.
     const address = await listen(app, config);
     const url = address.replace('[::1]', 'localhost');

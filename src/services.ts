@@ -2,10 +2,12 @@ import type { Deps } from './deps.js';
 import { type AccountsService, createAccounts } from './domain/accounts/index.js';
 import { type AdminService, createAdmin } from './domain/admin/index.js';
 import { createKeys, type KeysService } from './domain/keys/index.js';
+import { createLimits, type Limits } from './domain/limits.js';
 import { exportUsage } from './domain/usage/export.js';
 import { createFreshness, type FreshnessSource } from './domain/usage/freshness.js';
 import { createStats, type StatsService } from './domain/usage/index.js';
 import { createKeyDetails } from './domain/usage/key-details.js';
+import { sharedCounters } from './infra/rate-limit/index.js';
 import { createJobs, type Jobs } from './jobs/index.js';
 import { createSyncJob, type SyncJob } from './jobs/sync/index.js';
 
@@ -20,19 +22,23 @@ export interface Services {
   /** The lease and the scheduled jobs: built here, started by the start path once the port is bound. */
   jobs: Jobs;
   admin: AdminService;
+  /** Budgets over the counters every instance shares (the per-user key-write limit of the HTTP layer). */
+  limits: Limits;
   exporter: (userId: string, q: Parameters<typeof exportUsage>[2]) => ReturnType<typeof exportUsage>;
 }
 
 export function createServices(deps: Deps): Services {
-  const accounts = createAccounts(deps);
+  const counters = sharedCounters({ db: deps.database.db, redis: deps.cache.shared, logger: deps.logger });
+  const accounts = createAccounts(deps, counters);
+  const limits = createLimits(counters, deps.clock);
   const freshness = createFreshness(deps);
   const keys = createKeys(deps, freshness);
   const stats = createStats(deps, freshness);
   const keyDetails = createKeyDetails(deps);
   const exporter: Services['exporter'] = (userId, q) => exportUsage(deps, userId, q);
-  const services = { accounts, freshness, keys, stats, keyDetails, exporter } as Services;
+  const services = { accounts, freshness, keys, stats, keyDetails, exporter, limits } as Services;
   services.sync = createSyncJob(deps, services);
   services.admin = createAdmin(deps, services.sync, accounts);
-  services.jobs = createJobs(deps, services.sync, services.admin.alerts);
+  services.jobs = createJobs(deps, services.sync, services.admin.alerts, accounts);
   return services;
 }

@@ -7,11 +7,15 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  /** The request's body did not arrive in time (answered by the HTTP server before any route). */
+  request_timeout: 408,
   conflict: 409,
   /** The operator disabled or limited this key in CRS; an admin must release it first (docs/decisions/011). */
   operator_locked: 409,
   payload_too_large: 413,
   rate_limited: 429,
+  /** The request's headers (cookies included) are larger than the server reads. */
+  headers_too_large: 431,
   internal: 500,
   upstream_error: 502,
   upstream_unavailable: 503,

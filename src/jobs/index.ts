@@ -1,6 +1,8 @@
 import type { Deps } from '../deps.js';
+import type { AccountsService } from '../domain/accounts/index.js';
 import type { Alert, AlertsService } from '../domain/admin/alerts.js';
 import { databaseFailureCause } from '../infra/db/diagnose.js';
+import { housekeepingJob } from './housekeeping.js';
 import { createLeader, type Leader } from './lease.js';
 import type { SyncJob } from './sync/index.js';
 import type { JobRow } from './sync/state.js';
@@ -22,8 +24,13 @@ export interface Jobs {
  * the leader runs them) and the alert timer every instance runs for itself. Built with the services, started by
  * the start path once the HTTP port is bound (src/portal.ts).
  */
-export function createJobs(deps: Deps, sync: SyncJob, alerts: AlertsService): Jobs {
-  const leader = createLeader(deps, [sync.scheduled]);
+export function createJobs(
+  deps: Deps,
+  sync: SyncJob,
+  alerts: AlertsService,
+  accounts: Pick<AccountsService, 'purge'>,
+): Jobs {
+  const leader = createLeader(deps, [sync.scheduled, housekeepingJob(accounts, deps.logger)]);
   let alertTimer: NodeJS.Timeout | undefined;
   /** The last job row read: while the database is down the judgement of the row stays what it was. */
   let lastRow: JobRow | undefined;

@@ -65,21 +65,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         CRS_PUBLIC_URL: 'https://relay.example.test',
         SYNC_INTERVAL: '5',
         REGISTRATION: 'open',
+        // The operator's account is created at start (the admin bootstrap), before any journey registers.
         ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
         LOG_LEVEL: 'error',
       },
     });
     stops.push(() => stopChild(portal));
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitForHealth(baseUrl, portal);
-
-    // The operator's account exists before any journey registers (ADMIN_EMAIL makes it an admin).
-    const res = await fetch(`${baseUrl}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password, displayName: 'Operator' }),
-    });
-    if (res.status !== 201) throw new Error(`admin registration failed: ${res.status} ${await res.text()}`);
 
     process.env.E2E_BASE_URL = baseUrl;
     process.env.E2E_CRS_URL = emulator.url;

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { afterAll, inject } from 'vitest';
-import { type App, buildApp } from '../../src/app.js';
+import { type App, type BuildOptions, buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type Emulator, startEmulator } from '../../src/crs-emulator/index.js';
 import type { Deps } from '../../src/deps.js';
@@ -24,6 +24,10 @@ export interface TestAppOptions {
   databaseUrl?: string;
   /** Capture the app's logs (level trace) to search them, e.g. for secrets. */
   logStream?: Writable;
+  /** Redis key prefix; give two apps the same one (and one database) to make them instances of one deployment. */
+  redisPrefix?: string;
+  /** Sees every route as it is registered. */
+  onRoute?: BuildOptions['onRoute'];
 }
 
 export interface TestApp {
@@ -61,7 +65,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const logger = opts.logStream ? createLogger('trace', opts.logStream) : createLogger('silent');
   const cache = await createCache({
     redisUrl,
-    prefix: redisPrefix(),
+    prefix: opts.redisPrefix ?? redisPrefix(),
     channel: database.channel?.(CACHE_CHANNEL, logger),
     metrics,
     logger,
@@ -87,7 +91,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     logger,
     version: 'test',
   };
-  const app = await buildApp(deps);
+  const app = await buildApp(deps, { onRoute: opts.onRoute });
   await app.ready();
   afterAll(async () => {
     await app.close();

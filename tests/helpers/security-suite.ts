@@ -19,9 +19,14 @@
  *   securitySuite(t, { method: 'GET', url: '/api/admin/users', admin: true }); // a plain user → 403
  *
  * Tests registered: no credentials → 401; a well-formed but unknown token, garbage, and a bad cookie → 401;
- * a token whose session was logged out → 401; for writes, a cookie-authenticated request from a foreign Origin
- * → 403; with `admin`, a plain user → 403; with `ownedResource`, another user → 404; with `body`, malformed
- * JSON → 400 (`body`), an unknown field → 400 naming it (unless `strict: false`), each invalid case → 400.
+ * a token whose session was logged out → 401; two session cookies → 401; an authenticated answer carries
+ * `Cache-Control: no-store`; for writes, a cookie-authenticated request from a foreign Origin → 403; with `admin`,
+ * a plain user → 403; with `ownedResource`, another user → 404; with `body`, malformed JSON → 400 (`body`), an
+ * unknown field → 400 naming it (unless `strict: false`), each invalid case → 400.
+ *
+ * Every route is covered by construction: the specs live in tests/security/specs (one module per area, run by the
+ * area's test file), and tests/security/coverage.test.ts fails for a route that has neither a spec nor a place in
+ * the commented list of public routes.
  *
  * `createUser(t, {role})` and `authHeaders(user)` are exported for other tests: users are inserted straight
  * into the database (so the registration policy does not matter) and signed in through the real login route.
@@ -48,8 +53,8 @@ export interface SecuritySpec {
   /** Test title prefix; defaults to "METHOD url". */
   name?: string;
   method: Method;
-  /** Any URL of the route, for the tests that never reach a resource. */
-  url: string | ((user: TestUser) => string | Promise<string>);
+  /** Any URL of the route, for the tests that never reach a resource (also how the coverage check finds it). */
+  url: string;
   body?: {
     valid?: unknown;
     invalid?: { body: unknown; field: string }[];
@@ -104,7 +109,7 @@ export const unknownToken = () => randomBytes(32).toString('base64url');
 
 export function securitySuite(app: TestApp | (() => TestApp), spec: SecuritySpec): void {
   // Stable titles: a random id in the URL becomes `:id`.
-  const route = typeof spec.url === 'string' ? spec.url.replace(UUID, ':id') : '(route)';
+  const route = spec.url.replace(UUID, ':id');
   const name = spec.name ?? `${spec.method} ${route}`;
   const t = () => (typeof app === 'function' ? app() : app);
   const hasBody = spec.body !== undefined;
@@ -117,8 +122,7 @@ export function securitySuite(app: TestApp | (() => TestApp), spec: SecuritySpec
     });
 
     const send = async (headers: Record<string, string>, over: Partial<InjectOptions> = {}) => {
-      const url = typeof spec.url === 'string' ? spec.url : await spec.url(caller);
-      const base: InjectOptions = { method: spec.method, url, headers };
+      const base: InjectOptions = { method: spec.method, url: spec.url, headers };
       if (hasBody) base.payload = valid as InjectOptions['payload'];
       return t().app.inject({ ...base, ...over, headers: { ...headers, ...over.headers } });
     };
@@ -141,6 +145,19 @@ export function securitySuite(app: TestApp | (() => TestApp), spec: SecuritySpec
       const out = await t().app.inject({ method: 'POST', url: '/api/auth/logout', headers: authHeaders(user) });
       expect(out.statusCode).toBe(204);
       expectError(await send(authHeaders(user)), 401, 'unauthorized');
+    });
+
+    it('two session cookies (one may be planted by a sibling subdomain) → 401', async () => {
+      const res = await send({ cookie: `kp_session=${unknownToken()}; kp_session=${caller.token}` });
+      expectError(res, 401, 'unauthorized');
+      expect(res.json().error.message).toMatch(/two session cookies/i);
+    });
+
+    it('an authenticated answer is never cached (Cache-Control: no-store)', async () => {
+      // Its own user: the request may log out or change a password.
+      const user = await createUser(t(), { role: spec.admin ? 'admin' : 'user' });
+      const res = await send(authHeaders(user));
+      expect(res.headers['cache-control'], `${res.statusCode} ${res.body}`).toBe('no-store');
     });
 
     if (spec.method !== 'GET') {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../helpers/app.js';
 import { createKey } from '../helpers/keys.js';
 import { authHeaders, createUser, expectBadRequest, expectError, securitySuite } from '../helpers/security-suite.js';
+import { adminSpecs } from '../security/specs/admin.js';
 
 const t = await createTestApp({ env: { REGISTRATION: 'invite' } });
 const admin = await createUser(t, { role: 'admin' });
@@ -146,25 +147,4 @@ describe('admin', () => {
   });
 });
 
-securitySuite(t, { method: 'GET', url: '/api/admin/overview', admin: true });
-securitySuite(t, { method: 'GET', url: '/api/admin/users', admin: true });
-securitySuite(t, {
-  method: 'PATCH',
-  url: `/api/admin/users/${randomUUID()}`,
-  admin: true,
-  body: { valid: { maxKeys: 3 }, invalid: [{ body: { role: 'root' }, field: 'role' }] },
-});
-securitySuite(t, {
-  method: 'POST',
-  url: '/api/admin/invites',
-  admin: true,
-  body: { valid: { count: 1 }, invalid: [{ body: { count: 0 }, field: 'count' }] },
-});
-securitySuite(t, { method: 'GET', url: '/api/admin/cache', admin: true });
-securitySuite(t, {
-  method: 'POST',
-  url: '/api/admin/cache/purge',
-  admin: true,
-  body: { valid: {}, invalid: [{ body: { namespace: 'x' }, field: 'namespace' }] },
-});
-securitySuite(t, { method: 'POST', url: '/api/admin/sync', admin: true });
+for (const spec of adminSpecs()) securitySuite(t, spec);

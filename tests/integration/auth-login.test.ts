@@ -4,9 +4,7 @@ import { auditLog, users } from '../../src/infra/db/schema.js';
 import { createTestApp } from '../helpers/app.js';
 import { createUser, expectBadRequest, expectError } from '../helpers/security-suite.js';
 
-// A clock the tests move: the rate-limit windows and session expiry follow it.
-let offsetMs = 0;
-const t = await createTestApp({ clock: () => new Date(Date.now() + offsetMs) });
+const t = await createTestApp();
 let ipSeq = 0;
 /** Each test signs in from its own address, so the per-IP budget of one test does not leak into another. */
 const freshIp = () => `10.0.${Math.floor(++ipSeq / 250)}.${ipSeq % 250}`;
@@ -77,51 +75,7 @@ describe('POST /api/auth/login', () => {
   });
 });
 
-describe('login rate limits', () => {
-  it('blocks an account after 10 failures, even with the right password, with Retry-After', async () => {
-    const u = await createUser(t);
-    const ip = freshIp();
-    for (let i = 0; i < 10; i++)
-      expectError(await login({ email: u.email, password: `wrong ${i}` }, ip), 401, 'unauthorized');
-
-    const blocked = await login({ email: u.email, password: u.password }, freshIp());
-    expectError(blocked, 429, 'rate_limited');
-    const retryAfter = Number(blocked.headers['retry-after']);
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
-
-    // The window slides: once the failures are older than 15 minutes the account may sign in again.
-    offsetMs += 15 * 60_000 + 1000;
-    expect((await login({ email: u.email, password: u.password }, freshIp())).statusCode).toBe(200);
-  });
-
-  it('counts unknown emails too, so the limiter does not reveal who exists', async () => {
-    const ip = freshIp();
-    for (let i = 0; i < 10; i++) await login({ email: 'ghost@example.com', password: `guess ${i}` }, ip);
-    expectError(await login({ email: 'ghost@example.com', password: 'guess' }, freshIp()), 429, 'rate_limited');
-  });
-
-  it('resets the account budget on a successful sign-in', async () => {
-    const u = await createUser(t);
-    const ip = freshIp();
-    for (let i = 0; i < 9; i++) await login({ email: u.email, password: `wrong ${i}` }, ip);
-    expect((await login({ email: u.email, password: u.password }, ip)).statusCode).toBe(200);
-    for (let i = 0; i < 9; i++) await login({ email: u.email, password: `wrong ${i}` }, ip);
-    expect((await login({ email: u.email, password: u.password }, ip)).statusCode).toBe(200);
-  });
-
-  it('blocks an address after 50 failures across accounts, and only that address', async () => {
-    const ip = freshIp();
-    for (let i = 0; i < 50; i++) {
-      expectError(await login({ email: `spray-${i}@example.com`, password: 'password123' }, ip), 401, 'unauthorized');
-    }
-    const u = await createUser(t);
-    const blocked = await login({ email: u.email, password: u.password }, ip);
-    expectError(blocked, 429, 'rate_limited');
-    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-    expect((await login({ email: u.email, password: u.password }, freshIp())).statusCode).toBe(200);
-  });
-});
+// The sign-in limits (per account, address and known device) are tested in tests/security/login-limits.test.ts.
 
 describe('login CSRF', () => {
   it('refuses a login or registration posted from another site, accepts one from this site', async () => {

@@ -63,10 +63,22 @@ describe('registration policy: invite', () => {
     expect(raced.filter((u) => u.email.startsWith('race-'))).toHaveLength(1);
   });
 
-  it('lets ADMIN_EMAIL register without a code, as admin', async () => {
-    const res = await register(invite, { email: 'Root@Example.com' });
-    expect(res.statusCode, res.body).toBe(201);
-    expect(res.json().user.role).toBe('admin');
+  it('asks ADMIN_EMAIL for a code like everyone (the address proves nothing)', async () => {
+    expectBadRequest(await register(invite, { email: 'Root@Example.com' }), 'inviteCode');
+  });
+
+  it('refuses an expired or revoked code like an unknown one', async () => {
+    const expired = await newInvite(invite);
+    const revoked = await newInvite(invite);
+    const db = invite.deps.database.db;
+    await db
+      .update(invites)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(invites.code, expired));
+    await db.update(invites).set({ revokedAt: new Date() }).where(eq(invites.code, revoked));
+    for (const code of [expired, revoked]) {
+      expectBadRequest(await register(invite, { email: `late-${code}@example.com`, inviteCode: code }), 'inviteCode');
+    }
   });
 });
 
@@ -82,10 +94,8 @@ describe('registration policy: closed', () => {
     expectBadRequest(await register(closed, { email: 'not an email' }), 'email');
   });
 
-  it('lets ADMIN_EMAIL register, so a closed portal can get its admin', async () => {
-    const res = await register(closed, { email: 'root@example.com' });
-    expect(res.statusCode, res.body).toBe(201);
-    expect(res.json().user.role).toBe('admin');
+  it('refuses ADMIN_EMAIL too: a closed portal gets its admin from ADMIN_PASSWORD or the setup token', async () => {
+    expectError(await register(closed, { email: 'root@example.com' }), 403, 'forbidden');
   });
 });
 

@@ -7,7 +7,7 @@ import { hashToken } from '../../src/domain/accounts/tokens.js';
 import { createTestApp } from '../helpers/app.js';
 import { authHeaders, cookieHeaders, createUser, expectError } from '../helpers/security-suite.js';
 
-const t = await createTestApp({ env: { TRUST_PROXY: 'true' } });
+const t = await createTestApp({ env: { TRUST_PROXY: '1' } });
 const PASSWORD = 'the secret password';
 let n = 0;
 const register = (extra: Record<string, string> = {}) =>

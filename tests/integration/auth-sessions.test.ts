@@ -13,6 +13,7 @@ import {
   securitySuite,
   type TestUser,
 } from '../helpers/security-suite.js';
+import { authSpecs } from '../security/specs/auth.js';
 
 const t = await createTestApp();
 
@@ -128,15 +129,4 @@ describe('DELETE /api/auth/sessions/:id', () => {
   });
 });
 
-securitySuite(t, { method: 'GET', url: '/api/auth/me' });
-securitySuite(t, { method: 'POST', url: '/api/auth/logout' });
-securitySuite(t, { method: 'GET', url: '/api/auth/sessions' });
-securitySuite(t, {
-  name: 'DELETE /api/auth/sessions/:id',
-  method: 'DELETE',
-  url: `/api/auth/sessions/${randomUUID()}`,
-  ownedResource: async (owner) => {
-    const token = await login(t, owner.email, owner.password);
-    return `/api/auth/sessions/${(await sessionRow(token)).id}`;
-  },
-});
+for (const spec of authSpecs(t)) securitySuite(t, spec);

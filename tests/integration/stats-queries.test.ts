@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../helpers/app.js';
 import { createKey } from '../helpers/keys.js';
 import { authHeaders, createUser, expectBadRequest, expectError, securitySuite } from '../helpers/security-suite.js';
+import { statsSpecs } from '../security/specs/stats.js';
 
 const t = await createTestApp();
 const user = await createUser(t);
@@ -64,14 +65,4 @@ describe('bad queries get a 400 naming the field', () => {
   });
 });
 
-for (const url of ['/api/stats/usage', '/api/stats/leaderboard', '/api/stats/export']) {
-  securitySuite(t, { method: 'GET', url });
-}
-securitySuite(t, {
-  method: 'GET',
-  url: `/api/stats/compare?keyIds=${randomUUID()},${randomUUID()}`,
-  ownedResource: async (owner) => {
-    const [a, b] = [await createKey(t, owner), await createKey(t, owner)];
-    return `/api/stats/compare?keyIds=${a.id},${b.id}`;
-  },
-});
+for (const spec of statsSpecs(t)) securitySuite(t, spec);

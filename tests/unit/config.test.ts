@@ -32,8 +32,35 @@ describe('loadConfig', () => {
     [{ CRS_BASE_URL: 'http://crs' }, 'CRS_ADMIN_USERNAME'],
     [{ SYNC_INTERVAL: '1' }, 'SYNC_INTERVAL'],
     [{ METRICS_TOKEN: 'too-short' }, 'METRICS_TOKEN'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ ADMIN_PASSWORD: 'long enough password' }, 'ADMIN_PASSWORD: needs ADMIN_EMAIL'],
+    [{ ADMIN_EMAIL: 'a@example.com', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD: must be 10'],
+    [{ ADMIN_EMAIL: 'a@example.com', ADMIN_PASSWORD: 'x'.repeat(12), ADMIN_PASSWORD_FILE: '/x' }, 'not both'],
+    [{ ADMIN_EMAIL: 'a@example.com', ADMIN_PASSWORD_FILE: '/no/such/file' }, 'ADMIN_PASSWORD_FILE'],
+    [{ PUBLIC_URL: 'https://portal.example.com/app' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'ftp://portal.example.com' }, 'PUBLIC_URL'],
+    [{ SESSION_MAX_PER_USER: '0' }, 'SESSION_MAX_PER_USER'],
+    [{ INVITE_TTL_DAYS: '0' }, 'INVITE_TTL_DAYS'],
   ])('names the bad variable in %j', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(name));
+  });
+
+  it('reads the security settings', () => {
+    const c = loadConfig({
+      PUBLIC_URL: 'https://portal.example.com/',
+      ADMIN_EMAIL: 'Ops@Example.com',
+      ADMIN_PASSWORD: 'operator password',
+      TRUST_PROXY: '1',
+    });
+    expect(c.publicUrl?.origin).toBe('https://portal.example.com');
+    expect(c).toMatchObject({
+      adminEmail: 'ops@example.com',
+      adminPassword: 'operator password',
+      trustProxy: 1,
+      sessionMaxPerUser: 20,
+      inviteTtlDays: 7,
+      keyWritesPerMinute: 30,
+    });
   });
 });

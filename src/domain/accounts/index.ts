@@ -1,12 +1,16 @@
 import type { Deps } from '../../deps.js';
+import type { SharedCounters } from '../../infra/rate-limit/index.js';
 import { audit } from '../audit.js';
-import { AppError, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
+import { createLimits } from '../limits.js';
+import { createDevices } from './devices.js';
 import { login } from './login.js';
 import { changePassword } from './password.js';
-import { LOGIN_LIMITS, type LoginGuard, loginGuard, memoryLimiter, REGISTER_LIMIT } from './rate-limit.js';
+import { loginGuard, REGISTER_LIMIT } from './rate-limit.js';
 import { register } from './register.js';
 import { createSessions } from './sessions.js';
-import type { AuthContext, RegisterInput, RequestMeta, SessionResolver, SessionView, SignedIn } from './types.js';
+import { hasActiveAdmin, purgeSetupTokens } from './settings-repo.js';
+import type { AuthContext, Page, RegisterInput, RequestMeta, SessionResolver, SessionView, SignedIn } from './types.js';
 
 export type { AuthContext, PublicUser, RequestMeta, SessionResolver, SessionView, SignedIn } from './types.js';
 
@@ -23,7 +27,7 @@ export interface AccountsService extends SessionResolver {
     input: { currentPassword: string; newPassword: string },
     meta: RequestMeta,
   ): Promise<void>;
-  listSessions(auth: AuthContext): Promise<SessionView[]>;
+  listSessions(auth: AuthContext, page: { page: number; pageSize: number }): Promise<Page<SessionView>>;
   /** 404 for an unknown id and for another user's session alike. */
   revokeSession(auth: AuthContext, sessionId: string, meta: RequestMeta): Promise<void>;
   /**
@@ -31,20 +35,20 @@ export interface AccountsService extends SessionResolver {
    * awaited, so the change applies on the next request rather than after the `auth` TTL.
    */
   forgetUserSessions(userId: string): Promise<void>;
+  /** True while no active admin exists: the register page then asks for the setup token (/api/meta). */
+  setupRequired(): Promise<boolean>;
+  /** Deletes dead sessions, ended rate-limit windows and expired setup tokens (the housekeeping job). */
+  purge(): Promise<{ sessions: number; counters: number }>;
 }
 
-export interface AccountsOptions {
-  /** Replaces the in-memory login limiter (e.g. a shared one for several instances, or tighter test budgets). */
-  loginGuard?: LoginGuard;
-}
-
-export function createAccounts(deps: Deps, opts: AccountsOptions = {}): AccountsService {
+export function createAccounts(deps: Deps, counters: SharedCounters): AccountsService {
   const sessions = createSessions(deps);
-  const guard =
-    opts.loginGuard ??
-    loginGuard(memoryLimiter(LOGIN_LIMITS.account, deps.clock), memoryLimiter(LOGIN_LIMITS.ip, deps.clock));
+  const limits = createLimits(counters, deps.clock);
+  const guard = loginGuard(counters, deps.clock);
   const { db } = deps.database;
-  const registrations = memoryLimiter(REGISTER_LIMIT, deps.clock);
+  const devices = createDevices(db);
+  // Once an admin exists one always will (the last-admin rule), so "setup required" only ever turns off.
+  let setupDone = false;
 
   const record = (auth: AuthContext, sessionId: string, action: string, meta: RequestMeta) =>
     audit(db, {
@@ -60,31 +64,41 @@ export function createAccounts(deps: Deps, opts: AccountsOptions = {}): Accounts
     resolve: (token) => sessions.resolve(token),
     resolveCached: (token) => sessions.resolveCached(token),
     async register(input, meta) {
-      const ip = meta.ip ?? 'unknown';
-      const wait = await registrations.blockedFor(ip);
-      if (wait > 0)
-        throw new AppError(
-          'rate_limited',
-          'Too many registrations from this address; try again later',
-          undefined,
-          wait,
-        );
-      await registrations.fail(ip);
-      return register(deps, sessions, input, meta);
+      await limits.spend(
+        `register:ip:${meta.ip ?? 'unknown'}`,
+        REGISTER_LIMIT,
+        'Too many registrations from this address; try again later',
+      );
+      const signedIn = await register(deps, sessions, input, meta);
+      return { ...signedIn, deviceToken: await devices.issue(input.email) };
     },
-    login: (input, meta) => login(deps, sessions, guard, input, meta),
+    login: (input, meta) => login(deps, { sessions, guard, devices }, input, meta),
     sessionTtlSeconds: deps.config.sessionTtlHours * 3600,
     async logout(auth, meta) {
       // Idempotent: a concurrent logout or revoke may have won; the cache entry is dropped either way.
       if (!(await sessions.revoke(auth.user.id, auth.sessionId))) await sessions.forget([auth.tokenHash]);
       else await record(auth, auth.sessionId, 'user.logout', meta);
     },
-    changePassword: (auth, input, meta) => changePassword(deps, sessions, guard, auth, input, meta),
-    listSessions: (auth) => sessions.list(auth),
+    changePassword: (auth, input, meta) => changePassword(deps, sessions, limits, auth, input, meta),
+    listSessions: (auth, page) => sessions.list(auth, page),
     forgetUserSessions: (userId) => sessions.forgetUser(userId),
     async revokeSession(auth, sessionId, meta) {
       if (!(await sessions.revoke(auth.user.id, sessionId))) throw notFound('Session');
       await record(auth, sessionId, 'session.revoke', meta);
+    },
+    async setupRequired() {
+      if (setupDone) return false;
+      setupDone = await hasActiveAdmin(db);
+      return !setupDone;
+    },
+    async purge() {
+      const now = deps.clock();
+      const [dead, ended] = await Promise.all([
+        sessions.purge(),
+        counters.purge(now.getTime()),
+        purgeSetupTokens(db, now),
+      ]);
+      return { sessions: dead, counters: ended };
     },
   };
 }

@@ -1,8 +1,9 @@
 import type { Deps } from '../../deps.js';
 import { audit } from '../audit.js';
 import { AppError, badRequest } from '../errors.js';
+import type { Limits } from '../limits.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import type { LoginGuard } from './rate-limit.js';
+import { PASSWORD_CHANGE_LIMIT } from './rate-limit.js';
 import type { Sessions } from './sessions.js';
 import { revokeOtherSessions } from './sessions-repo.js';
 import type { AuthContext, RequestMeta } from './types.js';
@@ -11,22 +12,22 @@ import { findUserById, setPasswordHash } from './users-repo.js';
 /**
  * Changes the password and revokes every other session of the user; the caller's own session stays. A wrong
  * current password is a 400 on `currentPassword` (the session itself is valid, so 401 would wrongly tell the
- * client to sign in again), and it spends the account's login budget: a stolen session cannot guess freely.
+ * client to sign in again), and it spends a per-user budget: a stolen session cannot guess freely.
  */
 export async function changePassword(
   deps: Deps,
   sessions: Sessions,
-  guard: LoginGuard,
+  limits: Limits,
   auth: AuthContext,
   input: { currentPassword: string; newPassword: string },
   meta: RequestMeta,
 ): Promise<void> {
-  const account = auth.user.email;
-  await guard.check(account, meta.ip);
+  const budget = `password:${auth.user.id}`;
+  await limits.check(budget, PASSWORD_CHANGE_LIMIT, 'Too many wrong current passwords; try again later');
   const user = await findUserById(deps.database.db, auth.user.id);
   if (!user) throw new AppError('unauthorized', 'Sign in to continue');
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    await guard.failed(account, meta.ip);
+    await limits.record(budget, PASSWORD_CHANGE_LIMIT);
     throw badRequest('currentPassword', 'the current password is incorrect');
   }
   const passwordHash = await hashPassword(input.newPassword);
@@ -44,7 +45,6 @@ export async function changePassword(
     });
     return hashes;
   });
-  await guard.succeeded(account);
   // Awaited: the other sessions must fail on their very next request, on every instance.
   await sessions.forget(revoked);
 }

@@ -1,113 +1,110 @@
+import type { CounterStore } from '../../infra/rate-limit/index.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
+import type { Budget } from '../limits.js';
 
-/**
- * Failed-attempt limiter (product.md §2: login is rate-limited per IP and per account).
- *
- * Async on purpose: this implementation keeps its counts in process memory, and a Redis one can replace it
- * behind the same interface. Consequence of memory, written down for the operator: with N portal instances
- * behind a round-robin balancer an attacker gets up to N times the budget, and a restart forgets the counts.
- * Both stay within the intent (slowing brute force from thousands of guesses a minute to a few dozen per
- * quarter hour); a deployment that needs a global budget plugs in a shared store.
+/*
+ * Sign-in limits that stop guessing without letting anyone lock the owner out (docs/decisions/014, OWASP's
+ * "device cookies"):
+ * - a browser that signed in to this account before carries a signed device cookie; its attempts are counted per
+ *   device only, so failures from anywhere else never block it;
+ * - every other attempt is counted per (account, address) with growing delays, per address across accounts, and
+ *   per account (what stops a guesser with many addresses).
+ * Unknown e-mail addresses are counted like real ones, so the limiter says nothing about who has an account.
  */
-export interface AttemptLimiter {
-  /** Seconds until `key` may try again, 0 when it may try now. */
-  blockedFor(key: string): Promise<number>;
-  fail(key: string): Promise<void>;
-  reset(key: string): Promise<void>;
-}
-
-export interface WindowLimit {
-  max: number;
-  windowMs: number;
-}
-
-/** The defaults of both budgets: ten failures per account and fifty per address per quarter hour. */
 export const LOGIN_LIMITS = {
-  account: { max: 10, windowMs: 15 * 60_000 },
-  ip: { max: 50, windowMs: 15 * 60_000 },
-} as const satisfies Record<string, WindowLimit>;
+  /** Per (account, address): `free` failures, then a delay that doubles per failure up to `maxDelayMs`. */
+  pair: { free: 5, windowMs: 60 * 60_000, maxDelayMs: 15 * 60_000 },
+  /** Per address, across accounts (password spraying). */
+  address: { max: 50, windowMs: 15 * 60_000 },
+  /** Per account, for clients that are not a known device of it. */
+  account: { max: 20, windowMs: 15 * 60_000 },
+  /** Per known device: past this, the device cookie stops counting as known. */
+  device: { max: 10, windowMs: 15 * 60_000 },
+} as const;
 
 /**
  * Registrations per address per hour: each one costs an argon2 hash (tens of ms of CPU), so unlimited
  * registration would be a cheap way to load the server.
  */
-export const REGISTER_LIMIT = { max: 50, windowMs: 60 * 60_000 } as const satisfies WindowLimit;
+export const REGISTER_LIMIT: Budget = { max: 50, windowMs: 60 * 60_000 };
 
-/** Tracked keys before a sweep of expired entries; an attacker rotating keys cannot grow memory without bound. */
-const MAX_KEYS = 50_000;
+/** Wrong current passwords per user (a stolen session must not guess freely). */
+export const PASSWORD_CHANGE_LIMIT: Budget = { max: 10, windowMs: 15 * 60_000 };
 
-/**
- * Sliding log: the time of each failure within the window. Exact (no burst at a window edge), and `max`
- * timestamps per key at most, because blocked attempts are refused before they are recorded.
- */
-export function memoryLimiter(limit: WindowLimit, clock: Clock): AttemptLimiter {
-  const log = new Map<string, number[]>();
-
-  const live = (key: string, now: number): number[] => {
-    const times = log.get(key);
-    if (!times) return [];
-    const from = now - limit.windowMs;
-    while (times.length && times[0] <= from) times.shift();
-    if (!times.length) log.delete(key);
-    return times;
-  };
-
-  const sweep = (now: number) => {
-    for (const key of log.keys()) live(key, now);
-    // Still nearly full of live keys: forget the oldest tenth at once (Map order is insertion order), so the
-    // O(n) sweep runs once per many inserts, not on every one.
-    for (const key of log.keys()) {
-      if (log.size < MAX_KEYS * 0.9) break;
-      log.delete(key);
-    }
-  };
-
-  return {
-    async blockedFor(key) {
-      const now = clock().getTime();
-      const times = live(key, now);
-      if (times.length < limit.max) return 0;
-      return Math.max(1, Math.ceil((times[times.length - limit.max] + limit.windowMs - now) / 1000));
-    },
-    async fail(key) {
-      const now = clock().getTime();
-      const times = live(key, now);
-      if (!log.has(key)) {
-        if (log.size >= MAX_KEYS) sweep(now);
-        log.set(key, times);
-      }
-      times.push(now);
-      if (times.length > limit.max) times.splice(0, times.length - limit.max);
-    },
-    async reset(key) {
-      log.delete(key);
-    },
-  };
+export interface LoginAttempt {
+  /** The normalised e-mail address. */
+  account: string;
+  ip?: string;
+  /** The id of a valid device cookie issued for this account, if the browser sent one. */
+  deviceId?: string;
 }
 
 export interface LoginGuard {
-  /** Throws 429 when either budget is spent; called before any password work. */
-  check(account: string, ip: string | undefined): Promise<void>;
-  failed(account: string, ip: string | undefined): Promise<void>;
-  succeeded(account: string): Promise<void>;
+  /** Throws 429 when the attempt must wait; says whether it counts as a known device. Before any password work. */
+  check(a: LoginAttempt): Promise<{ trusted: boolean }>;
+  failed(a: LoginAttempt, trusted: boolean): Promise<void>;
+  succeeded(a: LoginAttempt): Promise<void>;
 }
 
-/** Account and IP budgets together. Unknown emails count too, so the limiter says nothing about who exists. */
-export function loginGuard(accounts: AttemptLimiter, ips: AttemptLimiter): LoginGuard {
+/** The delay after the n-th failure of one (account, address): 0 for the free ones, then 1 s, 2 s, 4 s, … */
+export function pairDelayMs(failures: number): number {
+  const { free, maxDelayMs } = LOGIN_LIMITS.pair;
+  if (failures <= free) return 0;
+  return Math.min(1000 * 2 ** (failures - free - 1), maxDelayMs);
+}
+
+export function loginGuard(counters: CounterStore, clock: Clock): LoginGuard {
+  const L = LOGIN_LIMITS;
+  const keys = (a: LoginAttempt) => ({
+    pair: `login:pair:${a.account}|${a.ip ?? '-'}`,
+    address: `login:ip:${a.ip ?? '-'}`,
+    account: `login:acct:${a.account}`,
+    device: `login:dev:${a.deviceId ?? '-'}`,
+  });
+
   return {
-    async check(account, ip) {
-      const [a, i] = await Promise.all([accounts.blockedFor(account), ip ? ips.blockedFor(ip) : 0]);
-      const wait = Math.max(a, i);
+    async check(a) {
+      const k = keys(a);
+      const now = clock().getTime();
+      const [pair, address, account, device] = await counters.read([k.pair, k.address, k.account, k.device], now);
+      if (a.deviceId && device.count < L.device.max) return { trusted: true };
+      const waits = [
+        pair.count > L.pair.free ? pair.lastAt + pairDelayMs(pair.count) - now : 0,
+        a.ip && address.count >= L.address.max ? address.resetAt - now : 0,
+        account.count >= L.account.max ? account.resetAt - now : 0,
+      ];
+      const wait = Math.max(...waits);
       if (wait > 0) {
-        throw new AppError('rate_limited', 'Too many failed sign-in attempts; try again later', undefined, wait);
+        throw new AppError(
+          'rate_limited',
+          'Too many failed sign-in attempts; try again later',
+          undefined,
+          Math.max(1, Math.ceil(wait / 1000)),
+        );
       }
+      return { trusted: false };
     },
-    async failed(account, ip) {
-      await Promise.all([accounts.fail(account), ip ? ips.fail(ip) : undefined]);
+    async failed(a, trusted) {
+      const k = keys(a);
+      const now = clock().getTime();
+      if (trusted) {
+        await counters.hit([{ key: k.device, windowMs: L.device.windowMs }], now);
+        return;
+      }
+      await counters.hit(
+        [
+          { key: k.pair, windowMs: L.pair.windowMs, sliding: true },
+          { key: k.account, windowMs: L.account.windowMs },
+          ...(a.ip ? [{ key: k.address, windowMs: L.address.windowMs }] : []),
+        ],
+        now,
+      );
     },
-    async succeeded(account) {
-      await accounts.reset(account);
+    async succeeded(a) {
+      // Not the account or address counts: the owner signing in must not hand a guesser a fresh budget.
+      const k = keys(a);
+      await counters.reset(a.deviceId ? [k.pair, k.device] : [k.pair]);
     },
   };
 }

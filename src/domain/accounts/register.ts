@@ -4,14 +4,22 @@ import { audit } from '../audit.js';
 import { AppError, badRequest } from '../errors.js';
 import { hashPassword } from './passwords.js';
 import type { Sessions } from './sessions.js';
+import { consumeSetupToken } from './settings-repo.js';
+import { hashToken } from './tokens.js';
 import type { RegisterInput, RequestMeta, SignedIn } from './types.js';
-import { consumeInvite, hasAnyUser, insertUser, lockRegistrations } from './users-repo.js';
+import { insertUser, lockRegistrations, lockUsableInvite, markInviteUsed } from './users-repo.js';
 import { toPublicUser } from './view.js';
 
+const BAD_INVITE = 'unknown, expired or already used invite code';
+
 /**
- * Creates the account and its first session. The user row, the invite it consumes and the audit row commit
- * together or not at all; the session is created after the commit (a failure there leaves a valid account the
- * person can sign in to, never a half-written one).
+ * Creates the account and its first session. The user row, the invite or setup token it uses and the audit row
+ * commit together or not at all; the session is created after the commit (a failure there leaves a valid account
+ * the person can sign in to, never a half-written one).
+ *
+ * Nobody becomes admin by being first or by their address: only a live setup token (printed at a start that found
+ * no admin, docs/decisions/013) makes the registration an admin's, whatever the policy. A bad code or token is
+ * judged before the e-mail address, so it answers the same for a registered address and a new one.
  */
 export async function register(
   deps: Deps,
@@ -19,32 +27,34 @@ export async function register(
   input: RegisterInput,
   meta: RequestMeta,
 ): Promise<SignedIn> {
-  // The operator's ADMIN_EMAIL may always register: otherwise a portal started as `closed` or `invite` would
-  // have no admin to open it or to issue the first invite.
-  const policy = input.email === deps.config.adminEmail ? 'open' : deps.config.registration;
+  const setup = input.setupToken !== undefined;
+  const policy = setup ? 'open' : deps.config.registration;
   if (policy === 'closed') throw new AppError('forbidden', 'Registration is closed on this portal');
   if (policy === 'invite' && !input.inviteCode) throw badRequest('inviteCode', 'an invite code is required');
 
   const passwordHash = await hashPassword(input.password);
   const displayName = input.displayName || input.email.slice(0, input.email.lastIndexOf('@')).slice(0, 100);
   const now = deps.clock();
+  const role = setup ? 'admin' : 'user';
 
   let row: Awaited<ReturnType<typeof insertUser>>;
   try {
     row = await deps.database.db.transaction(async (tx) => {
       await lockRegistrations(tx);
-      const first = !(await hasAnyUser(tx));
-      const role = first || input.email === deps.config.adminEmail ? 'admin' : 'user';
-      const user = await insertUser(tx, { email: input.email, passwordHash, displayName, role, now });
-      if (policy === 'invite' && !(await consumeInvite(tx, input.inviteCode!, user.id, now))) {
-        throw badRequest('inviteCode', 'unknown or already used invite code');
+      if (setup && !(await consumeSetupToken(tx, hashToken(input.setupToken!), now))) {
+        throw badRequest('setupToken', 'unknown, expired or already used setup token');
       }
+      if (policy === 'invite' && !(await lockUsableInvite(tx, input.inviteCode!, now))) {
+        throw badRequest('inviteCode', BAD_INVITE);
+      }
+      const user = await insertUser(tx, { email: input.email, passwordHash, displayName, role, now });
+      if (policy === 'invite') await markInviteUsed(tx, input.inviteCode!, user.id, now);
       await audit(tx, {
         actorUserId: user.id,
         action: 'user.register',
         targetType: 'user',
         targetId: user.id,
-        details: { role, policy, ...(policy === 'invite' ? { invite: true } : {}) },
+        details: { role, policy: setup ? 'setup-token' : policy, ...(policy === 'invite' ? { invite: true } : {}) },
         ip: meta.ip,
       });
       return user;

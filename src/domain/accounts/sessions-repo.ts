@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, lt, ne } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or } from 'drizzle-orm';
 import type { Db } from '../../infra/db/client.js';
 import { sessions, users } from '../../infra/db/schema.js';
 
@@ -64,33 +64,75 @@ export async function revokeSession(db: Db, userId: string, sessionId: string, n
   return row?.tokenHash;
 }
 
-export async function revokeOtherSessions(tx: Db, userId: string, keepSessionId: string, now: Date) {
+/** Revokes every live session of the user but `keepSessionId` (all of them without one); their token hashes. */
+export async function revokeOtherSessions(tx: Db, userId: string, keepSessionId: string | undefined, now: Date) {
   const rows = await tx
     .update(sessions)
     .set({ revokedAt: now })
-    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId), isNull(sessions.revokedAt)))
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        keepSessionId ? ne(sessions.id, keepSessionId) : undefined,
+        isNull(sessions.revokedAt),
+      ),
+    )
     .returning({ tokenHash: sessions.tokenHash });
   return rows.map((r) => r.tokenHash);
 }
 
-export async function listLiveSessions(db: Db, userId: string, now: Date) {
-  return db
-    .select({
-      id: sessions.id,
-      createdAt: sessions.createdAt,
-      lastSeenAt: sessions.lastSeenAt,
-      userAgent: sessions.userAgent,
-      ip: sessions.ip,
-    })
+const liveOf = (userId: string, now: Date) =>
+  and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now));
+
+/** One page of the user's live sessions, most recently used first, and how many there are. */
+export async function listLiveSessions(db: Db, userId: string, now: Date, page: { page: number; pageSize: number }) {
+  const [items, [{ total }]] = await Promise.all([
+    db
+      .select({
+        id: sessions.id,
+        createdAt: sessions.createdAt,
+        lastSeenAt: sessions.lastSeenAt,
+        userAgent: sessions.userAgent,
+        ip: sessions.ip,
+      })
+      .from(sessions)
+      .where(liveOf(userId, now))
+      .orderBy(desc(sessions.lastSeenAt), desc(sessions.createdAt), desc(sessions.id))
+      .limit(page.pageSize)
+      .offset((page.page - 1) * page.pageSize),
+    db.select({ total: count() }).from(sessions).where(liveOf(userId, now)),
+  ]);
+  return { items, total };
+}
+
+/**
+ * Revokes the user's live sessions beyond the newest `keep` (by creation); their token hashes, to drop from the
+ * cache. Two sign-ins at once may each keep the other's session: the cap then holds from the next sign-in on.
+ */
+export async function revokeBeyond(db: Db, userId: string, keep: number, now: Date): Promise<string[]> {
+  const older = db
+    .select({ id: sessions.id })
     .from(sessions)
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
-    .orderBy(desc(sessions.lastSeenAt), desc(sessions.createdAt));
+    .where(liveOf(userId, now))
+    .orderBy(desc(sessions.createdAt), desc(sessions.id))
+    .offset(keep);
+  const rows = await db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(inArray(sessions.id, older))
+    .returning({ tokenHash: sessions.tokenHash });
+  return rows.map((r) => r.tokenHash);
+}
+
+/** Deletes sessions that can never be used again (expired or revoked); how many. */
+export async function purgeDeadSessions(db: Db, now: Date): Promise<number> {
+  const rows = await db
+    .delete(sessions)
+    .where(or(lte(sessions.expiresAt, now), isNotNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.length;
 }
 
 export async function liveTokenHashes(db: Db, userId: string, now: Date): Promise<string[]> {
-  const rows = await db
-    .select({ tokenHash: sessions.tokenHash })
-    .from(sessions)
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)));
+  const rows = await db.select({ tokenHash: sessions.tokenHash }).from(sessions).where(liveOf(userId, now));
   return rows.map((r) => r.tokenHash);
 }

@@ -4,11 +4,13 @@ import {
   insertSession,
   listLiveSessions,
   liveTokenHashes,
+  purgeDeadSessions,
+  revokeBeyond,
   revokeSession,
   touchSession,
 } from './sessions-repo.js';
 import { hashToken, looksLikeToken, newSessionToken } from './tokens.js';
-import type { AuthContext, PublicUser, RequestMeta, SessionView, SignedIn } from './types.js';
+import type { AuthContext, Page, PublicUser, RequestMeta, SessionView, SignedIn } from './types.js';
 import { toPublicUser } from './view.js';
 
 /** `last_seen_at` is informative (the sessions list); one write a minute per session is plenty. */
@@ -45,7 +47,7 @@ export function createSessions(deps: Deps) {
     }
     touched.set(sessionId, at);
     touchSession(db, sessionId, now, TOUCH_EVERY_MS).catch((err: Error) =>
-      deps.logger.warn({ err: { message: err.message }, sessionId }, 'could not record session activity'),
+      deps.logger.warn({ err, sessionId }, 'could not record session activity'),
     );
   }
 
@@ -63,6 +65,7 @@ export function createSessions(deps: Deps) {
   };
 
   return {
+    /** A new session; beyond SESSION_MAX_PER_USER live ones, the oldest are revoked (and dead at once). */
     async create(user: PublicUser, meta: RequestMeta): Promise<SignedIn> {
       const token = newSessionToken();
       const now = deps.clock();
@@ -75,6 +78,7 @@ export function createSessions(deps: Deps) {
         userAgent: meta.userAgent?.slice(0, 512),
         ip: meta.ip,
       });
+      await forget(await revokeBeyond(db, user.id, deps.config.sessionMaxPerUser, now));
       return { user, token, expiresAt: expiresAt.toISOString() };
     },
 
@@ -118,16 +122,24 @@ export function createSessions(deps: Deps) {
       await forget(await liveTokenHashes(db, userId, deps.clock()));
     },
 
-    async list(auth: AuthContext): Promise<SessionView[]> {
-      const rows = await listLiveSessions(db, auth.user.id, deps.clock());
-      return rows.map((r) => ({
-        id: r.id,
-        createdAt: r.createdAt.toISOString(),
-        lastSeenAt: r.lastSeenAt.toISOString(),
-        userAgent: r.userAgent,
-        ip: r.ip,
-        current: r.id === auth.sessionId,
-      }));
+    async list(auth: AuthContext, page: { page: number; pageSize: number }): Promise<Page<SessionView>> {
+      const { items, total } = await listLiveSessions(db, auth.user.id, deps.clock(), page);
+      return {
+        items: items.map((r) => ({
+          id: r.id,
+          createdAt: r.createdAt.toISOString(),
+          lastSeenAt: r.lastSeenAt.toISOString(),
+          userAgent: r.userAgent,
+          ip: r.ip,
+          current: r.id === auth.sessionId,
+        })),
+        page: page.page,
+        pageSize: page.pageSize,
+        total,
+      };
     },
+
+    /** Deletes expired and revoked sessions (the housekeeping job); how many. */
+    purge: () => purgeDeadSessions(db, deps.clock()),
   };
 }

@@ -36,6 +36,8 @@ export interface SessionResolver {
 export interface RequestMeta {
   ip?: string;
   userAgent?: string;
+  /** The browser's device cookie, if it sent one (sign-in limits, docs/decisions/014). */
+  deviceToken?: string;
 }
 
 /** What register and login answer: the raw token leaves the server exactly once, here. */
@@ -43,6 +45,15 @@ export interface SignedIn {
   user: PublicUser;
   token: string;
   expiresAt: string;
+  /** For the device cookie (never in the answer's body). */
+  deviceToken?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
 }
 
 export interface RegisterInput {
@@ -51,6 +62,8 @@ export interface RegisterInput {
   password: string;
   displayName?: string;
   inviteCode?: string;
+  /** The one-time token printed at the first start without an admin: this registration becomes the admin. */
+  setupToken?: string;
 }
 
 export interface SessionView {

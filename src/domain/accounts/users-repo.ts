@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../infra/db/client.js';
 import { invites, users } from '../../infra/db/schema.js';
 
@@ -10,16 +10,11 @@ export type UserRow = typeof users.$inferSelect;
 const REGISTRATION_LOCK = 7_340_001;
 
 /**
- * Serialises registrations (rare, and the password is hashed before): "the first user becomes admin" holds
- * even when two people register on an empty portal at the same moment.
+ * Serialises registrations and the start's admin bootstrap (rare, and passwords are hashed before): a setup token
+ * or an invite is judged and used by one of them at a time.
  */
 export async function lockRegistrations(tx: Db): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${REGISTRATION_LOCK})`);
-}
-
-export async function hasAnyUser(tx: Db): Promise<boolean> {
-  const rows = await tx.select({ id: users.id }).from(users).limit(1);
-  return rows.length > 0;
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
@@ -52,16 +47,20 @@ export async function insertUser(
 }
 
 /**
- * Marks the invite used by `userId`; false when it does not exist or was used already. The row lock of the
- * UPDATE makes a second registration with the same code wait, then see `used_at` set: one code, one account.
+ * Locks the invite when it can still be used (not used, revoked or expired); false otherwise. Called before the
+ * user row is written, so a bad code answers the same whatever the e-mail address.
  */
-export async function consumeInvite(tx: Db, code: string, userId: string, now: Date): Promise<boolean> {
+export async function lockUsableInvite(tx: Db, code: string, now: Date): Promise<boolean> {
   const rows = await tx
-    .update(invites)
-    .set({ usedBy: userId, usedAt: now })
-    .where(and(eq(invites.code, code), isNull(invites.usedAt)))
-    .returning({ code: invites.code });
+    .select({ code: invites.code })
+    .from(invites)
+    .where(and(eq(invites.code, code), isNull(invites.usedAt), isNull(invites.revokedAt), gt(invites.expiresAt, now)))
+    .for('update');
   return rows.length === 1;
+}
+
+export async function markInviteUsed(tx: Db, code: string, userId: string, now: Date): Promise<void> {
+  await tx.update(invites).set({ usedBy: userId, usedAt: now }).where(eq(invites.code, code));
 }
 
 export async function setLastLogin(db: Db, userId: string, now: Date): Promise<void> {
@@ -70,4 +69,9 @@ export async function setLastLogin(db: Db, userId: string, now: Date): Promise<v
 
 export async function setPasswordHash(tx: Db, userId: string, passwordHash: string, now: Date): Promise<void> {
   await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, userId));
+}
+
+/** Makes an existing user an active admin (the configured ADMIN_EMAIL at start). */
+export async function makeActiveAdmin(tx: Db, userId: string, now: Date): Promise<void> {
+  await tx.update(users).set({ role: 'admin', status: 'active', updatedAt: now }).where(eq(users.id, userId));
 }

@@ -7,6 +7,7 @@ import { audit } from '../audit.js';
 import { isAppError } from '../errors.js';
 import { createAdminKeys } from '../keys/admin-keys.js';
 import { createAlerts } from './alerts.js';
+import { createInvites } from './invites.js';
 import { createAdminUsers } from './users.js';
 
 export type AdminService = ReturnType<typeof createAdmin>;
@@ -14,6 +15,7 @@ export type AdminService = ReturnType<typeof createAdmin>;
 /** The operator's views: global overview, users and invites, cache statistics and purge, sync on demand. */
 export function createAdmin(deps: Deps, sync: SyncJob, accounts: AccountsService) {
   const users = createAdminUsers(deps, accounts);
+  const invites = createInvites(deps);
   const alerts = createAlerts(deps);
   const keys = createAdminKeys(deps);
 
@@ -83,6 +85,7 @@ export function createAdmin(deps: Deps, sync: SyncJob, accounts: AccountsService
 
   return {
     users,
+    invites,
     alerts,
     keys,
     async overview() {

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, getTableColumns, ilike, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Deps } from '../../deps.js';
-import { apiKeys, invites, sessions, users } from '../../infra/db/schema.js';
+import { apiKeys, sessions, users } from '../../infra/db/schema.js';
 import type { AccountsService } from '../accounts/index.js';
 import { audit } from '../audit.js';
 import { AppError, notFound } from '../errors.js';
 import { applyOwnerStatus, recordOwnerStatus } from '../keys/owner-status.js';
+import { refuseLastAdmin } from './admins-repo.js';
 
 export interface AdminUserView {
   id: string;
@@ -28,7 +28,7 @@ export interface UserPatch {
   maxKeys?: number | null;
 }
 
-/** User management for admins: list, disable, promote, per-user key quota, invite codes. */
+/** User management for admins: list, disable, promote, per-user key quota. */
 export function createAdminUsers(deps: Deps, accounts: Pick<AccountsService, 'forgetUserSessions'>) {
   const { db } = deps.database;
   // Written out in full: drizzle renders columns unqualified in a raw subquery, where "id" would mean api_keys.id.
@@ -82,6 +82,7 @@ export function createAdminUsers(deps: Deps, accounts: Pick<AccountsService, 'fo
       }
       const now = deps.clock();
       await db.transaction(async (tx) => {
+        if (patch.status === 'disabled' || patch.role === 'user') await refuseLastAdmin(tx, id);
         await tx
           .update(users)
           .set({ ...patch, updatedAt: now })
@@ -109,19 +110,6 @@ export function createAdminUsers(deps: Deps, accounts: Pick<AccountsService, 'fo
       if (patch.status) await applyOwnerStatus(deps, id, actorId);
       await deps.cache.invalidateUser(id);
       return view((await one(id))!);
-    },
-
-    async createInvites(actorId: string, n: number, ip?: string): Promise<string[]> {
-      const codes = Array.from({ length: n }, () => randomBytes(9).toString('base64url'));
-      await db.insert(invites).values(codes.map((code) => ({ code, createdBy: actorId })));
-      await audit(db, {
-        actorUserId: actorId,
-        action: 'invite.create',
-        targetType: 'invite',
-        details: { count: n },
-        ip,
-      });
-      return codes;
     },
 
     async counts() {

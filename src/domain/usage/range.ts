@@ -18,6 +18,12 @@ export const MAX_RANGE_DAYS = 366;
 const PRESETS: Record<string, number> = { '7d': 7, '30d': 30, '90d': 90, '365d': 365 };
 const DAY_MS = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * The calendar range of every date the portal accepts (ranges, key expiry): year 0 is no PostgreSQL date, and
+ * past 9999 the export's chunking broke mid-stream.
+ */
+export const FIRST_DAY = '2000-01-01';
+export const LAST_DAY = '2100-12-31';
 
 /** Today's CRS day: shift the instant by CRS's offset, then read the UTC date (reference §7). */
 export function crsDay(at: Date, offsetHours: number): string {
@@ -60,6 +66,9 @@ export function resolveRange(q: RangeQuery, now: Date, offsetHours: number): Day
       const v = q[field];
       if (v === undefined) issues.push({ path: field, message: 'is required with from/to ranges' });
       else if (!validDate(v)) issues.push({ path: field, message: 'must be a date YYYY-MM-DD' });
+      else if (v < FIRST_DAY || v > LAST_DAY) {
+        issues.push({ path: field, message: `must be between ${FIRST_DAY} and ${LAST_DAY}` });
+      }
     }
     if (!issues.length) {
       const { from, to } = q as { from: string; to: string };

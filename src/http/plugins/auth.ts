@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { AuthContext, SessionResolver } from '../../domain/accounts/types.js';
 import { AppError } from '../../domain/errors.js';
-
-export const SESSION_COOKIE = 'kp_session';
+import { type CookieNames, cookieValues } from '../cookies.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,34 +13,49 @@ declare module 'fastify' {
     /** onRequest hook: 401 without a live session; sets `req.auth`. */
     authenticate(req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void;
     requireAdmin(req: FastifyRequest, reply: FastifyReply): Promise<void>;
+    /** Throws 403 for a write whose Origin is not the portal's own (CSRF). */
+    checkOrigin(req: FastifyRequest): void;
+    cookieNames: CookieNames;
   }
 }
 
+export interface AuthOptions {
+  cookies: CookieNames;
+  /** PUBLIC_URL's origin: the only Origin accepted for writes when set; otherwise the request's own host. */
+  publicOrigin?: string;
+}
+
 /**
- * Reads the session token from `Authorization: Bearer` or the `kp_session` cookie. Cookies are parsed here,
- * on demand (the cookie plugin runs without its per-request parsing hook), and only without a bearer token.
+ * Reads the session token from `Authorization: Bearer` or the session cookie (only without a bearer token). Two
+ * session cookies are refused rather than guessed between: one of them may have been planted by a sibling
+ * subdomain to sign this browser into another account.
  */
 export function sessionToken(req: FastifyRequest): { token: string; via: 'cookie' | 'bearer' } | null {
   const header = req.headers.authorization;
   if (header && header.length > 7 && header.slice(0, 7).toLowerCase() === 'bearer ') {
     return { token: header.slice(7).trim(), via: 'bearer' };
   }
-  const raw = req.headers.cookie;
-  if (!raw) return null;
-  req.cookies ??= req.server.parseCookie(raw);
-  const cookie = req.cookies[SESSION_COOKIE];
-  return cookie ? { token: cookie, via: 'cookie' } : null;
+  const values = cookieValues(req.headers.cookie, req.server.cookieNames.session);
+  if (values.length > 1) {
+    throw new AppError(
+      'unauthorized',
+      'Two session cookies were sent; sign out, clear this site’s cookies and sign in again',
+    );
+  }
+  return values[0] ? { token: values[0], via: 'cookie' } : null;
 }
 
-export function registerAuth(app: FastifyInstance, sessions: SessionResolver): void {
+export function registerAuth(app: FastifyInstance, sessions: SessionResolver, opts: AuthOptions): void {
   app.decorateRequest('auth', null);
   app.decorateRequest('authVia', null);
+  app.decorate('cookieNames', opts.cookies);
+  app.decorate('checkOrigin', (req: FastifyRequest) => checkOrigin(req, opts.publicOrigin));
 
   const accept = (req: FastifyRequest, auth: AuthContext | null, via: 'cookie' | 'bearer') => {
     if (!auth) throw new AppError('unauthorized', 'Sign in to continue');
     req.auth = auth;
     req.authVia = via;
-    if (via === 'cookie') checkOrigin(req);
+    if (via === 'cookie') checkOrigin(req, opts.publicOrigin);
   };
 
   const authenticate = async (req: FastifyRequest): Promise<void> => {
@@ -52,16 +66,18 @@ export function registerAuth(app: FastifyInstance, sessions: SessionResolver): v
   // A callback-style hook that finishes synchronously when the session is in memory (nearly every request):
   // an async hook would cost a promise and its continuations on each authenticated read.
   app.decorate('authenticate', (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    const found = sessionToken(req);
-    const cached = found ? sessions.resolveCached(found.token) : null;
-    if (cached === undefined) {
-      authenticate(req).then(() => done(), done);
-      return;
-    }
+    let found: ReturnType<typeof sessionToken>;
+    let cached: AuthContext | null | undefined;
     try {
-      accept(req, cached, found?.via ?? 'bearer');
+      found = sessionToken(req);
+      cached = found ? sessions.resolveCached(found.token) : null;
+      if (cached !== undefined) accept(req, cached, found?.via ?? 'bearer');
     } catch (err) {
       done(err as Error);
+      return;
+    }
+    if (cached === undefined) {
+      authenticate(req).then(() => done(), done);
       return;
     }
     done();
@@ -81,22 +97,26 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  * they set the session cookie, so another site must not be able to sign a browser into an account of its choice.
  */
 export async function sameOriginWrites(req: FastifyRequest): Promise<void> {
-  checkOrigin(req);
+  req.server.checkOrigin(req);
 }
 
-function checkOrigin(req: FastifyRequest): void {
+/**
+ * With PUBLIC_URL the Origin must be exactly the portal's origin (scheme, host and port). Without it, the Origin's
+ * host must be the request's: `req.host` reads X-Forwarded-Host only from a trusted proxy (TRUST_PROXY), so a
+ * client cannot make its own Origin look expected.
+ */
+function checkOrigin(req: FastifyRequest, publicOrigin: string | undefined): void {
   if (SAFE.has(req.method)) return;
   const origin = req.headers.origin;
   if (!origin) return;
-  let host: string;
+  let given: URL;
   try {
-    host = new URL(origin).host;
+    given = new URL(origin);
   } catch {
     throw new AppError('forbidden', 'Cross-site request refused');
   }
-  const forwarded = req.headers['x-forwarded-host'];
-  const expected = (typeof forwarded === 'string' && forwarded) || req.headers.host;
-  if (host !== expected) throw new AppError('forbidden', 'Cross-site request refused');
+  const ok = publicOrigin ? given.origin === publicOrigin : given.host === req.host;
+  if (!ok) throw new AppError('forbidden', 'Cross-site request refused');
 }
 
 /** The authenticated caller; routes behind `authenticate` call this instead of checking for null. */

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, ERROR_STATUS, type ErrorCode, type FieldIssue } from '../../domain/errors.js';
 import { isDatabaseUnavailable } from '../../infra/db/errors.js';
+import { drainBody } from './drain.js';
 
 /** Turns every failure into the one error envelope of api.md; nothing internal leaks to the client. */
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -11,9 +12,30 @@ export function registerErrorHandling(app: FastifyInstance): void {
     else if (appErr.code === 'upstream_unavailable' || appErr.code === 'upstream_error') {
       req.log.warn({ code: appErr.code, reason: appErr.message }, 'dependency failure');
     }
+    // A body over the limit is read (up to a bound) before the answer: a client still sending it would otherwise
+    // see a broken pipe instead of the 413 (Python's urllib, Node's http).
+    if (appErr.code === 'payload_too_large') return drainBody(req, reply).then(() => sendError(req, reply, appErr));
     return sendError(req, reply, appErr);
   });
   app.setNotFoundHandler(sendRouteNotFound);
+}
+
+/**
+ * Errors Fastify raises before any route runs (a URL that does not decode, e.g. `/api/keys/%c0`): the same envelope,
+ * request id and security headers as every other answer (no hook runs for them, so the headers are set here).
+ * For the `frameworkErrors` option.
+ */
+export function frameworkErrors(headers: Readonly<Record<string, string>>) {
+  return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const appErr =
+      err.code === 'FST_ERR_BAD_URL'
+        ? new AppError('bad_request', 'url: malformed percent-encoding', [
+            { path: 'url', message: 'malformed encoding' },
+          ])
+        : toAppError(err);
+    reply.headers(headers);
+    return sendError(req, reply, appErr);
+  };
 }
 
 /** The answer for a path no route serves (also the web UI's fallback for what is not a page). */
@@ -23,12 +45,18 @@ export function sendRouteNotFound(req: FastifyRequest, reply: FastifyReply) {
 
 export function sendError(req: FastifyRequest, reply: FastifyReply, e: AppError) {
   if (e.retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(e.retryAfter))));
-  const body: Record<string, unknown> = { code: e.code, message: e.message, requestId: req.id };
-  if (e.details !== undefined) body.details = e.details;
   return reply
     .code(e.status)
+    .header('x-request-id', req.id)
     .type('application/json; charset=utf-8')
-    .send(JSON.stringify({ error: body }));
+    .send(errorJson(e, req.id));
+}
+
+/** The docs/api.md envelope as a string (also written raw to a socket by the client-error handler). */
+export function errorJson(e: AppError, requestId: string): string {
+  const body: Record<string, unknown> = { code: e.code, message: e.message, requestId };
+  if (e.details !== undefined) body.details = e.details;
+  return JSON.stringify({ error: body });
 }
 
 function toAppError(err: FastifyError): AppError {

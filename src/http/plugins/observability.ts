@@ -27,7 +27,7 @@ export function registerObservability(app: FastifyInstance, metrics: Metrics): v
 }
 
 /** Security headers (product.md §5), set once per response without a per-request plugin pipeline. */
-const SECURITY_HEADERS: Record<string, string> = {
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
@@ -35,12 +35,25 @@ const SECURITY_HEADERS: Record<string, string> = {
   'cross-origin-resource-policy': 'same-origin',
   'content-security-policy':
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-};
+});
 
-export function registerSecurityHeaders(app: FastifyInstance, https: boolean): void {
-  const headers = https ? { ...SECURITY_HEADERS, 'strict-transport-security': 'max-age=31536000' } : SECURITY_HEADERS;
-  app.addHook('onSend', (_req, reply, payload, done) => {
-    reply.headers(headers);
+/**
+ * The headers of every answer: under /api also `Cache-Control: no-store` — those answers carry personal data or a
+ * secret (the key create answer holds the `cr_` key), and no browser or proxy cache may keep them. Static assets
+ * keep their own caching. HSTS only when the portal's own origin (PUBLIC_URL) is https.
+ */
+export function responseHeaders(hsts: boolean) {
+  const base: Record<string, string> = hsts
+    ? { ...SECURITY_HEADERS, 'strict-transport-security': 'max-age=31536000' }
+    : { ...SECURITY_HEADERS };
+  return { page: Object.freeze(base), api: Object.freeze({ ...base, 'cache-control': 'no-store' }) };
+}
+
+export function registerSecurityHeaders(app: FastifyInstance, hsts: boolean): void {
+  const { page, api } = responseHeaders(hsts);
+  // One object per answer, picked by a prefix test: no per-request allocation, no promise.
+  app.addHook('onSend', (req, reply, payload, done) => {
+    reply.headers(req.url.startsWith('/api/') ? api : page);
     done(null, payload);
   });
 }

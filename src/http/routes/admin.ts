@@ -6,7 +6,11 @@ import { requireAuth } from '../plugins/auth.js';
 import {
   adminUser,
   cacheAnswer,
+  inviteParams,
   invitesBody,
+  invitesCreated,
+  invitesPage,
+  invitesQuery,
   overviewAnswer,
   purgeBody,
   syncBody,
@@ -55,14 +59,23 @@ export async function adminRoutes(root: FastifyInstance, { admin }: Services): P
 
   app.post(
     '/admin/invites',
-    {
-      ...guard,
-      schema: { tags, security, body: invitesBody, response: { 201: z.object({ codes: z.array(z.string()) }) } },
+    { ...guard, schema: { tags, security, body: invitesBody, response: { 201: invitesCreated } } },
+    async (req, reply) => reply.code(201).send(await admin.invites.create(requireAuth(req).user.id, req.body, req.ip)),
+  );
+
+  app.get(
+    '/admin/invites',
+    { ...guard, schema: { tags, security, querystring: invitesQuery, response: { 200: invitesPage } } },
+    (req) => admin.invites.list(req.query),
+  );
+
+  app.delete(
+    '/admin/invites/:code',
+    { ...guard, schema: { tags, security, params: inviteParams, response: { 204: z.null() } } },
+    async (req, reply) => {
+      await admin.invites.revoke(requireAuth(req).user.id, req.params.code, req.ip);
+      return reply.code(204).send(null);
     },
-    async (req, reply) =>
-      reply
-        .code(201)
-        .send({ codes: await admin.users.createInvites(requireAuth(req).user.id, req.body.count, req.ip) }),
   );
 
   app.get('/admin/cache', { ...guard, schema: { tags, security, response: { 200: cacheAnswer } } }, () =>

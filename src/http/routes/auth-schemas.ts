@@ -1,19 +1,13 @@
 import { z } from 'zod';
+import { singleLine } from '../schemas/common.js';
 
 /*
  * Request and response schemas of /api/auth. Requests are strict (an unknown field is a 400 naming it);
  * responses are allow-lists, so a column such as password_hash can never reach a client.
  */
 
-// Control characters have no place in a name and PostgreSQL refuses NUL outright (that would be a 500).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
-
-export const emailSchema = z
-  .string()
-  .trim()
+export const emailSchema = singleLine(0, 254)
   .toLowerCase()
-  .max(254, { message: 'must be at most 254 characters' })
   .pipe(z.email({ message: 'must be an email address' }));
 
 export const newPasswordSchema = z
@@ -30,19 +24,11 @@ const givenPassword = z
 export const registerBody = z.strictObject({
   email: emailSchema,
   password: newPasswordSchema,
-  displayName: z
-    .string()
-    .trim()
-    .max(100, { message: 'must be at most 100 characters' })
-    .regex(NO_CONTROL, { message: 'must not contain control characters' })
-    .optional(),
-  inviteCode: z
-    .string()
-    .trim()
-    .min(1, { message: 'must not be empty' })
-    .max(200, { message: 'must be at most 200 characters' })
-    .regex(NO_CONTROL, { message: 'must not contain control characters' })
-    .optional(),
+  displayName: singleLine(0, 100).optional(),
+  inviteCode: singleLine(1, 200).optional(),
+  setupToken: singleLine(1, 200)
+    .optional()
+    .describe('The one-time token printed at the first start without an admin: this account becomes the admin'),
 });
 
 export const loginBody = z.strictObject({ email: emailSchema, password: givenPassword });
@@ -67,7 +53,15 @@ export const signedInSchema = z.object({
 
 export const meSchema = z.object({ user: userSchema });
 
+export const sessionsQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
 export const sessionsSchema = z.object({
+  page: z.number(),
+  pageSize: z.number(),
+  total: z.number(),
   items: z.array(
     z.object({
       id: z.string(),

@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { RequestMeta, SignedIn } from '../../domain/accounts/types.js';
+import type { RequestMeta } from '../../domain/accounts/types.js';
 import type { Services } from '../../services.js';
-import { requireAuth, SESSION_COOKIE, sameOriginWrites } from '../plugins/auth.js';
+import { clearSessionCookie, cookieValues, setSignInCookies } from '../cookies.js';
+import { requireAuth, sameOriginWrites } from '../plugins/auth.js';
 import {
   loginBody,
   meSchema,
@@ -10,6 +11,7 @@ import {
   passwordBody,
   registerBody,
   sessionParams,
+  sessionsQuery,
   sessionsSchema,
   signedInSchema,
 } from './auth-schemas.js';
@@ -21,15 +23,21 @@ const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }];
 export async function authRoutes(parent: FastifyInstance, services: Services): Promise<void> {
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const { accounts } = services;
+  const names = app.cookieNames;
   // Authentication runs before body parsing and validation: without a session the answer is 401, whatever the body.
   const authed = { onRequest: [app.authenticate] };
+  const meta = (req: FastifyRequest): RequestMeta => ({
+    ip: req.ip,
+    userAgent: req.headers['user-agent'],
+    deviceToken: cookieValues(req.headers.cookie, names.device)[0],
+  });
 
   app.post(
     '/auth/register',
     { onRequest: sameOriginWrites, schema: { tags, body: registerBody, response: { 201: signedInSchema } } },
     async (req, reply) => {
-      const signedIn = await accounts.register(req.body, meta(req));
-      setSessionCookie(req, reply, signedIn, accounts.sessionTtlSeconds);
+      const { deviceToken, ...signedIn } = await accounts.register(req.body, meta(req));
+      setSignInCookies(req, reply, names, { ...signedIn, deviceToken, maxAge: accounts.sessionTtlSeconds });
       return reply.code(201).send(signedIn);
     },
   );
@@ -38,8 +46,8 @@ export async function authRoutes(parent: FastifyInstance, services: Services): P
     '/auth/login',
     { onRequest: sameOriginWrites, schema: { tags, body: loginBody, response: { 200: signedInSchema } } },
     async (req, reply) => {
-      const signedIn = await accounts.login(req.body, meta(req));
-      setSessionCookie(req, reply, signedIn, accounts.sessionTtlSeconds);
+      const { deviceToken, ...signedIn } = await accounts.login(req.body, meta(req));
+      setSignInCookies(req, reply, names, { ...signedIn, deviceToken, maxAge: accounts.sessionTtlSeconds });
       return signedIn;
     },
   );
@@ -49,7 +57,7 @@ export async function authRoutes(parent: FastifyInstance, services: Services): P
     { ...authed, schema: { tags, security, response: { 204: noContent } } },
     async (req, reply) => {
       await accounts.logout(requireAuth(req), meta(req));
-      clearSessionCookie(req, reply);
+      clearSessionCookie(req, reply, names);
       return reply.code(204).send(null);
     },
   );
@@ -69,8 +77,8 @@ export async function authRoutes(parent: FastifyInstance, services: Services): P
 
   app.get(
     '/auth/sessions',
-    { ...authed, schema: { tags, security, response: { 200: sessionsSchema } } },
-    async (req) => ({ items: await accounts.listSessions(requireAuth(req)) }),
+    { ...authed, schema: { tags, security, querystring: sessionsQuery, response: { 200: sessionsSchema } } },
+    async (req) => accounts.listSessions(requireAuth(req), req.query),
   );
 
   app.delete(
@@ -80,27 +88,8 @@ export async function authRoutes(parent: FastifyInstance, services: Services): P
       const auth = requireAuth(req);
       await accounts.revokeSession(auth, req.params.id, meta(req));
       // Revoking the session this browser holds is a logout: drop the dead cookie too.
-      if (req.params.id === auth.sessionId) clearSessionCookie(req, reply);
+      if (req.params.id === auth.sessionId) clearSessionCookie(req, reply, names);
       return reply.code(204).send(null);
     },
   );
-}
-
-function meta(req: FastifyRequest): RequestMeta {
-  return { ip: req.ip, userAgent: req.headers['user-agent'] };
-}
-
-function cookieOptions(req: FastifyRequest) {
-  return { httpOnly: true, sameSite: 'lax' as const, path: '/', secure: req.protocol === 'https' };
-}
-
-// Set-Cookie is written directly: the cookie plugin runs without its per-request hooks (app.ts), and in that
-// mode its reply.setCookie would never flush the header.
-function setSessionCookie(req: FastifyRequest, reply: FastifyReply, s: SignedIn, maxAge: number): void {
-  reply.header('set-cookie', reply.server.serializeCookie(SESSION_COOKIE, s.token, { ...cookieOptions(req), maxAge }));
-}
-
-function clearSessionCookie(req: FastifyRequest, reply: FastifyReply): void {
-  const expired = { ...cookieOptions(req), expires: new Date(0), maxAge: 0 };
-  reply.header('set-cookie', reply.server.serializeCookie(SESSION_COOKIE, '', expired));
 }

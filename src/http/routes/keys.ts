@@ -34,7 +34,11 @@ export async function keyRoutes(root: FastifyInstance, { keys }: Services): Prom
 
   app.post(
     '/keys',
-    { onRequest: app.authenticate, schema: { tags, security, body: createKeyBody, response: { 201: createdKey } } },
+    {
+      onRequest: app.authenticate,
+      config: { limit: 'keyWrites' },
+      schema: { tags, security, body: createKeyBody, response: { 201: createdKey } },
+    },
     async (req, reply) => reply.code(201).send(await keys.create(actorOf(req), req.body)),
   );
 
@@ -48,6 +52,7 @@ export async function keyRoutes(root: FastifyInstance, { keys }: Services): Prom
     '/keys/:id',
     {
       onRequest: app.authenticate,
+      config: { limit: 'keyWrites' },
       schema: { tags, security, params: idParams, body: updateKeyBody, response: { 200: keyView } },
     },
     async (req) => keys.update(actorOf(req), req.params.id, req.body),
@@ -55,7 +60,11 @@ export async function keyRoutes(root: FastifyInstance, { keys }: Services): Prom
 
   app.delete(
     '/keys/:id',
-    { onRequest: app.authenticate, schema: { tags, security, params: idParams, response: { 204: z.null() } } },
+    {
+      onRequest: app.authenticate,
+      config: { limit: 'keyWrites' },
+      schema: { tags, security, params: idParams, response: { 204: z.null() } },
+    },
     async (req, reply) => {
       await keys.remove(actorOf(req), req.params.id);
       return reply.code(204).send(null);

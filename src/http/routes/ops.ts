@@ -23,6 +23,8 @@ const metaSchema = z.object({
   }),
   timezone: z.string(),
   version: z.string(),
+  /** No admin yet: the register page asks for the setup token printed at start. */
+  setupRequired: z.boolean(),
 });
 
 /** Probes and health (health.ts), /api/meta, and /metrics (Prometheus text). */
@@ -38,7 +40,10 @@ export async function opsRoutes(app: FastifyInstance, deps: Deps, services: Serv
     timezone: timezoneLabel(deps.config.crs.timezoneOffset),
     version: deps.version,
   };
-  app.get('/api/meta', { schema: { tags: ['ops'], response: { 200: metaSchema } } }, async () => meta);
+  app.get('/api/meta', { schema: { tags: ['ops'], response: { 200: metaSchema } } }, async () => ({
+    ...meta,
+    setupRequired: await services.accounts.setupRequired(),
+  }));
 
   // With METRICS_TOKEN set only its bearer may scrape (per-route latencies, versions and memory help an
   // attacker); unset, /metrics is public, as Prometheus expects by default — keep the port off the internet.

@@ -60,6 +60,10 @@ export async function statsRoutes(root: FastifyInstance, { stats, keyDetails, ex
     { onRequest: app.authenticate, schema: { tags, security, querystring: exportQuery, response: { 200: z.any() } } },
     async (req, reply) => {
       const file = await exporter(userId(req), req.query);
+      // Once the first bytes are out a failure cannot become an error answer: Fastify then destroys the
+      // connection, so the client sees a broken download rather than a short file that looks complete. Logged here
+      // with the request id (Fastify's own stream-error line is off with request logging).
+      file.stream.once('error', (err) => req.log.error({ err }, 'export failed after the answer started; aborted'));
       return reply
         .type(file.contentType)
         .header('content-disposition', `attachment; filename="${file.filename}"`)

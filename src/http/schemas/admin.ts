@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { optionalBody } from './common.js';
+import { optionalBody, singleLine } from './common.js';
 import { totals } from './stats.js';
 
 export const usersQuery = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(50),
-  search: z.string().trim().max(100).optional(),
+  search: singleLine(0, 100).optional(),
 });
 
 export const userPatch = z
@@ -36,7 +36,53 @@ export const usersPage = z.object({
   total: z.number(),
 });
 
-export const invitesBody = optionalBody(z.strictObject({ count: z.number().int().min(1).max(100).default(1) }));
+export const invitesBody = optionalBody(
+  z.strictObject({
+    count: z.number().int().min(1).max(100).default(1),
+    /** Days until the codes expire; INVITE_TTL_DAYS when left out. */
+    ttlDays: z.number().int().min(1).max(365).optional(),
+  }),
+);
+
+export const invitesCreated = z.object({
+  codes: z.array(z.string()),
+  expiresAt: z.string(),
+  /** Registration links (PUBLIC_URL set), in the order of the codes. */
+  links: z.array(z.string().nullable()),
+});
+
+const inviteStatus = z.enum(['active', 'used', 'expired', 'revoked'], {
+  message: 'must be one of active, used, expired, revoked',
+});
+
+export const invitesQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(50),
+  status: inviteStatus.optional(),
+});
+
+export const invitesPage = z.object({
+  items: z.array(
+    z.object({
+      code: z.string(),
+      status: inviteStatus,
+      createdAt: z.string(),
+      createdBy: z.string().nullable(),
+      expiresAt: z.string(),
+      usedAt: z.string().nullable(),
+      usedBy: z.string().nullable(),
+      revokedAt: z.string().nullable(),
+      link: z.string().nullable(),
+    }),
+  ),
+  page: z.number(),
+  pageSize: z.number(),
+  total: z.number(),
+});
+
+export const inviteParams = z.strictObject({
+  code: singleLine(1, 200).regex(/^[\w-]+$/, { message: 'must be an invite code' }),
+});
 
 export const namespaceName = z.enum(['crs:dashboard', 'crs:trend', 'crs:key-stats', 'keys', 'stats', 'auth'], {
   message: 'must be one of crs:dashboard, crs:trend, crs:key-stats, keys, stats, auth',

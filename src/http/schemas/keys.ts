@@ -1,14 +1,9 @@
 import { z } from 'zod';
 import { RELEASABLE } from '../../domain/keys/operator-locks.js';
-import { isoDateTime, optionalBody, text } from './common.js';
+import { isoDateTime, multiLine, optionalBody, singleLine, text } from './common.js';
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const usd = z.number().min(0).max(1_000_000);
-
-const description = z
-  .string()
-  .trim()
-  .refine((s) => s.length <= 500, { message: 'must be at most 500 characters (UTF-16 code units)' });
 
 /** "N per M minutes": tokenLimit, rateLimitRequests and rateLimitCost count only inside rateLimitWindow. */
 export const limitsInput = z.strictObject({
@@ -28,7 +23,7 @@ const models = z
 
 export const createKeyBody = z.strictObject({
   name: text(1, 100),
-  description: description.optional(),
+  description: multiLine(0, 500).optional(),
   expiresAt: isoDateTime.nullable().optional(),
   limits: limitsInput.optional(),
   models: models.optional(),
@@ -37,7 +32,7 @@ export const createKeyBody = z.strictObject({
 export const updateKeyBody = z
   .strictObject({
     name: text(1, 100).optional(),
-    description: description.optional(),
+    description: multiLine(0, 500).optional(),
     expiresAt: isoDateTime.nullable().optional(),
     limits: limitsInput.optional(),
     models: models.optional(),
@@ -49,7 +44,7 @@ export const listKeysQuery = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
   status: z.enum(['active', 'disabled', 'expired', 'deleted', 'all']).optional(),
-  search: z.string().trim().max(100).optional(),
+  search: singleLine(0, 100).optional(),
   sort: z.enum(['createdAt', 'lastUsedAt', 'tokens', 'cost']).default('createdAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
 });

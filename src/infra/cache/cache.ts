@@ -127,6 +127,7 @@ export async function createCache(opts: CacheOptions): Promise<PortalCache> {
       return deleted;
     },
     counters: () => counters.snapshot(),
+    shared: client ? { redis: client, prefix } : undefined,
     async health() {
       if (!client) return { redis: 'disabled' };
       const h = await checkRedis(client);

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { DefaultValues, NamespaceName } from './namespaces.js';
 
 export type { DefaultValues, Fetched, NamespaceName } from './namespaces.js';
@@ -81,6 +82,11 @@ export interface PortalCache<Values extends Record<NamespaceName, unknown> = Def
   /** Drops a whole namespace; returns how many Redis keys were deleted (SCAN + pipelined DEL, never KEYS). */
   invalidateNamespace(name: NamespaceName): Promise<number>;
   counters(): Record<NamespaceName, NamespaceStats>;
+  /**
+   * The fail-fast Redis command connection and this deployment's key prefix, for other state the instances share
+   * (rate-limit counters); undefined without REDIS_URL.
+   */
+  readonly shared?: { redis: Redis; prefix: string };
   health(): Promise<CacheHealth>;
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { FastifyBaseLogger } from 'fastify';
@@ -92,8 +92,14 @@ async function openPglite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const dir = path.resolve(dataDir, 'pglite');
-  mkdirSync(dir, { recursive: true });
+  // The embedded database holds e-mail addresses, password hashes and CRS key ids: owner only. The umask covers
+  // what this process creates from now on; ownerOnly fixes what exists (an older start, or PGlite's initial data
+  // directory, which it unpacks with world-writable modes).
+  process.umask(0o077);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ownerOnly(path.resolve(dataDir), dir);
   const client = await PGlite.create(dir);
+  ownerOnly(path.resolve(dataDir), dir);
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,
@@ -104,4 +110,25 @@ async function openPglite(dataDir: string): Promise<Database> {
     withLeaderLock: (_lockId, fn) => fn(),
     close: () => client.close(),
   };
+}
+
+/**
+ * DATA_DIR and the files directly in it (the demo emulator's state), and everything under the database's own
+ * directory: directories 0700, files 0600. A shared directory given as DATA_DIR (sticky bit, like /tmp) is left as
+ * it is, and nothing else below DATA_DIR is touched.
+ */
+function ownerOnly(dataDir: string, dbDir: string): void {
+  if (!(statSync(dataDir).mode & 0o1000)) chmodSync(dataDir, 0o700);
+  for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
+    if (entry.isFile()) chmodSync(path.join(dataDir, entry.name), 0o600);
+  }
+  const walk = (dir: string) => {
+    chmodSync(dir, 0o700);
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile()) chmodSync(p, 0o600);
+    }
+  };
+  walk(dbDir);
 }

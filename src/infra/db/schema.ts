@@ -230,7 +230,43 @@ export const invites = pgTable('invites', {
   createdAt: ts('created_at').notNull().defaultNow(),
   usedBy: uuid('used_by').references(() => users.id, { onDelete: 'set null' }),
   usedAt: ts('used_at'),
+  /** Every code expires (INVITE_TTL_DAYS by default); codes older than this column got a week from the migration. */
+  expiresAt: ts('expires_at').notNull().default(sql`now() + interval '7 days'`),
+  revokedAt: ts('revoked_at'),
+  revokedBy: uuid('revoked_by').references(() => users.id, { onDelete: 'set null' }),
 });
+
+/**
+ * One-time admin setup tokens (docs/decisions/013): only their SHA-256 is stored, one row per start that found no
+ * admin, all dropped when one is used.
+ */
+export const setupTokens = pgTable('setup_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  expiresAt: ts('expires_at').notNull(),
+});
+
+/** Small deployment-wide values every instance must agree on (the device-cookie signing key, …). */
+export const portalSettings = pgTable('portal_settings', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * Rate-limit counters when Redis is absent or failing (docs/decisions/014). The key is a hash: no e-mail address or
+ * IP is stored in clear. `reset_at` ends the window; expired rows are purged by the housekeeping job.
+ */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    resetAt: ts('reset_at').notNull(),
+    lastAt: ts('last_at').notNull(),
+  },
+  (t) => [index('rate_limits_reset_idx').on(t.resetAt)],
+);
 
 export const auditLog = pgTable(
   'audit_log',
@@ -272,4 +308,17 @@ export const jobLeases = pgTable('job_leases', {
   nextRunAt: ts('next_run_at'),
 });
 
-export const schema = { users, sessions, apiKeys, keyCreates, usageDaily, invites, auditLog, jobState, jobLeases };
+export const schema = {
+  users,
+  sessions,
+  apiKeys,
+  keyCreates,
+  usageDaily,
+  invites,
+  setupTokens,
+  portalSettings,
+  rateLimits,
+  auditLog,
+  jobState,
+  jobLeases,
+};

@@ -8,6 +8,8 @@ import type {
   CacheStats,
   Compare,
   Instructions,
+  Invite,
+  InviteStatus,
   Key,
   KeyInput,
   KeySort,
@@ -116,8 +118,12 @@ export function useLeaderboard(sortBy: LeaderboardSort, scope: 'mine' | 'all', l
   });
 }
 
-export function useSessions() {
-  return useQuery({ queryKey: qk.sessions, queryFn: () => api<{ items: Session[] }>('/api/auth/sessions') });
+export function useSessions(page: number, pageSize: number) {
+  return useQuery({
+    queryKey: [...qk.sessions, page, pageSize],
+    queryFn: () => api<Page<Session>>('/api/auth/sessions', { query: { page, pageSize } }),
+    placeholderData: keepPreviousData,
+  });
 }
 
 export function useOverview() {
@@ -142,6 +148,14 @@ export function useHeldKeys(page: number, pageSize: number) {
   return useQuery({
     queryKey: [...qk.admin, 'keys', page, pageSize],
     queryFn: () => api<Page<AdminKey>>('/api/admin/keys', { query: { locked: 'true', page, pageSize } }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useInvites(page: number, pageSize: number, status?: InviteStatus) {
+  return useQuery({
+    queryKey: [...qk.admin, 'invites', page, pageSize, status ?? ''],
+    queryFn: () => api<Page<Invite>>('/api/admin/invites', { query: { page, pageSize, status } }),
     placeholderData: keepPreviousData,
   });
 }

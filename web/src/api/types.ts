@@ -217,6 +217,28 @@ export interface Meta {
   };
   timezone: string;
   version: string;
+  /** No admin yet: registering with the setup token printed at start makes the admin. */
+  setupRequired: boolean;
+}
+
+export type InviteStatus = 'active' | 'used' | 'expired' | 'revoked';
+
+export interface Invite {
+  code: string;
+  status: InviteStatus;
+  createdAt: string;
+  createdBy: string | null;
+  expiresAt: string;
+  usedAt: string | null;
+  usedBy: string | null;
+  revokedAt: string | null;
+  link: string | null;
+}
+
+export interface InvitesCreated {
+  codes: string[];
+  expiresAt: string;
+  links: (string | null)[];
 }
 
 export interface Overview {

@@ -1,7 +1,19 @@
+import { useState } from 'react';
 import { useI18n } from '../i18n';
 import { Button } from './ui';
 
 export const PAGE_SIZES = [10, 20, 50, 100];
+
+/** Page and page size kept in component state; a new page size starts again at page 1. */
+export function usePaging(initialSize = 20) {
+  const [page, setPage] = useState(1);
+  const [pageSize, setSize] = useState(initialSize);
+  const setPageSize = (n: number) => {
+    setSize(n);
+    setPage(1);
+  };
+  return { page, pageSize, setPage, setPageSize };
+}
 
 export function Pagination({
   page,

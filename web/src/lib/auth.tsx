@@ -89,10 +89,17 @@ export function useLogin() {
 export function useRegister() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { email: string; password: string; displayName?: string; inviteCode?: string }) =>
-      api<SignedIn>('/api/auth/register', { method: 'POST', body }),
+    mutationFn: (body: {
+      email: string;
+      password: string;
+      displayName?: string;
+      inviteCode?: string;
+      setupToken?: string;
+    }) => api<SignedIn>('/api/auth/register', { method: 'POST', body }),
     onSuccess: ({ user }) => {
       clearUserData(qc, user);
+      // The admin's registration ends "setup required".
+      if (user.role === 'admin') qc.invalidateQueries({ queryKey: qk.meta });
     },
   });
 }

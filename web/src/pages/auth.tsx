@@ -105,14 +105,18 @@ export function RegisterPage() {
   const { search } = useLocation();
   const next = safeNext(search.get('next'));
   const register = useRegister();
-  const policy = useMeta().data?.registration;
-  const [form, setForm] = useState({ email: '', password: '', displayName: '', inviteCode: '' });
+  const meta = useMeta().data;
+  const policy = meta?.registration;
+  // No admin yet: the token printed at the portal's start makes this account the admin, whatever the policy.
+  const setup =
+    Boolean(meta?.setupRequired) || Boolean(register.error instanceof ApiError && register.error.field('setupToken'));
+  const [form, setForm] = useState({ email: '', password: '', displayName: '', inviteCode: '', setupToken: '' });
   const [showInvite, setShowInvite] = useState(Boolean(search.get('invite')));
   const err = register.error instanceof ApiError ? register.error : undefined;
   // The API says when the policy needs a code (400 naming inviteCode) or refuses outright (403): show why.
   // /api/meta tells the policy up front; the API's answers still decide if meta is unavailable.
-  const inviteNeeded = showInvite || policy === 'invite' || Boolean(err?.field('inviteCode'));
-  const closed = err?.status === 403 || policy === 'closed';
+  const inviteNeeded = !setup && (showInvite || policy === 'invite' || Boolean(err?.field('inviteCode')));
+  const closed = !setup && (err?.status === 403 || policy === 'closed');
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -122,6 +126,7 @@ export function RegisterPage() {
         password: form.password,
         displayName: form.displayName.trim() || undefined,
         inviteCode: inviteNeeded && form.inviteCode.trim() ? form.inviteCode.trim() : undefined,
+        setupToken: setup && form.setupToken.trim() ? form.setupToken.trim() : undefined,
       },
       { onSuccess: () => navigate(next, { replace: true }) },
     );
@@ -142,6 +147,11 @@ export function RegisterPage() {
       {closed && (
         <div className="alert alert-error" role="alert">
           {t('auth.closed')}
+        </div>
+      )}
+      {setup && (
+        <div className="alert alert-info" role="status">
+          {t('auth.setupRequired')}
         </div>
       )}
       {register.error && !closed && !err?.details.length ? <ErrorMessage error={register.error} compact /> : null}
@@ -175,7 +185,18 @@ export function RegisterPage() {
           onChange={set('displayName')}
           error={err?.field('displayName')}
         />
-        {inviteNeeded ? (
+        {setup && (
+          <TextField
+            label={t('auth.setupToken')}
+            hint={t('auth.setupTokenHint')}
+            value={form.setupToken}
+            onChange={set('setupToken')}
+            error={err?.field('setupToken')}
+            autoComplete="off"
+            spellCheck={false}
+          />
+        )}
+        {setup ? null : inviteNeeded ? (
           <>
             {(err?.field('inviteCode') || policy === 'invite') && !form.inviteCode && (
               <p className="alert alert-info">{t('auth.inviteRequired')}</p>

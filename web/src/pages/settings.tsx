@@ -5,6 +5,7 @@ import { qk, useSessions } from '../api/queries';
 import type { User } from '../api/types';
 import { ErrorMessage } from '../components/error-message';
 import { LanguageSelect } from '../components/layout';
+import { Pagination, usePaging } from '../components/pagination';
 import { useToast } from '../components/toast';
 import { Button, Card, PageHeader, SkeletonRows, TextField } from '../components/ui';
 import { useI18n } from '../i18n';
@@ -120,7 +121,8 @@ function SessionsCard() {
   const { t, fmt } = useI18n();
   const toast = useToast();
   const qc = useQueryClient();
-  const sessions = useSessions();
+  const { page, pageSize, setPage, setPageSize } = usePaging(10);
+  const sessions = useSessions(page, pageSize);
   const revoke = useMutation({
     mutationFn: (id: string) => api<void>(`/api/auth/sessions/${id}`, { method: 'DELETE' }),
     onSuccess: (_r, id) => {
@@ -131,6 +133,8 @@ function SessionsCard() {
         return;
       }
       toast(t('settings.revoked'));
+      // The last row of a later page gone: show the page before it.
+      if (sessions.data && sessions.data.items.length === 1 && page > 1) setPage(page - 1);
       qc.invalidateQueries({ queryKey: qk.sessions });
     },
   });
@@ -185,11 +189,23 @@ function SessionsCard() {
               ))}
             </tbody>
           </table>
+          {sessions.data && sessions.data.total > PAGE_SIZE_MIN && (
+            <Pagination
+              page={page}
+              pageSize={pageSize}
+              total={sessions.data.total}
+              onPage={setPage}
+              onPageSize={setPageSize}
+            />
+          )}
         </div>
       )}
     </Card>
   );
 }
+
+/** Fewer sessions than the smallest page size need no pager. */
+const PAGE_SIZE_MIN = 10;
 
 /** "Chrome on Linux" from a user-agent string; the raw string stays in the title. */
 export function describeAgent(ua: string | null): string | null {

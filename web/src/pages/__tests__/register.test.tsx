@@ -71,6 +71,29 @@ describe('RegisterPage', () => {
     expect(await screen.findByText(/Registration is closed on this portal\. Ask the operator/)).toBeTruthy();
   });
 
+  it('asks for the setup token while the portal has no admin, and sends it', async () => {
+    const calls: unknown[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (path: string, init?: RequestInit) => {
+        if (path === '/api/meta') {
+          return new Response(JSON.stringify({ mode: 'production', registration: 'closed', setupRequired: true }));
+        }
+        calls.push(JSON.parse(String(init?.body)));
+        const user = { id: 'u1', email: 'a@example.com', displayName: 'a', role: 'admin', createdAt: '' };
+        return new Response(JSON.stringify({ user, token: 't', expiresAt: '' }), { status: 201 });
+      }),
+    );
+    renderUi(<RegisterPage />);
+    const token = await screen.findByLabelText('Setup token');
+    // A closed portal still registers its first admin: no "closed" message, no invite field.
+    expect(screen.queryByText(/Registration is closed/)).toBeNull();
+    expect(screen.queryByLabelText('Invite code')).toBeNull();
+    fireEvent.change(token, { target: { value: ' printed-token ' } });
+    await submit();
+    expect(calls[0]).toMatchObject({ email: 'a@example.com', setupToken: 'printed-token' });
+  });
+
   it('shows a field error beside its field', async () => {
     portal([
       400,

@@ -1,56 +1,198 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client';
+import { qk, useInvites } from '../../api/queries';
+import type { InviteStatus, InvitesCreated } from '../../api/types';
 import { CopyButton } from '../../components/copy-button';
-import { ErrorMessage } from '../../components/error-message';
-import { Button, Card, TextField } from '../../components/ui';
+import { ErrorMessage, useErrorText } from '../../components/error-message';
+import { Pagination, usePaging } from '../../components/pagination';
+import { useToast } from '../../components/toast';
+import { Button, Card, SkeletonRows, TextField } from '../../components/ui';
 import { useI18n } from '../../i18n';
 
+const STATUS_BADGE: Record<InviteStatus, string> = {
+  active: 'badge-green',
+  used: 'badge-blue',
+  expired: 'badge-gray',
+  revoked: 'badge-red',
+};
+
+/** Invite codes: create (with an expiry), list with their status, revoke unused ones. */
 export function InvitesTab() {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
+  const qc = useQueryClient();
   const [count, setCount] = useState('5');
+  const [ttlDays, setTtlDays] = useState('');
   const create = useMutation({
-    mutationFn: (n: number) => api<{ codes: string[] }>('/api/admin/invites', { method: 'POST', body: { count: n } }),
+    mutationFn: (body: { count: number; ttlDays?: number }) =>
+      api<InvitesCreated>('/api/admin/invites', { method: 'POST', body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: [...qk.admin, 'invites'] }),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate(Math.min(100, Math.max(1, Number(count) || 1)));
+    const days = Number(ttlDays);
+    create.mutate({
+      count: Math.min(100, Math.max(1, Number(count) || 1)),
+      ttlDays: days >= 1 ? Math.min(365, Math.round(days)) : undefined,
+    });
   };
-  const codes = create.data?.codes;
+  const created = create.data;
   return (
-    <div className="grid-2 gap">
-      <Card title={t('admin.tab.invites')}>
-        <p className="muted">{t('admin.invites.body')}</p>
-        <form className="form inline-form" onSubmit={submit}>
-          <TextField
-            label={t('admin.invites.count')}
-            type="number"
-            min={1}
-            max={100}
-            value={count}
-            onChange={(e) => setCount(e.target.value)}
-          />
-          <Button type="submit" variant="primary" busy={create.isPending}>
-            {t('admin.invites.create')}
-          </Button>
-        </form>
-        {create.error ? <ErrorMessage error={create.error} compact /> : null}
-      </Card>
-      {codes && (
-        <Card
-          title={t('admin.invites.created')}
-          actions={<CopyButton text={codes.join('\n')} label={t('admin.invites.copyAll')} />}
-        >
-          <p className="muted small">{t('admin.invites.once')}</p>
-          <ul className="codes" data-testid="invite-codes">
-            {codes.map((c) => (
-              <li key={c}>
-                <code className="mono">{c}</code>
-              </li>
-            ))}
-          </ul>
+    <>
+      <div className="grid-2 gap">
+        <Card title={t('admin.tab.invites')}>
+          <p className="muted">{t('admin.invites.body')}</p>
+          <form className="form inline-form" onSubmit={submit}>
+            <TextField
+              label={t('admin.invites.count')}
+              type="number"
+              min={1}
+              max={100}
+              value={count}
+              onChange={(e) => setCount(e.target.value)}
+            />
+            <TextField
+              label={t('admin.invites.ttl')}
+              type="number"
+              min={1}
+              max={365}
+              placeholder="7"
+              value={ttlDays}
+              onChange={(e) => setTtlDays(e.target.value)}
+            />
+            <Button type="submit" variant="primary" busy={create.isPending}>
+              {t('admin.invites.create')}
+            </Button>
+          </form>
+          {create.error ? <ErrorMessage error={create.error} compact /> : null}
         </Card>
+        {created && (
+          <Card
+            title={t('admin.invites.created')}
+            actions={<CopyButton text={created.codes.join('\n')} label={t('admin.invites.copyAll')} />}
+          >
+            <p className="muted small">{t('admin.invites.once', { date: fmt.dateTime(created.expiresAt) })}</p>
+            <ul className="codes" data-testid="invite-codes">
+              {created.codes.map((c) => (
+                <li key={c}>
+                  <code className="mono">{c}</code>
+                </li>
+              ))}
+            </ul>
+          </Card>
+        )}
+      </div>
+      <InviteList />
+    </>
+  );
+}
+
+function InviteList() {
+  const { t, fmt } = useI18n();
+  const qc = useQueryClient();
+  const toast = useToast();
+  const errorText = useErrorText();
+  const { page, pageSize, setPage, setPageSize } = usePaging(20);
+  const [status, setStatus] = useState<InviteStatus | ''>('');
+  const invites = useInvites(page, pageSize, status || undefined);
+  const revoke = useMutation({
+    mutationFn: (code: string) => api<void>(`/api/admin/invites/${encodeURIComponent(code)}`, { method: 'DELETE' }),
+    onSuccess: (_r, code) => {
+      toast(t('admin.invites.revoked', { code }));
+      qc.invalidateQueries({ queryKey: [...qk.admin, 'invites'] });
+    },
+    onError: (e) => {
+      const x = errorText(e);
+      toast(x.detail ?? x.headline, 'error');
+    },
+  });
+  const data = invites.data;
+  return (
+    <Card
+      title={t('admin.invites.list')}
+      className="card-flush"
+      actions={
+        <label className="small muted inline-label">
+          {t('admin.invites.filter')}
+          <select
+            className="input input-sm"
+            value={status}
+            onChange={(e) => {
+              setStatus(e.target.value as InviteStatus | '');
+              setPage(1);
+            }}
+          >
+            <option value="">{t('admin.invites.all')}</option>
+            {(['active', 'used', 'expired', 'revoked'] as const).map((s) => (
+              <option key={s} value={s}>
+                {t(`invite.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      }
+    >
+      {invites.error && !data ? (
+        <div className="pad">
+          <ErrorMessage error={invites.error} onRetry={() => invites.refetch()} />
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="invite-list">
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.invites.code')}</th>
+                <th scope="col">{t('common.status')}</th>
+                <th scope="col">{t('admin.invites.expires')}</th>
+                <th scope="col">{t('admin.invites.usedBy')}</th>
+                <th scope="col">{t('admin.invites.createdBy')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('common.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {!data && <SkeletonRows rows={3} cols={6} />}
+              {data?.items.length === 0 && (
+                <tr>
+                  <td colSpan={6} className="muted">
+                    {t('admin.invites.empty')}
+                  </td>
+                </tr>
+              )}
+              {data?.items.map((i) => (
+                <tr key={i.code}>
+                  <td>
+                    <code className="mono">{i.code}</code>
+                  </td>
+                  <td>
+                    <span className={`badge ${STATUS_BADGE[i.status]}`}>{t(`invite.${i.status}`)}</span>
+                  </td>
+                  <td className="nowrap">{fmt.dateTime(i.expiresAt)}</td>
+                  <td className="truncate">{i.usedBy ?? '—'}</td>
+                  <td className="truncate">{i.createdBy ?? '—'}</td>
+                  <td className="actions-col">
+                    {i.status === 'active' && (
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        className="text-danger"
+                        busy={revoke.isPending && revoke.variables === i.code}
+                        onClick={() => revoke.mutate(i.code)}
+                      >
+                        {t('admin.invites.revoke')}
+                      </Button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {data && data.total > 0 && (
+            <Pagination page={page} pageSize={pageSize} total={data.total} onPage={setPage} onPageSize={setPageSize} />
+          )}
+        </div>
       )}
-    </div>
+    </Card>
   );
 }

@@ -4,7 +4,7 @@ import { api } from '../../api/client';
 import { qk, useAdminUsers } from '../../api/queries';
 import type { AdminUser, User } from '../../api/types';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
-import { Pagination } from '../../components/pagination';
+import { Pagination, usePaging } from '../../components/pagination';
 import { useToast } from '../../components/toast';
 import { Card, SkeletonRows } from '../../components/ui';
 import { useI18n } from '../../i18n';
@@ -14,8 +14,7 @@ type Patch = Partial<Pick<AdminUser, 'status' | 'role'>> & { maxKeys?: number | 
 
 export function UsersTab({ me }: { me: User }) {
   const { t, fmt } = useI18n();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
+  const { page, pageSize, setPage, setPageSize } = usePaging(20);
   const [query, setQuery] = useState('');
   const [search, setSearchTerm] = useState('');
   useDebounced(query.trim(), (q) => {
@@ -144,10 +143,7 @@ export function UsersTab({ me }: { me: User }) {
           pageSize={data.pageSize}
           total={data.total}
           onPage={setPage}
-          onPageSize={(n) => {
-            setPageSize(n);
-            setPage(1);
-          }}
+          onPageSize={setPageSize}
         />
       )}
     </Card>
