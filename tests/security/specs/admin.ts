@@ -33,4 +33,15 @@ export const adminSpecs = (): SecuritySpec[] => [
     body: { valid: {}, invalid: [{ body: { namespace: 'x' }, field: 'namespace' }] },
   },
   { method: 'POST', url: '/api/admin/sync', admin: true },
+  {
+    method: 'GET',
+    url: '/api/admin/keys?locked=true',
+    admin: true,
+  },
+  {
+    method: 'POST',
+    url: `/api/admin/keys/${randomUUID()}/release`,
+    admin: true,
+    body: { valid: {}, invalid: [{ body: { fields: ['colour'] }, field: 'fields.0' }] },
+  },
 ];

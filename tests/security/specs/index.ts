@@ -28,9 +28,22 @@ export const PUBLIC_ROUTES: PublicRoute[] = [
   { method: 'POST', url: '/api/auth/register', why: 'signing up; rate-limited per address, Origin-checked' },
   { method: 'POST', url: '/api/auth/login', why: 'signing in; rate-limited without lockout, Origin-checked' },
   { method: 'GET', url: '/api/meta', why: 'what the sign-up page needs: policy, caps, whether setup is pending' },
-  { method: 'GET', url: '/api/health', why: 'load balancers; the details are for admins (issue 11)' },
-  // Point 15 of issue 10 (built by the reliability work): /metrics behind METRICS_TOKEN when it is set.
-  { method: 'GET', url: '/metrics', why: 'Prometheus; token-protected when METRICS_TOKEN is set (pending)' },
+  {
+    method: 'GET',
+    url: '/api/health',
+    why: 'load balancers: up/down only; the details need an admin or the METRICS_TOKEN bearer',
+  },
+  {
+    method: 'GET',
+    url: '/livez',
+    why: 'liveness for load balancers and Kubernetes: says only that the process answers',
+  },
+  { method: 'GET', url: '/readyz', why: 'readiness for load balancers and Kubernetes: ready or not, nothing else' },
+  {
+    method: 'GET',
+    url: '/metrics',
+    why: 'Prometheus; needs the METRICS_TOKEN bearer when that is set (operations.test.ts)',
+  },
   { method: 'GET', url: '/openapi.json', why: 'the API description: no data' },
   { method: 'GET', url: /^\/docs(\/.*)?$/, why: 'the API reference page and its assets' },
   { method: 'GET', url: '/*', why: 'the web UI: index.html for page URLs, JSON 404 for the rest' },
