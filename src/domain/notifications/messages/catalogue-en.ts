@@ -167,6 +167,7 @@ function content(e: NotificationEvent, f: Fmt, links: Links): Content {
 
 export const en: Catalogue = {
   language: 'en',
+  colon: ': ',
   content,
   limitName: (l) => LIMITS[l],
   footer: {

@@ -163,6 +163,7 @@ function content(e: NotificationEvent, f: Fmt, links: Links): Content {
 
 export const zhCN: Catalogue = {
   language: 'zh-CN',
+  colon: '：',
   content,
   limitName: (l) => LIMITS[l],
   footer: {

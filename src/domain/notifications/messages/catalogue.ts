@@ -19,6 +19,8 @@ export interface Content {
 
 export interface Catalogue {
   language: Language;
+  /** Between a label and its value in text: ": " or the full-width "：". */
+  colon: string;
   content(event: NotificationEvent, f: Fmt, links: Links): Content;
   limitName(limit: ChangeableLimit): string;
   footer: {

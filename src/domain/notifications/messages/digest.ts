@@ -41,7 +41,12 @@ export function composeDigest(digest: { id: string; time: Date; items: RenderedE
       })),
     },
     subject,
-    text: [cat.digest.heading, cat.digest.intro(n), ...sections.map(sectionText), footerText(footer)].join('\n\n'),
+    text: [
+      cat.digest.heading,
+      cat.digest.intro(n),
+      ...sections.map((c) => sectionText(c, cat.colon)),
+      footerText(footer, cat.colon),
+    ].join('\n\n'),
     html: emailHtml({
       language: ctx.language,
       subject,

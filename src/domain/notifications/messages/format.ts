@@ -52,5 +52,5 @@ export function createFmt(language: Language, timeZone = 'UTC'): Fmt {
 function zoneLabel(zone: Intl.DateTimeFormat, d: Date): string {
   const parts = zone.formatToParts(d);
   const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  return name.replace('GMT', 'UTC');
+  return name === 'GMT' || name === 'GMT+0' ? 'UTC' : name.replace('GMT', 'UTC');
 }

@@ -34,9 +34,9 @@ export function renderEvent(event: NotificationEvent, ctx: RenderContext): Rende
   const footer = footerOf(cat, audienceOf(event), ctx);
   return {
     subject: c.subject,
-    text: [sectionText(c), footerText(footer)].join('\n\n'),
+    text: [sectionText(c, cat.colon), footerText(footer, cat.colon)].join('\n\n'),
     html: emailHtml({ language: ctx.language, subject: c.subject, preheader: c.intro, sections: [c], footer }),
-    chat: chatOf(c),
+    chat: chatOf(c, cat.colon),
   };
 }
 
@@ -53,19 +53,19 @@ export function composeMessage(e: RenderedEvent, ctx: RenderContext): OutboundMe
   };
 }
 
-export function chatOf(c: Content): ChatMessage {
+export function chatOf(c: Content, colon: string): ChatMessage {
   return {
     severity: c.severity,
     title: c.subject,
-    lines: [c.intro, ...c.facts.map(([label, value]) => `${label}: ${value}`), ...(c.note ? [c.note] : [])],
+    lines: [c.intro, ...c.facts.map(([label, value]) => `${label}${colon}${value}`), ...(c.note ? [c.note] : [])],
     ...(c.action ? { link: c.action } : {}),
   };
 }
 
-export function sectionText(c: Omit<Content, 'subject'>): string {
+export function sectionText(c: Omit<Content, 'subject'>, colon: string): string {
   const lines = [c.heading, '', c.intro];
-  if (c.facts.length) lines.push('', ...c.facts.map(([label, value]) => `${label}: ${value}`));
-  if (c.action) lines.push('', `${c.action.label}: ${c.action.url}`);
+  if (c.facts.length) lines.push('', ...c.facts.map(([label, value]) => `${label}${colon}${value}`));
+  if (c.action) lines.push('', `${c.action.label}${colon}${c.action.url}`);
   if (c.note) lines.push('', c.note);
   return lines.join('\n');
 }
@@ -81,6 +81,6 @@ export function footerOf(cat: Catalogue, audience: 'user' | 'admin', ctx: Render
   return { text: cat.footer.why(audience, ctx.publicUrl.host), links };
 }
 
-export function footerText(f: Footer): string {
-  return ['--', f.text, ...f.links.map((l) => `${l.label}: ${l.url}`)].join('\n');
+export function footerText(f: Footer, colon: string): string {
+  return ['--', f.text, ...f.links.map((l) => `${l.label}${colon}${l.url}`)].join('\n');
 }

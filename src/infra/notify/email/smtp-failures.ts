@@ -18,7 +18,8 @@ export function classifySmtpError(e: unknown): SendResult {
     return failed(`SMTP ${cause ?? `${err.code ?? 'error'}: ${err.message}`}`, true, { scope: 'service' });
   }
   const command = (err.command ?? '').toUpperCase();
-  const said = `SMTP ${code}${command ? ` at ${command}` : ''}: ${oneLine(err.response ?? err.message)}`;
+  const reply = oneLine(err.response ?? err.message);
+  const said = `SMTP ${command || 'reply'}: ${reply.startsWith(String(code)) ? reply : `${code} ${reply}`}`;
   const recipientSide = command.startsWith('RCPT') || command === 'DATA' || command.startsWith('BDAT');
   const transient = code < 500 || code === 503;
   if (recipientSide) return failed(said, transient);

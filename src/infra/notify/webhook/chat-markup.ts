@@ -48,5 +48,6 @@ export function truncateChars(s: string, max: number): string {
 
 /** A path below an operator's base URL, keeping the base's own path (a proxy may serve the API under a prefix). */
 export function under(base: string, path: string): URL {
-  return new URL(path, base.endsWith('/') ? base : `${base}/`);
+  // "./": a path such as `bot123:abc/sendMessage` would otherwise parse as a URL with the scheme "bot123:".
+  return new URL(`./${path}`, base.endsWith('/') ? base : `${base}/`);
 }

@@ -8,6 +8,7 @@ import type { PostOutcome } from './http-post.js';
  * permanent, since redirects are not followed. Error texts never contain the URL: for platforms it holds the token.
  */
 export function classifyHttp(outcome: PostOutcome, now = Date.now()): SendResult {
+  if (outcome.kind === 'invalid') return failed(outcome.message, false);
   if (outcome.kind === 'network') {
     return failed(networkFailure(outcome.code) ?? `${outcome.code}: ${outcome.message}`, true);
   }

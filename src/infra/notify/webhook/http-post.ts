@@ -13,7 +13,9 @@ export interface PostRequest {
 
 export type PostOutcome =
   | { kind: 'response'; status: number; headers: http.IncomingHttpHeaders; body: string }
-  | { kind: 'network'; code: string; message: string };
+  | { kind: 'network'; code: string; message: string }
+  /** The request could not even be made (a URL Node refuses): the same request never will be. */
+  | { kind: 'invalid'; message: string };
 
 /** Enough of an answer to read a platform's error code; a receiver that sends more is cut off there. */
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -25,6 +27,9 @@ const MAX_ANSWER_BYTES = 64 * 1024;
  */
 export function post(req: PostRequest): Promise<PostOutcome> {
   const client = req.url.protocol === 'https:' ? https : http;
+  if (req.url.protocol !== 'https:' && req.url.protocol !== 'http:') {
+    return Promise.resolve({ kind: 'invalid', message: `unsupported protocol ${req.url.protocol}` });
+  }
   return new Promise((resolve) => {
     let settled = false;
     const finish = (o: PostOutcome) => {

@@ -15,7 +15,8 @@ export const slack: PlatformFormat<'slack'> = {
     const body = [...chat.lines.map(escapeSlack)];
     if (chat.link) body.push(`<${chat.link.url}|${escapeSlack(chat.link.label)}>`);
     const payload = {
-      text: truncateChars(plainChat(chat), 3000),
+      // `text` is mrkdwn too (the notification's fallback); the header block is plain text, safe as it is.
+      text: truncateChars(escapeSlack(plainChat(chat)), 3000),
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: truncateChars(chat.title, 150), emoji: false } },
         { type: 'section', text: { type: 'mrkdwn', text: truncateChars(body.join('\n'), 3000) } },
