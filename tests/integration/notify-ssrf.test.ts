@@ -88,7 +88,7 @@ describe('SSRF guard (WEBHOOK_ALLOW_PRIVATE off)', () => {
       error: 'refused: only https URLs',
     });
     expect(await send(`ftp://hooks.example.com/x`)).toMatchObject({ ok: false, retryable: false });
-    expect(await send('not a url')).toMatchObject({ ok: false, error: 'refused: not a URL' });
+    expect(await send('not a url')).toMatchObject({ ok: false, error: 'invalid channel: url must be an http(s) URL' });
   });
 });
 

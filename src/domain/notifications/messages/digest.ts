@@ -1,4 +1,5 @@
 import type { OutboundMessage } from '../../../infra/notify/types.js';
+import { contentOf } from './content.js';
 import { emailHtml } from './email-html.js';
 import { audienceOf, DIGEST_TYPE, EVENT_TYPES, publicData } from './events.js';
 import { createFmt } from './format.js';
@@ -18,7 +19,7 @@ export function composeDigest(digest: { id: string; time: Date; items: RenderedE
   const links = portalLinks(ctx.publicUrl);
   const rank = { critical: 0, warning: 1, info: 2 };
   const items = digest.items
-    .map((item) => ({ item, c: cat.content(item.event, f, links) }))
+    .map((item) => ({ item, c: contentOf(item.event, cat, f, links) }))
     .sort((a, b) => rank[a.c.severity] - rank[b.c.severity] || a.item.time.getTime() - b.item.time.getTime());
   const n = items.length;
   const admin = items.some(({ item }) => audienceOf(item.event) === 'admin');

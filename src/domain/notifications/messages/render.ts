@@ -2,6 +2,7 @@ import type { ChatMessage, Language, OutboundMessage } from '../../../infra/noti
 import type { Catalogue, Content } from './catalogue.js';
 import { en } from './catalogue-en.js';
 import { zhCN } from './catalogue-zh-cn.js';
+import { contentOf } from './content.js';
 import { emailHtml } from './email-html.js';
 import { audienceOf, EVENT_TYPES, type NotificationEvent, publicData } from './events.js';
 import { createFmt } from './format.js';
@@ -30,7 +31,7 @@ export type Rendered = Pick<OutboundMessage, 'subject' | 'text' | 'html' | 'chat
 /** The message for one event in one language: subject, e-mail HTML and text, the chat rendering. */
 export function renderEvent(event: NotificationEvent, ctx: RenderContext): Rendered {
   const cat = CATALOGUES[ctx.language];
-  const c = cat.content(event, createFmt(ctx.language, ctx.timeZone), portalLinks(ctx.publicUrl));
+  const c = contentOf(event, cat, createFmt(ctx.language, ctx.timeZone), portalLinks(ctx.publicUrl));
   const footer = footerOf(cat, audienceOf(event), ctx);
   return {
     subject: c.subject,

@@ -24,17 +24,22 @@ export function classifyHttp(outcome: PostOutcome, now = Date.now()): SendResult
 }
 
 /**
- * The platforms that answer 200 with an error code in the body (DingTalk, Feishu/Lark, WeCom): a code in
- * `retryable` is a rate limit or a busy server; any other non-zero code is the channel's configuration
- * (a wrong token, a signature or keyword check, a removed robot), which no retry repairs. A code missing from the
- * list still counts as transient when its message speaks of rate limits or overload.
+ * The platforms that answer 200 with an error code in the body (DingTalk, Feishu/Lark, WeCom): a non-2xx answer
+ * is read by the HTTP rules; in a 2xx answer, code 0 (or no code) is delivered, a code in `retryable` is a rate
+ * limit or a busy server, and any other code is the channel's configuration (a wrong token, a signature or
+ * keyword check, a removed robot), which no retry repairs. A code missing from the list still counts as transient
+ * when its message speaks of rate limits or overload.
  */
-export function classifyPlatformCode(
+export function classifyCodeAnswer(
+  outcome: PostOutcome,
   platform: string,
-  code: number,
-  message: string,
+  fields: { code: string[]; message: string[] },
   retryable: ReadonlySet<number>,
 ): SendResult {
+  if (outcome.kind !== 'response' || outcome.status < 200 || outcome.status >= 300) return classifyHttp(outcome);
+  const body = jsonBody(outcome.body) ?? {};
+  const code = Number(fields.code.map((k) => body[k]).find((v) => v !== undefined) ?? 0);
+  const message = String(fields.message.map((k) => body[k]).find((v) => v !== undefined) ?? '');
   if (code === 0) return delivered;
   return failed(`${platform} error ${code}: ${excerpt(message)}`, retryable.has(code) || TRANSIENT_WORDS.test(message));
 }

@@ -57,7 +57,6 @@ export function createWebhookSender(opts: WebhookOptions) {
     base: string,
     message: OutboundMessage,
   ): Promise<SendResult> {
-    if (!format.token.test(channel.token)) return failed(`${channel.type}: malformed token`, false);
     const req = format.build(channel, message, base, clock());
     return format.classify(await post({ ...req, timeoutMs: opts.timeoutMs }));
   }

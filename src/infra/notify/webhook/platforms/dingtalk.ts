@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { markdownSafe, truncateBytes, under } from '../chat-markup.js';
-import { classifyHttp, classifyPlatformCode, jsonBody } from '../classify.js';
+import { classifyCodeAnswer } from '../classify.js';
 import { jsonHeaders, type PlatformFormat } from './format.js';
 
 /** -1: system busy; 130101: "send too fast" (20 messages a minute per robot). */
@@ -33,13 +33,7 @@ export const dingtalk: PlatformFormat<'dingtalk'> = {
     }
     return { url, headers: jsonHeaders(), body: JSON.stringify(payload) };
   },
-  classify(outcome) {
-    if (outcome.kind !== 'response' || outcome.status < 200 || outcome.status >= 300) return classifyHttp(outcome);
-    const body = jsonBody(outcome.body);
-    const code = Number(body?.errcode ?? 0);
-    const msg = String(body?.errmsg ?? '');
-    return classifyPlatformCode('DingTalk', code, msg, RETRYABLE);
-  },
+  classify: (outcome) => classifyCodeAnswer(outcome, 'DingTalk', { code: ['errcode'], message: ['errmsg'] }, RETRYABLE),
 };
 
 export function dingtalkSign(secret: string, timestamp: string): string {

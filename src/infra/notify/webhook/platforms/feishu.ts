@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { under } from '../chat-markup.js';
-import { classifyHttp, classifyPlatformCode, jsonBody } from '../classify.js';
+import { classifyCodeAnswer } from '../classify.js';
 import { jsonHeaders, type PlatformFormat } from './format.js';
 
 /** 11232: "frequency limited" (a custom bot may send 100 messages a minute, 5 a second). */
@@ -33,13 +33,13 @@ export const feishu: PlatformFormat<'feishu' | 'lark'> = {
     const url = under(base, `open-apis/bot/v2/hook/${channel.token}`);
     return { url, headers: jsonHeaders(), body: JSON.stringify(payload) };
   },
-  classify(outcome) {
-    if (outcome.kind !== 'response' || outcome.status < 200 || outcome.status >= 300) return classifyHttp(outcome);
-    const body = jsonBody(outcome.body);
-    const code = Number(body?.code ?? body?.StatusCode ?? 0);
-    const msg = String(body?.msg ?? body?.StatusMessage ?? '');
-    return classifyPlatformCode('Feishu', code, msg, RETRYABLE);
-  },
+  classify: (outcome) =>
+    classifyCodeAnswer(
+      outcome,
+      'Feishu',
+      { code: ['code', 'StatusCode'], message: ['msg', 'StatusMessage'] },
+      RETRYABLE,
+    ),
 };
 
 export function feishuSign(secret: string, timestamp: string): string {

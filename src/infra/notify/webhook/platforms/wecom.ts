@@ -1,5 +1,5 @@
 import { markdownSafe, truncateBytes, under } from '../chat-markup.js';
-import { classifyHttp, classifyPlatformCode, jsonBody } from '../classify.js';
+import { classifyCodeAnswer } from '../classify.js';
 import { jsonHeaders, type PlatformFormat } from './format.js';
 
 /** -1: system busy; 45009: "api freq out of limit" (20 messages a minute per robot). */
@@ -24,11 +24,5 @@ export const wecom: PlatformFormat<'wecom'> = {
     url.searchParams.set('key', channel.token);
     return { url, headers: jsonHeaders(), body: JSON.stringify(payload) };
   },
-  classify(outcome) {
-    if (outcome.kind !== 'response' || outcome.status < 200 || outcome.status >= 300) return classifyHttp(outcome);
-    const body = jsonBody(outcome.body);
-    const code = Number(body?.errcode ?? 0);
-    const msg = String(body?.errmsg ?? '');
-    return classifyPlatformCode('WeCom', code, msg, RETRYABLE);
-  },
+  classify: (outcome) => classifyCodeAnswer(outcome, 'WeCom', { code: ['errcode'], message: ['errmsg'] }, RETRYABLE),
 };
