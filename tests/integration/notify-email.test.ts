@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { composeMessage } from '../../src/domain/notifications/messages/index.js';
 import { createMailer, messageIdFor } from '../../src/infra/notify/email/send-email.js';
@@ -148,6 +149,18 @@ describe('e-mail without a server', () => {
     mailer.close();
     expect(result).toMatchObject({ ok: false, retryable: true, scope: 'service' });
     expect(result.ok || result.error).toMatch(/connection refused/);
+  });
+
+  it('gives up on a server that accepts the connection but never greets, and retries later', async () => {
+    const silent = net.createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from: FROM, timeoutMs: 300 });
+    const result = await mailer.send({ type: 'email', to: 'user@example.com' }, zhMessage());
+    mailer.close();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+    expect(result).toMatchObject({ ok: false, retryable: true, scope: 'service' });
+    expect(result.ok || result.error).toMatch(/timed out|ETIMEDOUT/i);
   });
 
   it('says e-mail is off when SMTP_URL is not set', async () => {

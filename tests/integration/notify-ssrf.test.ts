@@ -75,6 +75,18 @@ describe('SSRF guard (WEBHOOK_ALLOW_PRIVATE off)', () => {
     expect(receiver.requests).toHaveLength(0);
   });
 
+  it('retries a name that does not resolve now (DNS failures are usually temporary)', async () => {
+    const failing: Resolver = async () => {
+      throw Object.assign(new Error('getaddrinfo EAI_AGAIN hooks.example.com'), { code: 'EAI_AGAIN' });
+    };
+    expect(await send('https://hooks.example.com/x', false, failing)).toEqual({
+      ok: false,
+      error: 'DNS lookup failed (EAI_AGAIN)',
+      retryable: true,
+      scope: 'channel',
+    });
+  });
+
   it('refuses localhost as the system resolver answers it', async () => {
     const result = await send(`https://localhost:${receiver.port}/hook`);
     expect(result).toMatchObject({ ok: false, retryable: false });
