@@ -3,7 +3,7 @@ import type { Content } from './catalogue.js';
 
 /**
  * The e-mail's HTML: tables and inline styles (what Gmail, Outlook and Apple Mail all render), one column at most
- * 560 px wide, no images. Light by default; clients that honour `prefers-color-scheme` (Apple Mail, Outlook on
+ * 560 px wide (Outlook for Windows, which ignores max-width, gets a fixed-width table of its own), no images. Light by default; clients that honour `prefers-color-scheme` (Apple Mail, Outlook on
  * the web via `[data-ogsc]`) get dark colours from the classes, and clients that invert colours on their own
  * meet mid-tone accents that stay readable either way. Every text passes through `esc`: key names and server
  * errors are not ours to trust.
@@ -63,6 +63,7 @@ export function emailHtml(m: EmailLayout): string {
 <div style="display:none;max-height:0;overflow:hidden;opacity:0">${esc(m.preheader)}</div>
 <table role="presentation" class="kp-bg" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f4f5">
 <tr><td align="center" style="padding:24px 12px">
+<!--[if mso]><table role="presentation" width="560" align="center" cellpadding="0" cellspacing="0"><tr><td><![endif]-->
 <table role="presentation" class="kp-card" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;border:1px solid #e4e4e7;border-radius:8px">
 <tr><td style="padding:24px">
 ${lead}${sections}
@@ -73,6 +74,7 @@ ${lead}${sections}
 ${esc(m.footer.text)}<br>${links}
 </td></tr>
 </table>
+<!--[if mso]></td></tr></table><![endif]-->
 </td></tr>
 </table>
 </body>

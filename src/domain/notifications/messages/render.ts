@@ -83,5 +83,6 @@ export function footerOf(cat: Catalogue, audience: 'user' | 'admin', ctx: Render
 }
 
 export function footerText(f: Footer, colon: string): string {
-  return ['--', f.text, ...f.links.map((l) => `${l.label}${colon}${l.url}`)].join('\n');
+  // "-- " is the signature separator: mail clients fold what follows it.
+  return ['-- ', f.text, ...f.links.map((l) => `${l.label}${colon}${l.url}`)].join('\n');
 }
