@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { type NotifyConfig, notifyEnvShape, readNotifyConfig } from './config-notify.js';
 
 /**
  * Every environment variable the portal reads, with its default, in one place.
@@ -60,6 +61,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().trim().default(''),
   DEMO_TRAFFIC_RPM: int(30, 0, 100_000),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  ...notifyEnvShape,
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -126,6 +128,8 @@ export interface Config {
   demoTrafficRpm: number;
   /** Bearer token for /metrics and the detailed /api/health; absent: /metrics is public, details admin-only. */
   metricsToken?: string;
+  /** E-mail and webhook channels of notifications (config-notify.ts). */
+  notify: NotifyConfig;
 }
 
 export class ConfigError extends Error {
@@ -153,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (publicUrl && (!/^https?:$/.test(publicUrl.protocol) || publicUrl.pathname !== '/' || publicUrl.search)) {
     problems.push(`PUBLIC_URL: must be the portal's origin, e.g. https://portal.example.com (got ${e.PUBLIC_URL})`);
   }
+  const notify = readNotifyConfig(e, problems);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -194,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy,
     demoTrafficRpm: e.DEMO_TRAFFIC_RPM,
     metricsToken: e.METRICS_TOKEN,
+    notify,
   };
 }
 
