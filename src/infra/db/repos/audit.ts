@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { auditLog } from '../schema.js';
 import { batches, batchParam } from './raw-sql.js';
 
 export interface AuditEntry {
@@ -19,18 +18,11 @@ export interface AuditEntry {
  * Appends one row to `audit_log`. Pass the transaction when the action is transactional, so the row commits
  * (or rolls back) with what it records.
  */
-export async function insertAudit(db: Db, e: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
-    actorUserId: e.actorUserId,
-    action: e.action,
-    targetType: e.targetType,
-    targetId: e.targetId ?? null,
-    details: e.details ?? null,
-    ip: e.ip ?? null,
-  });
+export function insertAudit(db: Db, e: AuditEntry): Promise<void> {
+  return insertAudits(db, [e]);
 }
 
-/** Many rows in one statement per batch (what the sync did to thousands of keys). */
+/** Many rows, one statement per batch (what the sync did to thousands of keys). */
 export async function insertAudits(db: Db, entries: AuditEntry[]): Promise<void> {
   for (const b of batches(entries)) {
     const rows = b.map((e) => ({

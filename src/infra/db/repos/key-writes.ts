@@ -30,15 +30,19 @@ export type KeyChanges = Partial<
 const bumped = { rev: sql`${apiKeys.rev} + 1` };
 const atRev = (row: Pick<KeyRow, 'id' | 'rev'>) => and(eq(apiKeys.id, row.id), eq(apiKeys.rev, row.rev));
 
-/** Records the intent of a CRS write on the row read as `row`: false when the row changed since. */
-export async function recordPendingWrite(db: Db, row: KeyRow, pending: PendingWrite): Promise<boolean> {
-  const claimed = await db
+/** A change of the row as read (its `rev`): false when the row changed meanwhile. */
+async function setAtRev(db: Db, row: Pick<KeyRow, 'id' | 'rev'>, set: Partial<KeyRow>): Promise<boolean> {
+  const done = await db
     .update(apiKeys)
-    .set({ pendingWrite: pending, ...bumped })
+    .set({ ...set, ...bumped })
     .where(atRev(row))
     .returning({ id: apiKeys.id });
-  return claimed.length > 0;
+  return done.length > 0;
 }
+
+/** Records the intent of a CRS write on the row read as `row`: false when the row changed since. */
+export const recordPendingWrite = (db: Db, row: KeyRow, pending: PendingWrite) =>
+  setAtRev(db, row, { pendingWrite: pending });
 
 /** The row after the write landed: its new values, and the intent replaced by `residual` if it is still `pending`. */
 export async function finishPendingWrite(
@@ -79,18 +83,8 @@ export async function updateKeyAtRev(db: Db, row: KeyRow, set: KeyChanges): Prom
 }
 
 /** The new locks, on the row as read (its `rev`): false when the row changed meanwhile. */
-export async function setOperatorLocks(
-  db: Db,
-  row: { id: string; rev: number },
-  locks: OperatorLocks | null,
-): Promise<boolean> {
-  const done = await db
-    .update(apiKeys)
-    .set({ operatorLocks: locks, ...bumped })
-    .where(atRev(row))
-    .returning({ id: apiKeys.id });
-  return done.length > 0;
-}
+export const setOperatorLocks = (db: Db, row: Pick<KeyRow, 'id' | 'rev'>, locks: OperatorLocks | null) =>
+  setAtRev(db, row, { operatorLocks: locks });
 
 /**
  * Marks the owner's active keys as suspended (the intent, before any CRS write). Keys already disabled, or held

@@ -13,7 +13,18 @@ import { containsPattern } from './raw-sql.js';
 
 /** SQL reading and adding key rows: the owner's list, one owned key, the admin's views, a new key. */
 
-export interface KeyRow {
+/** A key's lifetime usage, as the sync copies it from CRS's usage-stats. */
+export interface KeyTotals {
+  totalRequests: number;
+  totalTokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreateTokens: number;
+  cacheReadTokens: number;
+  totalCostMicros: number;
+}
+
+export interface KeyRow extends KeyTotals {
   id: string;
   userId: string;
   /** CRS's key UUID: a credential for CRS's public stats API, so it never leaves the server. */
@@ -29,13 +40,6 @@ export interface KeyRow {
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
-  totalRequests: number;
-  totalTokens: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreateTokens: number;
-  cacheReadTokens: number;
-  totalCostMicros: number;
   lastUsedAt: Date | null;
   usageSyncedAt: Date | null;
   crsState: CrsState;

@@ -1,10 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { CrsState, KeyLimits, KeyStatus, OperatorLocks, PendingWrite } from '../../../domain/keys/types.js';
 import type { Db } from '../client.js';
+import type { KeyTotals } from './keys.js';
 import { rowsOf } from './raw-sql.js';
 
 /** The key rows a sync judges, as it reads them (with `rev`, so what it writes lands only on what it read). */
-export interface SyncKeyRow {
+export interface SyncKeyRow extends KeyTotals {
   id: string;
   userId: string;
   crsKeyId: string;
@@ -15,13 +16,6 @@ export interface SyncKeyRow {
   models: string[];
   expiresAt: Date | null;
   lastUsedAt: Date | null;
-  totalRequests: number;
-  totalTokens: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreateTokens: number;
-  cacheReadTokens: number;
-  totalCostMicros: number;
   /** False until a sync has written this key once (its usage has no `asOf` yet). */
   synced: boolean;
   crsState: CrsState;

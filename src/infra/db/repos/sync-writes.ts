@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { CrsState, KeyLimits, KeyStatus, OperatorLocks } from '../../../domain/keys/types.js';
 import type { Db } from '../client.js';
+import type { KeyTotals } from './keys.js';
 import { batches, batchParam, iso, rowsOf } from './raw-sql.js';
 
 /**
@@ -9,16 +10,9 @@ import { batches, batchParam, iso, rowsOf } from './raw-sql.js';
  */
 
 /** A key's lifetime totals and last use, as CRS's usage-stats and key list say. */
-export interface KeyUsageWrite {
+export interface KeyUsageWrite extends KeyTotals {
   id: string;
   lastUsedAt: Date | null;
-  totalRequests: number;
-  totalTokens: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreateTokens: number;
-  cacheReadTokens: number;
-  totalCostMicros: number;
 }
 
 /** Weights (summing to 1) for splitting new tokens into input / output / cache create / cache read. */
