@@ -31,7 +31,7 @@ export async function recordRun(
   db: Db,
   name: string,
   run: { at: Date; durationMs: number; error?: string; keysUpdated?: number; full?: boolean },
-) {
+): Promise<void> {
   const ok = run.error === undefined;
   await db
     .insert(jobState)

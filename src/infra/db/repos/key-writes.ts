@@ -41,7 +41,7 @@ async function setAtRev(db: Db, row: Pick<KeyRow, 'id' | 'rev'>, set: Partial<Ke
 }
 
 /** Records the intent of a CRS write on the row read as `row`: false when the row changed since. */
-export const recordPendingWrite = (db: Db, row: KeyRow, pending: PendingWrite) =>
+export const recordPendingWrite = (db: Db, row: KeyRow, pending: PendingWrite): Promise<boolean> =>
   setAtRev(db, row, { pendingWrite: pending });
 
 /** The row after the write landed: its new values, and the intent replaced by `residual` if it is still `pending`. */
@@ -65,7 +65,12 @@ export async function finishPendingWrite(
 }
 
 /** The write did not happen: the intent `pending` is replaced by `residual`, nothing else changes. */
-export async function dropPendingWrite(db: Db, rowId: string, pending: PendingWrite, residual: PendingWrite | null) {
+export async function dropPendingWrite(
+  db: Db,
+  rowId: string,
+  pending: PendingWrite,
+  residual: PendingWrite | null,
+): Promise<void> {
   await db
     .update(apiKeys)
     .set({ pendingWrite: residual, ...bumped })
@@ -83,8 +88,11 @@ export async function updateKeyAtRev(db: Db, row: KeyRow, set: KeyChanges): Prom
 }
 
 /** The new locks, on the row as read (its `rev`): false when the row changed meanwhile. */
-export const setOperatorLocks = (db: Db, row: Pick<KeyRow, 'id' | 'rev'>, locks: OperatorLocks | null) =>
-  setAtRev(db, row, { operatorLocks: locks });
+export const setOperatorLocks = (
+  db: Db,
+  row: Pick<KeyRow, 'id' | 'rev'>,
+  locks: OperatorLocks | null,
+): Promise<boolean> => setAtRev(db, row, { operatorLocks: locks });
 
 /**
  * Marks the owner's active keys as suspended (the intent, before any CRS write). Keys already disabled, or held

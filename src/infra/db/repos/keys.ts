@@ -175,7 +175,10 @@ const adminColumns = {
 };
 
 /** Every key, or those the operator holds, the latest lock first. */
-export async function listAdminKeys(db: Db, q: { locked: boolean; page: number; pageSize: number }) {
+export async function listAdminKeys(
+  db: Db,
+  q: { locked: boolean; page: number; pageSize: number },
+): Promise<{ items: AdminKeyRow[]; total: number }> {
   // A deleted key's locks hold nothing any more.
   const where = q.locked ? and(isNotNull(apiKeys.operatorLocks), ne(apiKeys.status, 'deleted')) : undefined;
   const [items, [{ total }]] = await Promise.all([
@@ -189,7 +192,7 @@ export async function listAdminKeys(db: Db, q: { locked: boolean; page: number; 
       .offset((q.page - 1) * q.pageSize),
     db.select({ total: count() }).from(apiKeys).where(where),
   ]);
-  return { items: items satisfies AdminKeyRow[], total };
+  return { items, total };
 }
 
 export async function findAdminKey(db: Db, id: string): Promise<(AdminKeyRow & { rev: number }) | undefined> {

@@ -122,7 +122,10 @@ function adminColumns() {
 }
 
 /** One page of users by creation, optionally those whose address or name contains `search`. */
-export async function listUsers(db: Db, q: { page: number; pageSize: number; search?: string }) {
+export async function listUsers(
+  db: Db,
+  q: { page: number; pageSize: number; search?: string },
+): Promise<{ items: AdminUserRow[]; total: number }> {
   const like = q.search && containsPattern(q.search);
   const where = like ? or(ilike(users.email, like), ilike(users.displayName, like)) : undefined;
   const [items, [{ total }]] = await Promise.all([
@@ -135,7 +138,7 @@ export async function listUsers(db: Db, q: { page: number; pageSize: number; sea
       .offset((q.page - 1) * q.pageSize),
     db.select({ total: count() }).from(users).where(where),
   ]);
-  return { items: items satisfies AdminUserRow[], total };
+  return { items, total };
 }
 
 export async function findAdminUser(db: Db, id: string): Promise<AdminUserRow | undefined> {
