@@ -1,13 +1,13 @@
 /**
- * Times the portal's own read-model queries (src/domain/usage/repo.ts), uncached, from a process of its own
+ * Times the portal's own read-model queries (src/infra/db/repos/usage.ts), uncached, from a process of its own
  * (the harness's event loop also runs the CRS emulator). What a stats loader runs on a miss: the usage query
  * pair (daily rows + the user's keys, in parallel), a user's leaderboard, and the cross-user leaderboard.
  *   tsx bench/query-timer.ts <databaseUrl> <users.json: [userId, …]> <globalSamples>  → one JSON line
  */
 import { readFileSync } from 'node:fs';
 import { resolveRange } from '../src/domain/usage/range.js';
-import { dailyRows, globalLeaderboard, userKeys, userLeaderboard } from '../src/domain/usage/repo.js';
 import { openDatabase } from '../src/infra/db/client.js';
+import { dailyRows, globalLeaderboard, userKeys, userLeaderboard } from '../src/infra/db/repos/usage.js';
 import { percentile, round } from './lib/http.js';
 
 const [url, usersFile, globalSamples] = process.argv.slice(2);

@@ -43,6 +43,7 @@ export async function openApiDocument(): Promise<ApiDocument> {
   const unavailable = () => Promise.reject(new Error('the docs build has no database'));
   const database: Database = {
     db: drizzle.mock({ schema }),
+    transaction: unavailable,
     kind: 'postgres',
     ping: unavailable,
     withLeaderLock: unavailable,

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, LogController, type RouteOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  LogController,
+  type RawServerDefault,
+  type RouteOptions,
+} from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
@@ -22,7 +29,16 @@ import { statsRoutes } from './http/routes/stats.js';
 import { memoizingValidatorCompiler } from './http/validation.js';
 import { createServices, type Services } from './services.js';
 
-export type App = FastifyInstance & { services: Services };
+/** The app as buildApp answers it: zod-typed routes, and the services it was built with. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+> & {
+  services: Services;
+};
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -97,7 +113,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
 
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await registerWeb(app);
-  return Object.assign(app, { services }) as unknown as App;
+  return Object.assign(app, { services });
 }
 
 /**

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { count, eq } from 'drizzle-orm';
 import type { Emulator } from './crs-emulator/index.js';
 import type { Deps } from './deps.js';
-import { hashPassword } from './domain/accounts/passwords.js';
-import { apiKeys, users } from './infra/db/schema.js';
+import { hashPassword } from './domain/accounts/password-hash.js';
+import { findOwnedKey } from './infra/db/repos/keys.js';
+import { userKeys } from './infra/db/repos/usage.js';
+import { findUserByEmail, insertUser, setPasswordHash, updateUser } from './infra/db/repos/users.js';
 import type { Services } from './services.js';
 
 export const DEMO_EMAIL = 'demo@example.com';
@@ -22,22 +23,21 @@ export async function bootstrapDemo(services: Services, deps: Deps, emulator: Em
   const { db } = deps.database;
   const password = randomBytes(9).toString('base64url');
   const passwordHash = await hashPassword(password);
-  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_EMAIL));
-  const userId = existing
-    ? (await db.update(users).set({ passwordHash, status: 'active' }).where(eq(users.id, existing.id)).returning())[0]
-        .id
-    : (
-        await db
-          .insert(users)
-          .values({ email: DEMO_EMAIL, passwordHash, displayName: 'Demo user', role: 'admin' })
-          .returning()
-      )[0].id;
+  const existing = await findUserByEmail(db, DEMO_EMAIL);
+  if (existing) {
+    const now = deps.clock();
+    await setPasswordHash(db, existing.id, passwordHash, now);
+    await updateUser(db, existing.id, { status: 'active' }, now);
+  }
+  const userId =
+    existing?.id ??
+    (await insertUser(db, { email: DEMO_EMAIL, passwordHash, displayName: 'Demo user', role: 'admin' })).id;
 
-  const [{ n }] = await db.select({ n: count() }).from(apiKeys).where(eq(apiKeys.userId, userId));
-  if (n === 0) {
+  // Deleted keys count: a demo whose keys were all deleted stays as its user left it.
+  if ((await userKeys(db, userId)).length === 0) {
     for (const k of DEMO_KEYS) {
       const { key } = await services.keys.create({ userId }, { name: k.name, description: k.description });
-      const [row] = await db.select({ crsKeyId: apiKeys.crsKeyId }).from(apiKeys).where(eq(apiKeys.id, key.id));
+      const row = (await findOwnedKey(db, userId, key.id))!;
       emulator.store.seedHistory(row.crsKeyId, { days: 30, requestsPerDay: k.requestsPerDay, seed: k.seed });
     }
   }

@@ -27,6 +27,10 @@ export interface Services {
   exporter: (userId: string, q: Parameters<typeof exportUsage>[2]) => ReturnType<typeof exportUsage>;
 }
 
+/**
+ * Each service is built from what it needs, after what it needs: the read models, then the sync that refreshes
+ * them, then the admin (which shows and starts the sync) and the jobs (which schedule it).
+ */
 export function createServices(deps: Deps): Services {
   const counters = sharedCounters({ db: deps.database.db, redis: deps.cache.shared, logger: deps.logger });
   const accounts = createAccounts(deps, counters);
@@ -36,9 +40,8 @@ export function createServices(deps: Deps): Services {
   const stats = createStats(deps, freshness);
   const keyDetails = createKeyDetails(deps);
   const exporter: Services['exporter'] = (userId, q) => exportUsage(deps, userId, q);
-  const services = { accounts, freshness, keys, stats, keyDetails, exporter, limits } as Services;
-  services.sync = createSyncJob(deps, services);
-  services.admin = createAdmin(deps, services.sync, accounts);
-  services.jobs = createJobs(deps, services.sync, services.admin.alerts, accounts);
-  return services;
+  const sync = createSyncJob(deps, { freshness, stats, keys });
+  const admin = createAdmin(deps, sync, accounts);
+  const jobs = createJobs(deps, sync, admin.alerts, accounts);
+  return { accounts, freshness, keys, stats, keyDetails, sync, jobs, admin, limits, exporter };
 }

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
-import { hashPassword } from '../../src/domain/accounts/passwords.js';
+import { hashPassword } from '../../src/domain/accounts/password-hash.js';
 import { hashToken, newSessionToken } from '../../src/domain/accounts/tokens.js';
 import { USAGE_SYNC_JOB } from '../../src/domain/usage/freshness.js';
 import type { Db } from '../../src/infra/db/client.js';
+import { readJob } from '../../src/infra/db/repos/jobs.js';
 import { schema } from '../../src/infra/db/schema.js';
-import { readJob } from '../../src/jobs/sync/state.js';
 import type { BenchEmulator } from './emulator.js';
 import { json, pool } from './http.js';
 

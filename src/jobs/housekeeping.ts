@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Deps } from '../deps.js';
 import type { AccountsService } from '../domain/accounts/index.js';
 import type { ScheduledJob } from './lease.js';
 
@@ -10,7 +10,7 @@ const EVERY_MS = 60 * 60_000;
  */
 export function housekeepingJob(
   accounts: Pick<AccountsService, 'purge'>,
-  logger: FastifyBaseLogger,
+  logger: Deps['logger'],
   everyMs = EVERY_MS,
 ): ScheduledJob & { run(): Promise<void> } {
   return {

@@ -2,10 +2,10 @@ import type { Deps } from '../deps.js';
 import type { AccountsService } from '../domain/accounts/index.js';
 import type { Alert, AlertsService } from '../domain/admin/alerts.js';
 import { databaseFailureCause } from '../infra/db/diagnose.js';
+import type { JobRow } from '../infra/db/repos/jobs.js';
 import { housekeepingJob } from './housekeeping.js';
 import { createLeader, type Leader } from './lease.js';
 import type { SyncJob } from './sync/index.js';
-import type { JobRow } from './sync/state.js';
 
 /** Alert conditions are evaluated this often whether or not anyone looks (metrics + log warnings). */
 const ALERT_EVERY_MS = 30_000;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Deps } from '../deps.js';
 import { databaseFailureCause } from '../infra/db/diagnose.js';
-import { acquireLease, claimRun, releaseLease } from './lease-repo.js';
+import { acquireLease, claimRun, releaseLease } from '../infra/db/repos/jobs.js';
 
 /**
  * One leader among the portal instances sharing a database, and the jobs it runs on a shared schedule

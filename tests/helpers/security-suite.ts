@@ -34,7 +34,7 @@
 import { randomBytes } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/domain/accounts/passwords.js';
+import { hashPassword } from '../../src/domain/accounts/password-hash.js';
 import { users } from '../../src/infra/db/schema.js';
 import type { TestApp } from './app.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startEmulator } from '../../src/crs-emulator/index.js';
-import { hashPassword } from '../../src/domain/accounts/passwords.js';
+import { hashPassword } from '../../src/domain/accounts/password-hash.js';
 import { markerOf } from '../../src/domain/keys/crs-fields.js';
 import { users } from '../../src/infra/db/schema.js';
 import { createTestDatabase } from '../helpers/db.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PORTAL_TAG } from '../../src/domain/keys/crs-fields.js';
+import { writeKeyStates } from '../../src/infra/db/repos/sync-writes.js';
 import { judge } from '../../src/jobs/sync/judge.js';
 import { listedKey } from '../../src/jobs/sync/plan.js';
 import { loadPortalKeys } from '../../src/jobs/sync/rows.js';
-import { writeKeyStates } from '../../src/jobs/sync/state-write.js';
 import { createTestApp } from '../helpers/app.js';
 import { createHeldByCrs, createKey, keyRow } from '../helpers/keys.js';
 import { authHeaders, createUser, expectError } from '../helpers/security-suite.js';

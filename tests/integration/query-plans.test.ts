@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dailyRows, globalLeaderboard, userLeaderboard } from '../../src/domain/usage/repo.js';
+import { dailyRows, globalLeaderboard, userLeaderboard } from '../../src/infra/db/repos/usage.js';
 import { createTestDatabase } from '../helpers/db.js';
 
 /*

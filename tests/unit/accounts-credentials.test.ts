@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../src/domain/accounts/passwords.js';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../src/domain/accounts/password-hash.js';
 import { hashToken, looksLikeToken, newSessionToken } from '../../src/domain/accounts/tokens.js';
 
 describe('session tokens', () => {

@@ -1,10 +1,17 @@
 import type { Deps } from '../../deps.js';
-import { audit } from '../audit.js';
-import { hashPassword, verifyPassword } from './passwords.js';
-import { revokeOtherSessions } from './sessions-repo.js';
-import { addSetupToken, hasActiveAdmin, readSetting, writeSetting } from './settings-repo.js';
+import { insertAudit } from '../../infra/db/repos/audit.js';
+import { revokeOtherSessions } from '../../infra/db/repos/sessions.js';
+import { addSetupToken, readSetting, writeSetting } from '../../infra/db/repos/settings.js';
+import {
+  findUserByEmail,
+  hasActiveAdmin,
+  insertUser,
+  lockRegistrations,
+  makeActiveAdmin,
+  setPasswordHash,
+} from '../../infra/db/repos/users.js';
+import { hashPassword, verifyPassword } from './password-hash.js';
 import { hashToken, newSessionToken } from './tokens.js';
-import { findUserByEmail, insertUser, lockRegistrations, makeActiveAdmin, setPasswordHash } from './users-repo.js';
 
 /** How long a printed setup token can be used; a later start without an admin prints a new one. */
 export const SETUP_TOKEN_TTL_MS = 24 * 3_600_000;
@@ -46,7 +53,7 @@ async function ensureAdmin(deps: Deps, email: string, password: string): Promise
   const changed = !applied || !(await verifyPassword(applied, password));
   const passwordHash = changed ? await hashPassword(password) : undefined;
   const now = deps.clock();
-  const revoked = await db.transaction(async (tx) => {
+  const revoked = await deps.database.transaction(async (tx) => {
     await lockRegistrations(tx);
     const existing = await findUserByEmail(tx, email);
     const user =
@@ -69,7 +76,7 @@ async function ensureAdmin(deps: Deps, email: string, password: string): Promise
     }
     if (passwordHash) await writeSetting(tx, appliedSetting(email), passwordHash, now);
     if (!existing || passwordHash || existing.role !== 'admin' || existing.status !== 'active') {
-      await audit(tx, {
+      await insertAudit(tx, {
         actorUserId: null,
         action: 'admin.bootstrap',
         targetType: 'user',

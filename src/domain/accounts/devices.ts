@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../infra/db/client.js';
-import { settingOrCreate } from './settings-repo.js';
+import { settingOrCreate } from '../../infra/db/repos/settings.js';
 
 /*
  * Device cookies (docs/decisions/014): after a successful sign-in the browser gets `<device id>.<MAC>`, the MAC

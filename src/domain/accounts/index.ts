@@ -1,15 +1,16 @@
 import type { Deps } from '../../deps.js';
+import { insertAudit } from '../../infra/db/repos/audit.js';
+import { purgeSetupTokens } from '../../infra/db/repos/settings.js';
+import { hasActiveAdmin } from '../../infra/db/repos/users.js';
 import type { SharedCounters } from '../../infra/rate-limit/index.js';
-import { audit } from '../audit.js';
 import { notFound } from '../errors.js';
 import { createLimits } from '../limits.js';
+import { changePassword } from './change-password.js';
 import { createDevices } from './devices.js';
 import { login } from './login.js';
-import { changePassword } from './password.js';
 import { loginGuard, REGISTER_LIMIT } from './rate-limit.js';
 import { register } from './register.js';
 import { createSessions } from './sessions.js';
-import { hasActiveAdmin, purgeSetupTokens } from './settings-repo.js';
 import type { AuthContext, Page, RegisterInput, RequestMeta, SessionResolver, SessionView, SignedIn } from './types.js';
 
 export type { AuthContext, PublicUser, RequestMeta, SessionResolver, SessionView, SignedIn } from './types.js';
@@ -35,6 +36,8 @@ export interface AccountsService extends SessionResolver {
    * awaited, so the change applies on the next request rather than after the `auth` TTL.
    */
   forgetUserSessions(userId: string): Promise<void>;
+  /** For whoever disables a user (admin): revokes every live session of the user, dead before this resolves. */
+  revokeUserSessions(userId: string): Promise<void>;
   /** True while no active admin exists: the register page then asks for the setup token (/api/meta). */
   setupRequired(): Promise<boolean>;
   /** Deletes dead sessions, ended rate-limit windows and expired setup tokens (the housekeeping job). */
@@ -51,7 +54,7 @@ export function createAccounts(deps: Deps, counters: SharedCounters): AccountsSe
   let setupDone = false;
 
   const record = (auth: AuthContext, sessionId: string, action: string, meta: RequestMeta) =>
-    audit(db, {
+    insertAudit(db, {
       actorUserId: auth.user.id,
       action,
       targetType: 'session',
@@ -82,6 +85,7 @@ export function createAccounts(deps: Deps, counters: SharedCounters): AccountsSe
     changePassword: (auth, input, meta) => changePassword(deps, sessions, limits, auth, input, meta),
     listSessions: (auth, page) => sessions.list(auth, page),
     forgetUserSessions: (userId) => sessions.forgetUser(userId),
+    revokeUserSessions: (userId) => sessions.revokeAll(userId),
     async revokeSession(auth, sessionId, meta) {
       if (!(await sessions.revoke(auth.user.id, sessionId))) throw notFound('Session');
       await record(auth, sessionId, 'session.revoke', meta);

@@ -1,12 +1,12 @@
 import type { Deps } from '../../deps.js';
-import { audit } from '../audit.js';
+import { insertAudit } from '../../infra/db/repos/audit.js';
+import { findUserByEmail, setLastLogin } from '../../infra/db/repos/users.js';
 import { AppError } from '../errors.js';
 import type { Devices } from './devices.js';
-import { verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { verifyAgainstDummy, verifyPassword } from './password-hash.js';
 import type { LoginGuard } from './rate-limit.js';
 import type { Sessions } from './sessions.js';
 import type { RequestMeta, SignedIn } from './types.js';
-import { findUserByEmail, setLastLogin } from './users-repo.js';
 import { toPublicUser } from './view.js';
 
 /** One answer for every failure, so a caller cannot learn which emails exist or which accounts are disabled. */
@@ -32,7 +32,7 @@ export async function login(
   const now = deps.clock();
   await setLastLogin(deps.database.db, user.id, now);
   const signedIn = await sessions.create(toPublicUser(user), meta);
-  await audit(deps.database.db, {
+  await insertAudit(deps.database.db, {
     actorUserId: user.id,
     action: 'user.login',
     targetType: 'user',

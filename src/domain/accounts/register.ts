@@ -1,13 +1,14 @@
 import type { Deps } from '../../deps.js';
 import { isUniqueViolation } from '../../infra/db/errors.js';
-import { audit } from '../audit.js';
+import { insertAudit } from '../../infra/db/repos/audit.js';
+import { lockUsableInvite, markInviteUsed } from '../../infra/db/repos/invites.js';
+import { deleteSetupTokens, takeSetupToken } from '../../infra/db/repos/settings.js';
+import { insertUser, lockRegistrations, type UserRow } from '../../infra/db/repos/users.js';
 import { AppError, badRequest } from '../errors.js';
-import { hashPassword } from './passwords.js';
+import { hashPassword } from './password-hash.js';
 import type { Sessions } from './sessions.js';
-import { consumeSetupToken } from './settings-repo.js';
 import { hashToken } from './tokens.js';
 import type { RegisterInput, RequestMeta, SignedIn } from './types.js';
-import { insertUser, lockRegistrations, lockUsableInvite, markInviteUsed } from './users-repo.js';
 import { toPublicUser } from './view.js';
 
 const BAD_INVITE = 'unknown, expired or already used invite code';
@@ -37,19 +38,23 @@ export async function register(
   const now = deps.clock();
   const role = setup ? 'admin' : 'user';
 
-  let row: Awaited<ReturnType<typeof insertUser>>;
+  let row: UserRow;
   try {
-    row = await deps.database.db.transaction(async (tx) => {
+    row = await deps.database.transaction(async (tx) => {
       await lockRegistrations(tx);
-      if (setup && !(await consumeSetupToken(tx, hashToken(input.setupToken!), now))) {
-        throw badRequest('setupToken', 'unknown, expired or already used setup token');
+      if (setup) {
+        if (!(await takeSetupToken(tx, hashToken(input.setupToken!), now))) {
+          throw badRequest('setupToken', 'unknown, expired or already used setup token');
+        }
+        // One admin bootstrap, then none: the tokens other starts printed go with it.
+        await deleteSetupTokens(tx);
       }
       if (policy === 'invite' && !(await lockUsableInvite(tx, input.inviteCode!, now))) {
         throw badRequest('inviteCode', BAD_INVITE);
       }
       const user = await insertUser(tx, { email: input.email, passwordHash, displayName, role, now });
       if (policy === 'invite') await markInviteUsed(tx, input.inviteCode!, user.id, now);
-      await audit(tx, {
+      await insertAudit(tx, {
         actorUserId: user.id,
         action: 'user.register',
         targetType: 'user',

@@ -6,9 +6,10 @@ import {
   liveTokenHashes,
   purgeDeadSessions,
   revokeBeyond,
+  revokeOtherSessions,
   revokeSession,
   touchSession,
-} from './sessions-repo.js';
+} from '../../infra/db/repos/sessions.js';
 import { hashToken, looksLikeToken, newSessionToken } from './tokens.js';
 import type { AuthContext, Page, PublicUser, RequestMeta, SessionView, SignedIn } from './types.js';
 import { toPublicUser } from './view.js';
@@ -116,6 +117,11 @@ export function createSessions(deps: Deps) {
 
     /** Drops the cache entries of sessions revoked elsewhere (password change), awaited by the caller. */
     forget,
+
+    /** Revokes every live session of the user for good (a disabled user signs in again once re-enabled). */
+    async revokeAll(userId: string): Promise<void> {
+      await forget(await revokeOtherSessions(db, userId, undefined, deps.clock()));
+    },
 
     /** Drops the cached contexts of all the user's live sessions, so a status or role change applies at once. */
     async forgetUser(userId: string): Promise<void> {

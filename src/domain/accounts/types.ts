@@ -1,4 +1,5 @@
 export type Role = 'user' | 'admin';
+export type UserStatus = 'active' | 'disabled';
 
 /** The public view of a user (api.md `user`). */
 export interface PublicUser {

@@ -1,11 +1,9 @@
 import type { Deps } from '../../deps.js';
-import type { JobRow } from '../../jobs/sync/state.js';
+import type { JobRow } from '../../infra/db/repos/jobs.js';
+import { ALERT_NAMES, type Alert } from './alert.js';
 import { checkCrsTimezone, crsTimezoneMismatch } from './crs-timezone.js';
 
-export interface Alert {
-  name: 'cache_hit_rate_low' | 'redis_memory_high' | 'route_latency_high' | 'sync_failing' | 'crs_timezone_mismatch';
-  message: string;
-}
+export type { Alert } from './alert.js';
 
 /** Thresholds of product.md §2 "Operations". */
 export const ALERT_THRESHOLDS = {
@@ -120,14 +118,7 @@ export function createAlerts(deps: Deps) {
 
       const names = new Set<string>(alerts.map((a) => a.name));
       for (const a of alerts) if (!firing.has(a.name)) deps.logger.warn({ alert: a.name }, a.message);
-      const all = [
-        'cache_hit_rate_low',
-        'redis_memory_high',
-        'route_latency_high',
-        'sync_failing',
-        'crs_timezone_mismatch',
-      ];
-      for (const name of all) {
+      for (const name of ALERT_NAMES) {
         deps.metrics.alerts.set({ alert: name }, names.has(name) ? 1 : 0);
       }
       firing = names;

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import type { Alert } from './alerts.js';
+import type { Alert } from './alert.js';
 
 /**
  * CRS buckets every day in its own timezone (docs/crs.md, quirk 8); a CRS_TIMEZONE_OFFSET that differs from

@@ -1,9 +1,9 @@
 import { runMode } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import type { NamespaceCache, NamespaceName } from '../../infra/cache/types.js';
-import type { SyncJob } from '../../jobs/sync/index.js';
+import { insertAudit } from '../../infra/db/repos/audit.js';
+import type { JobRow } from '../../infra/db/repos/jobs.js';
 import type { AccountsService } from '../accounts/index.js';
-import { audit } from '../audit.js';
 import { isAppError } from '../errors.js';
 import { createAdminKeys } from '../keys/admin-keys.js';
 import { createAlerts } from './alerts.js';
@@ -12,8 +12,17 @@ import { createAdminUsers } from './users.js';
 
 export type AdminService = ReturnType<typeof createAdmin>;
 
+/** What the admin needs of the usage sync (src/jobs/sync, built before this): its state, and a run on demand. */
+export interface SyncControl {
+  status(): Promise<JobRow | undefined>;
+  runNow(opts: { full?: boolean }): Promise<unknown>;
+  readonly running: boolean;
+  /** Failed runs in a row seen by this process. */
+  readonly failuresInARow: number;
+}
+
 /** The operator's views: global overview, users and invites, cache statistics and purge, sync on demand. */
-export function createAdmin(deps: Deps, sync: SyncJob, accounts: AccountsService) {
+export function createAdmin(deps: Deps, sync: SyncControl, accounts: AccountsService) {
   const users = createAdminUsers(deps, accounts);
   const invites = createInvites(deps);
   const alerts = createAlerts(deps);
@@ -113,7 +122,7 @@ export function createAdmin(deps: Deps, sync: SyncJob, accounts: AccountsService
         : ['crs:dashboard', 'crs:trend', 'crs:key-stats', 'keys', 'stats', 'auth'];
       let deleted = 0;
       for (const ns of names) deleted += await deps.cache.invalidateNamespace(ns);
-      await audit(deps.database.db, {
+      await insertAudit(deps.database.db, {
         actorUserId: actorId,
         action: 'cache.purge',
         targetType: 'cache',

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../deps.js';
+import { insertAudit } from '../../infra/db/repos/audit.js';
+import { type InviteStatus, insertInvites, listInvites, revokeInvite } from '../../infra/db/repos/invites.js';
 import type { Page } from '../accounts/types.js';
-import { audit } from '../audit.js';
 import { AppError, notFound } from '../errors.js';
-import { type InviteStatus, insertInvites, listInvites, revokeInvite } from './invites-repo.js';
 
 export interface InviteView {
   code: string;
@@ -39,7 +39,7 @@ export function createInvites(deps: Deps) {
       // 72 random bits: unguessable within any rate limit, short enough to read out.
       const codes = Array.from({ length: q.count }, () => randomBytes(9).toString('base64url'));
       await insertInvites(db, codes, actorId, now, expiresAt);
-      await audit(db, {
+      await insertAudit(db, {
         actorUserId: actorId,
         action: 'invite.create',
         targetType: 'invite',
@@ -75,7 +75,13 @@ export function createInvites(deps: Deps) {
       if (!result) throw notFound('Invite');
       if (result.used) throw new AppError('conflict', 'This invite code has been used; it cannot be revoked');
       if (result.revoked) {
-        await audit(db, { actorUserId: actorId, action: 'invite.revoke', targetType: 'invite', targetId: code, ip });
+        await insertAudit(db, {
+          actorUserId: actorId,
+          action: 'invite.revoke',
+          targetType: 'invite',
+          targetId: code,
+          ip,
+        });
       }
     },
   };

@@ -1,18 +1,26 @@
-import { and, asc, count, eq, getTableColumns, ilike, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Deps } from '../../deps.js';
-import { apiKeys, sessions, users } from '../../infra/db/schema.js';
+import type { Db } from '../../infra/db/client.js';
+import { insertAudit } from '../../infra/db/repos/audit.js';
+import { countKeys } from '../../infra/db/repos/keys.js';
+import {
+  type AdminUserRow,
+  countUsers,
+  findAdminUser,
+  listUsers,
+  lockActiveAdmins,
+  updateUser,
+} from '../../infra/db/repos/users.js';
 import type { AccountsService } from '../accounts/index.js';
-import { audit } from '../audit.js';
+import type { Role, UserStatus } from '../accounts/types.js';
 import { AppError, notFound } from '../errors.js';
 import { applyOwnerStatus, recordOwnerStatus } from '../keys/owner-status.js';
-import { refuseLastAdmin } from './admins-repo.js';
 
 export interface AdminUserView {
   id: string;
   email: string;
   displayName: string;
-  role: 'user' | 'admin';
-  status: 'active' | 'disabled';
+  role: Role;
+  status: UserStatus;
   maxKeys: number;
   /** True when maxKeys is the operator's default rather than set for this user. */
   maxKeysDefault: boolean;
@@ -22,19 +30,20 @@ export interface AdminUserView {
 }
 
 export interface UserPatch {
-  status?: 'active' | 'disabled';
-  role?: 'user' | 'admin';
+  status?: UserStatus;
+  role?: Role;
   /** null: back to the default. */
   maxKeys?: number | null;
 }
 
 /** User management for admins: list, disable, promote, per-user key quota. */
-export function createAdminUsers(deps: Deps, accounts: Pick<AccountsService, 'forgetUserSessions'>) {
+export function createAdminUsers(
+  deps: Deps,
+  accounts: Pick<AccountsService, 'forgetUserSessions' | 'revokeUserSessions'>,
+) {
   const { db } = deps.database;
-  // Written out in full: drizzle renders columns unqualified in a raw subquery, where "id" would mean api_keys.id.
-  const liveKeys = sql<number>`(select count(*)::int from api_keys k where k.user_id = "users"."id" and k.status <> 'deleted')`;
 
-  const view = (u: Omit<typeof users.$inferSelect, 'passwordHash'> & { keys: number }): AdminUserView => ({
+  const view = (u: AdminUserRow): AdminUserView => ({
     id: u.id,
     email: u.email,
     displayName: u.displayName,
@@ -47,47 +56,24 @@ export function createAdminUsers(deps: Deps, accounts: Pick<AccountsService, 'fo
     lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
   });
 
-  async function one(id: string) {
-    const [u] = await db
-      .select({ ...userColumns(), keys: liveKeys })
-      .from(users)
-      .where(eq(users.id, id));
-    return u;
-  }
-
   return {
     async list(q: { page: number; pageSize: number; search?: string }) {
-      const where = q.search
-        ? or(ilike(users.email, `%${escapeLike(q.search)}%`), ilike(users.displayName, `%${escapeLike(q.search)}%`))
-        : undefined;
-      const [rows, [{ total }]] = await Promise.all([
-        db
-          .select({ ...userColumns(), keys: liveKeys })
-          .from(users)
-          .where(where)
-          .orderBy(asc(users.createdAt), asc(users.id))
-          .limit(q.pageSize)
-          .offset((q.page - 1) * q.pageSize),
-        db.select({ total: count() }).from(users).where(where),
-      ]);
-      return { items: rows.map(view), page: q.page, pageSize: q.pageSize, total };
+      const { items, total } = await listUsers(db, q);
+      return { items: items.map(view), page: q.page, pageSize: q.pageSize, total };
     },
 
     /** Disabling a user revokes their sessions at once; an admin cannot lock themselves out. */
     async update(actorId: string, id: string, patch: UserPatch, ip?: string): Promise<AdminUserView> {
-      const before = await one(id);
+      const before = await findAdminUser(db, id);
       if (!before) throw notFound('User');
       if (id === actorId && (patch.status === 'disabled' || patch.role === 'user')) {
         throw new AppError('conflict', 'You cannot disable yourself or remove your own admin role');
       }
       const now = deps.clock();
-      await db.transaction(async (tx) => {
+      await deps.database.transaction(async (tx) => {
         if (patch.status === 'disabled' || patch.role === 'user') await refuseLastAdmin(tx, id);
-        await tx
-          .update(users)
-          .set({ ...patch, updatedAt: now })
-          .where(eq(users.id, id));
-        await audit(tx, {
+        await updateUser(tx, id, patch, now);
+        await insertAudit(tx, {
           actorUserId: actorId,
           action: 'user.update',
           targetType: 'user',
@@ -100,35 +86,28 @@ export function createAdminUsers(deps: Deps, accounts: Pick<AccountsService, 'fo
       // Cached sessions carry role and status: drop them so the change applies to the very next request (a
       // disabled user's sessions no longer resolve). Then revoke them for good: re-enabling means signing in again.
       await accounts.forgetUserSessions(id);
-      if (patch.status === 'disabled') {
-        await db
-          .update(sessions)
-          .set({ revokedAt: now })
-          .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)));
-      }
+      if (patch.status === 'disabled') await accounts.revokeUserSessions(id);
       // The user's keys follow in CRS (disabled, or exactly those restored); what fails here the sync finishes.
       if (patch.status) await applyOwnerStatus(deps, id, actorId);
       await deps.cache.invalidateUser(id);
-      return view((await one(id))!);
+      return view((await findAdminUser(db, id))!);
     },
 
     async counts() {
-      const [[u], [k]] = await Promise.all([
-        db.select({ n: count() }).from(users),
-        db
-          .select({ keys: count(), active: sql<number>`count(*) filter (where ${apiKeys.status} = 'active')` })
-          .from(apiKeys)
-          .where(ne(apiKeys.status, 'deleted')),
-      ]);
-      return { users: u.n, keys: k.keys, activeKeys: Number(k.active) };
+      const [users, keys] = await Promise.all([countUsers(db), countKeys(db)]);
+      return { users, keys: keys.keys, activeKeys: keys.active };
     },
   };
 }
 
-/** Every user column except the password hash, which never leaves the accounts module. */
-function userColumns() {
-  const { passwordHash: _secret, ...rest } = getTableColumns(users);
-  return rest;
+/**
+ * At least one active admin always (docs/decisions/013): called inside the transaction that would demote or
+ * disable `userId`. The active admins' rows are locked first, so two admins demoting each other at the same moment
+ * are serialised: the second re-reads the rows after the first commits and finds itself the last one.
+ */
+async function refuseLastAdmin(tx: Db, userId: string): Promise<void> {
+  const admins = await lockActiveAdmins(tx);
+  if (admins.length === 1 && admins[0] === userId) {
+    throw new AppError('conflict', 'This is the last active admin: promote another admin first');
+  }
 }
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,7 +1,8 @@
 import type { Deps } from '../../deps.js';
-import { audit } from '../audit.js';
+import { insertAudit } from '../../infra/db/repos/audit.js';
+import { setOperatorLocks } from '../../infra/db/repos/key-writes.js';
+import { type AdminKeyRow, findAdminKey, listAdminKeys } from '../../infra/db/repos/keys.js';
 import { AppError, notFound } from '../errors.js';
-import { type AdminKeyRow, adminKey, listAdminKeys, setLocks } from './admin-repo.js';
 import { heldFields, type Releasable, release, toHold } from './operator-locks.js';
 import { effectiveStatus } from './view.js';
 
@@ -26,13 +27,13 @@ export function createAdminKeys(deps: Deps) {
     /** Frees what the operator held (all of it by default): the owner may loosen it again. CRS is not touched. */
     async release(actorId: string, id: string, fields: readonly Releasable[] | undefined, ip?: string) {
       for (let attempt = 0; attempt < 3; attempt++) {
-        const row = await adminKey(db, id);
+        const row = await findAdminKey(db, id);
         if (!row) throw notFound('Key');
         const next = release(row.operatorLocks, fields);
         const released = heldFields(row.operatorLocks).filter((f) => !heldFields(next).includes(f));
         if (released.length === 0) return view(row);
-        if (!(await setLocks(db, id, row.rev, next))) continue;
-        await audit(db, {
+        if (!(await setOperatorLocks(db, row, next))) continue;
+        await insertAudit(db, {
           actorUserId: actorId,
           action: 'key.release',
           targetType: 'key',

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import type { CrsCreatedKey } from '../../infra/crs/types.js';
+import { abandonCreate } from '../../infra/db/repos/key-creates.js';
 import { AppError, isAppError } from '../errors.js';
-import { abandonCreate, completeCreate, reserveCreate } from './create-repo.js';
+import { completeCreate, reserveCreate } from './create-marker.js';
 import { futureExpiry, modelRestriction, ownerTags, withMarker } from './crs-fields.js';
 import { definitelyNotWritten } from './guarded-write.js';
 import { resolveLimits } from './limits.js';
@@ -35,7 +36,7 @@ export async function createKey(
   const models = [...new Set(input.models ?? [])];
   const description = input.description ?? '';
   const marker = randomUUID();
-  await reserveCreate(deps.database.db, {
+  await reserveCreate(deps.database, {
     marker,
     userId: actor.userId,
     name: input.name,
@@ -62,7 +63,7 @@ export async function createKey(
   }
 
   const row = await completeCreate(
-    deps.database.db,
+    deps.database,
     marker,
     {
       userId: actor.userId,
@@ -74,7 +75,7 @@ export async function createKey(
       keyLast4: created.secret.slice(-4),
       limits,
       models,
-      expiresAt,
+      expiresAt: expiresAt ?? null,
       createdAt: now,
       updatedAt: now,
     },

@@ -1,8 +1,8 @@
 import type { Deps } from '../../deps.js';
-import { audit } from '../audit.js';
+import { insertAudit } from '../../infra/db/repos/audit.js';
+import { findOwnedKey } from '../../infra/db/repos/keys.js';
 import { isAppError, notFound } from '../errors.js';
 import { guardedWrite, retryStale } from './guarded-write.js';
-import { findOwnedKey } from './repo.js';
 import type { Actor, CrsState } from './types.js';
 
 /**
@@ -36,7 +36,7 @@ export async function deleteKey(deps: Deps, actor: Actor, keyId: string): Promis
     );
   });
   if (!row) return;
-  await audit(deps.database.db, {
+  await insertAudit(deps.database.db, {
     actorUserId: actor.userId,
     action: 'key.delete',
     targetType: 'key',

@@ -1,10 +1,9 @@
 import type { Deps } from '../../deps.js';
-import type { PendingWrite } from '../../infra/db/schema.js';
+import { dropPendingWrite, finishPendingWrite, type KeyChanges } from '../../infra/db/repos/key-writes.js';
+import type { KeyRow } from '../../infra/db/repos/keys.js';
 import { AppError, isAppError } from '../errors.js';
-import type { KeyRow } from './view.js';
-import { claimPending, dropPending, finishPending, isExpired, residualPending } from './write-repo.js';
-
-type RowSet = Parameters<typeof finishPending>[4];
+import { claimPending, isExpired, residualPending } from './pending-write.js';
+import type { PendingWrite } from './types.js';
 
 /** One CRS call of a write, and how to take it back if a later step fails. */
 export interface CrsStep {
@@ -38,7 +37,7 @@ export async function guardedWrite(
   fields: PendingWrite['fields'],
   steps: CrsStep[],
   /** The row's new values; a function when they depend on what CRS answered. */
-  set: RowSet | (() => RowSet),
+  set: KeyChanges | (() => KeyChanges),
 ): Promise<KeyRow> {
   const { db } = deps.database;
   const now = deps.clock();
@@ -57,12 +56,12 @@ export async function guardedWrite(
     }
   } catch (e) {
     const undone = await undo(deps, row, steps.slice(0, done));
-    if (definitelyNotWritten(e) && undone) await dropPending(db, row.id, pending, residual).catch(() => {});
+    if (definitelyNotWritten(e) && undone) await dropPendingWrite(db, row.id, pending, residual).catch(() => {});
     throw e;
   }
   try {
     const values = typeof set === 'function' ? set() : set;
-    return await finishPending(db, row.id, pending, residual, { ...values, updatedAt: now });
+    return await finishPendingWrite(db, row.id, pending, residual, { ...values, updatedAt: now });
   } catch (e) {
     // CRS has the change, the row does not: take it back; the intent stays for the sync if that fails too.
     await undo(deps, row, steps);

@@ -1,10 +1,10 @@
 import type { Deps } from '../../deps.js';
+import { findOwnedKey, listKeys } from '../../infra/db/repos/keys.js';
 import { notFound } from '../errors.js';
 import type { FreshnessSource } from '../usage/freshness.js';
 import { createKey } from './create-key.js';
 import { deleteKey } from './delete-key.js';
 import { keyInstructions } from './instructions.js';
-import { findOwnedKey, listKeys } from './repo.js';
 import type { Actor, CreateKeyInput, KeyView, ListKeysQuery, UpdateKeyInput } from './types.js';
 import { updateKey } from './update-key.js';
 import { toKeyView } from './view.js';

@@ -1,9 +1,9 @@
 import type { Deps } from '../../deps.js';
 import type { Db } from '../../infra/db/client.js';
-import { audit } from '../audit.js';
+import { insertAudit } from '../../infra/db/repos/audit.js';
+import { markSuspended, type SuspendedKey, suspendedKeys, updateKeyAtRev } from '../../infra/db/repos/key-writes.js';
+import type { KeyRow } from '../../infra/db/repos/keys.js';
 import { guardedWrite } from './guarded-write.js';
-import { markSuspended, suspendedKeys, unmarkSuspended } from './owner-repo.js';
-import type { KeyRow } from './view.js';
 
 /**
  * A portal user's keys follow the user (docs/decisions/011): disabling the user disables their active keys in
@@ -23,7 +23,7 @@ export async function recordOwnerStatus(
 ): Promise<void> {
   if (status !== 'disabled') return;
   const keys = await markSuspended(tx, userId);
-  await audit(tx, {
+  await insertAudit(tx, {
     actorUserId: actorId,
     action: 'user.disable',
     targetType: 'user',
@@ -46,13 +46,13 @@ export async function settleSuspended(deps: Deps, ids: string[]): Promise<number
   return settle(deps, await suspendedKeys(deps.database.db, { ids }), null);
 }
 
-async function settle(deps: Deps, keys: Array<{ row: KeyRow; ownerActive: boolean }>, actorId: string | null) {
+async function settle(deps: Deps, keys: SuspendedKey[], actorId: string | null) {
   const queue = [...keys];
   let done = 0;
   const worker = async () => {
     for (let k = queue.shift(); k; k = queue.shift()) {
       try {
-        if (await settleOne(deps, k.row, k.ownerActive, actorId)) done++;
+        if (await settleOne(deps, k.row, k.ownerStatus === 'active', actorId)) done++;
       } catch (err) {
         deps.logger.warn(
           { err: (err as Error).message, keyId: k.row.id },
@@ -67,7 +67,8 @@ async function settle(deps: Deps, keys: Array<{ row: KeyRow; ownerActive: boolea
 
 async function settleOne(deps: Deps, row: KeyRow, ownerActive: boolean, actorId: string | null): Promise<boolean> {
   const { db } = deps.database;
-  if (ownerActive && row.operatorLocks?.disabled) return unmarkSuspended(db, row);
+  // A suspended key the operator holds disabled is not re-enabled: it only stops being suspended.
+  if (ownerActive && row.operatorLocks?.disabled) return Boolean(await updateKeyAtRev(db, row, { suspended: false }));
   const active = ownerActive;
   const updated = await guardedWrite(
     deps,
@@ -81,7 +82,7 @@ async function settleOne(deps: Deps, row: KeyRow, ownerActive: boolean, actorId:
     ],
     active ? { status: 'active', suspended: false } : { status: 'disabled' },
   );
-  await audit(db, {
+  await insertAudit(db, {
     actorUserId: actorId,
     action: active ? 'key.resume' : 'key.suspend',
     targetType: 'key',

@@ -1,6 +1,48 @@
-import type { CrsState, KeyLimits, KeyStatus, LimitField, OperatorLocks } from '../../infra/db/schema.js';
+export type KeyStatus = 'active' | 'disabled' | 'expired' | 'deleted';
 
-export type { CrsState, KeyLimits, KeyStatus, LimitField, OperatorLocks };
+export interface KeyLimits {
+  tokenLimit: number;
+  dailyCostLimit: number;
+  totalCostLimit: number;
+  rateLimitWindow: number;
+  rateLimitRequests: number;
+  rateLimitCost: number;
+  concurrencyLimit: number;
+  weeklyOpusCostLimit: number;
+}
+
+export type LimitField = keyof KeyLimits;
+
+/** Where a key's CRS twin is: `live`, soft-deleted in CRS (`deleted`), or nowhere any more (`gone`). */
+export type CrsState = 'live' | 'deleted' | 'gone';
+
+/**
+ * What an operator's tightening in CRS holds until an admin releases it (docs/decisions/011): the key stays
+ * disabled, a limit's value is its ceiling, a blocked model stays blocked. `since`: when the first lock was taken.
+ */
+export interface OperatorLocks {
+  disabled?: true;
+  limits?: Partial<KeyLimits>;
+  models?: string[];
+  since: string;
+}
+
+/**
+ * A CRS write of the portal's in flight (docs/decisions/011): the values about to be sent, so that the sync
+ * neither judges the row meanwhile nor, once `deadline` has passed, mistakes what landed for an operator's change.
+ */
+export interface PendingWrite {
+  id: string;
+  deadline: string;
+  fields: {
+    name?: string;
+    status?: 'active' | 'disabled';
+    expiresAt?: string | null;
+    limits?: Partial<KeyLimits>;
+    models?: string[];
+    deleted?: true;
+  };
+}
 
 /** What the operator holds on a key (api `Key.operator`): the owner cannot loosen these until an admin releases. */
 export interface OperatorHold {

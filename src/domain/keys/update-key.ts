@@ -1,16 +1,15 @@
 import type { Deps } from '../../deps.js';
 import type { CrsUpdateKeyInput } from '../../infra/crs/types.js';
-import type { PendingWrite } from '../../infra/db/schema.js';
-import { audit } from '../audit.js';
+import { insertAudit } from '../../infra/db/repos/audit.js';
+import { updateKeyAtRev } from '../../infra/db/repos/key-writes.js';
+import { findOwnedKey, type KeyRow } from '../../infra/db/repos/keys.js';
 import { AppError, type FieldIssue, notFound } from '../errors.js';
 import { futureExpiry, modelRestriction, sameModels } from './crs-fields.js';
 import { type CrsStep, guardedWrite, retryStale, StaleRow } from './guarded-write.js';
 import { changedLimits, limitsOf, resolveLimits } from './limits.js';
 import { ownerViolations } from './operator-locks.js';
-import { findOwnedKey } from './repo.js';
-import type { Actor, KeyLimits, KeyView, UpdateKeyInput } from './types.js';
-import { effectiveStatus, type KeyRow, toKeyView } from './view.js';
-import { setPortalOnly } from './write-repo.js';
+import type { Actor, KeyLimits, KeyView, PendingWrite, UpdateKeyInput } from './types.js';
+import { effectiveStatus, toKeyView } from './view.js';
 
 /**
  * An owner's change of a key (docs/decisions/011). Only what the user changed goes to CRS (docs/crs.md, quirk
@@ -36,11 +35,11 @@ export async function updateKey(deps: Deps, actor: Actor, keyId: string, input: 
       const same = set.description === row.description;
       return same
         ? row
-        : ((await setPortalOnly(deps.database.db, row, { ...set, updatedAt: deps.clock() })) ?? stale());
+        : ((await updateKeyAtRev(deps.database.db, row, { ...set, updatedAt: deps.clock() })) ?? stale());
     }
     return guardedWrite(deps, row, change.fields, change.steps, set);
   });
-  await audit(deps.database.db, {
+  await insertAudit(deps.database.db, {
     actorUserId: actor.userId,
     action: auditAction(input),
     targetType: 'key',

@@ -1,10 +1,8 @@
-import type { apiKeys } from '../../infra/db/schema.js';
+import type { KeyRow } from '../../infra/db/repos/keys.js';
 import { fromMicros } from '../money.js';
 import { limitsOf } from './limits.js';
 import { toHold } from './operator-locks.js';
 import type { KeyStatus, KeyView } from './types.js';
-
-export type KeyRow = typeof apiKeys.$inferSelect;
 
 /**
  * CRS disables an expired key only in an hourly cleanup (reference §3.4), so "expired" is derived from the

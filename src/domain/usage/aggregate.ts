@@ -1,6 +1,6 @@
+import type { DailyRow } from '../../infra/db/repos/usage.js';
 import { fromMicros } from '../money.js';
 import { type DayRange, eachDay } from './range.js';
-import type { DailyRow } from './repo.js';
 
 export interface UsageTotals {
   requests: number;

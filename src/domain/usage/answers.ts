@@ -1,10 +1,16 @@
 import type { Db } from '../../infra/db/client.js';
+import {
+  dailyRows,
+  globalLeaderboard,
+  type LeaderboardSort,
+  userKeys,
+  userLeaderboard,
+} from '../../infra/db/repos/usage.js';
 import { notFound } from '../errors.js';
 import { fromMicros } from '../money.js';
 import { aggregate, toTotals, zero } from './aggregate.js';
 import { openBody } from './body.js';
 import type { DayRange } from './range.js';
-import { dailyRows, globalLeaderboard, type LeaderboardSort, userKeys, userLeaderboard } from './repo.js';
 
 /** The stats answers built from PostgreSQL: what the cache loaders run on a miss. Each returns cacheable JSON. */
 

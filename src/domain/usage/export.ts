@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import type { Deps } from '../../deps.js';
+import { dailyRows, userKeys } from '../../infra/db/repos/usage.js';
 import { notFound } from '../errors.js';
 import { fromMicros } from '../money.js';
 import { addDays, type DayRange, type RangeQuery, resolveRange } from './range.js';
-import { dailyRows, userKeys } from './repo.js';
 
 export type ExportFormat = 'csv' | 'json';
 

@@ -1,6 +1,5 @@
-import { eq } from 'drizzle-orm';
 import type { Deps } from '../../deps.js';
-import { jobState } from '../../infra/db/schema.js';
+import { readJob } from '../../infra/db/repos/jobs.js';
 
 export const USAGE_SYNC_JOB = 'usage-sync';
 
@@ -18,7 +17,7 @@ export interface Freshness {
 export function createFreshness(deps: Pick<Deps, 'database' | 'clock' | 'config'>) {
   let cached: { at: number; value: Promise<Freshness>; settled?: Freshness } | undefined;
   const load = async (): Promise<Freshness> => {
-    const [row] = await deps.database.db.select().from(jobState).where(eq(jobState.name, USAGE_SYNC_JOB));
+    const row = await readJob(deps.database.db, USAGE_SYNC_JOB);
     if (!row?.lastSuccessAt) return { asOf: null, stale: Boolean(row?.lastError) };
     const age = deps.clock().getTime() - row.lastSuccessAt.getTime();
     const failing = Boolean(row.lastError) && (row.lastRunAt?.getTime() ?? 0) >= row.lastSuccessAt.getTime();

@@ -1,10 +1,10 @@
 import type { Deps } from '../../deps.js';
+import type { LeaderboardSort } from '../../infra/db/repos/usage.js';
 import { AppError, notFound } from '../errors.js';
 import { type KeyRef, keyIndexAnswer, keyUsageAnswer, leaderboardAnswer, usageAnswer } from './answers.js';
 import { closeBody, openBody } from './body.js';
 import type { FreshnessSource } from './freshness.js';
 import { type DayRange, type RangeQuery, resolveRange } from './range.js';
-import type { LeaderboardSort } from './repo.js';
 
 export type StatsService = ReturnType<typeof createStats>;
 

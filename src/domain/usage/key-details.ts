@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.js';
+import { findOwnedKey } from '../../infra/db/repos/keys.js';
 import { notFound } from '../errors.js';
-import { findOwnedKey } from '../keys/repo.js';
 import { addDays, daysBetween, type RangeQuery, resolveRange } from './range.js';
 
 /**

@@ -5,10 +5,16 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createNotifyChannel, type NotifyChannel } from './notify.js';
 import { schema } from './schema.js';
 
+/**
+ * What every repository function (src/infra/db/repos/) takes first: the database, or a transaction of it (which
+ * is one too). Only src/infra/db/ builds queries with it.
+ */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export interface Database {
   db: Db;
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   kind: 'postgres' | 'pglite';
   /** Cheap round trip for health checks. */
   ping(): Promise<void>;
@@ -56,6 +62,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const db = drizzle(pool, { schema }) as unknown as Db;
   return {
     db,
+    transaction: (fn) => db.transaction(fn),
     kind: 'postgres',
     async ping() {
       await pool.query('select 1');
@@ -103,6 +110,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,
+    transaction: (fn) => db.transaction(fn),
     kind: 'pglite',
     async ping() {
       await client.query('select 1');

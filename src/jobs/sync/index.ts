@@ -1,11 +1,12 @@
 import type { Deps } from '../../deps.js';
-import { USAGE_SYNC_JOB } from '../../domain/usage/freshness.js';
+import type { KeysService } from '../../domain/keys/index.js';
+import { type FreshnessSource, USAGE_SYNC_JOB } from '../../domain/usage/freshness.js';
+import type { StatsService } from '../../domain/usage/index.js';
 import { databaseFailureCause } from '../../infra/db/diagnose.js';
-import type { Services } from '../../services.js';
+import { type JobRow, readJob, recordRun } from '../../infra/db/repos/jobs.js';
 import type { ScheduledJob } from '../lease.js';
 import { runSync } from './run-sync.js';
 import { settle } from './settle.js';
-import { type JobRow, readJob, recordRun } from './state.js';
 
 /** Advisory lock id of the usage sync: with several portal processes exactly one syncs at a time. */
 export const SYNC_LOCK_ID = 0x6b70_0001;
@@ -25,11 +26,18 @@ export interface SyncReport {
 
 export type SyncJob = ReturnType<typeof createSyncJob>;
 
+/** The read models a sync refreshes: freshness is reset after each run, the changed users' hot views warmed. */
+export interface SyncViews {
+  freshness: Pick<FreshnessSource, 'reset'>;
+  stats: Pick<StatsService, 'usageJson' | 'leaderboardJson'>;
+  keys: Pick<KeysService, 'listJson'>;
+}
+
 /**
  * The usage sync: run every SYNC_INTERVAL by the leader (jobs/lease.ts), then invalidates exactly the users whose
  * numbers changed and warms their hot views, and settles undelivered creates and suspended keys.
  */
-export function createSyncJob(deps: Deps, services: Services) {
+export function createSyncJob(deps: Deps, views: SyncViews) {
   const { db } = deps.database;
   let current: Promise<SyncReport | undefined> | undefined;
   /** Failed runs in a row in this process: known even when the job's row cannot be read (database down). */
@@ -47,7 +55,7 @@ export function createSyncJob(deps: Deps, services: Services) {
       deps.metrics.syncRuns.inc({ outcome: 'ok' });
       deps.metrics.syncDuration.observe(durationMs / 1000);
       deps.metrics.syncLastSuccess.set(at.getTime() / 1000);
-      services.freshness.reset();
+      views.freshness.reset();
       await invalidate(out.changedUsers);
       // Undelivered creates and suspended keys, every cycle, outside the transaction (docs/decisions/010).
       await settle(deps, out.settle).catch((err: Error) =>
@@ -72,7 +80,7 @@ export function createSyncJob(deps: Deps, services: Services) {
       await recordRun(db, USAGE_SYNC_JOB, { at, durationMs, error }).catch((err: unknown) =>
         deps.logger.error({ err: databaseFailureCause(err) }, 'could not record the failed usage sync'),
       );
-      services.freshness.reset();
+      views.freshness.reset();
       return { ok: false, full, durationMs, keys: 0, keysUpdated: 0, usersChanged: 0, error };
     }
   }
@@ -91,9 +99,9 @@ export function createSyncJob(deps: Deps, services: Services) {
     const worker = async () => {
       for (let id = queue.shift(); id; id = queue.shift()) {
         await Promise.all([
-          services.stats.usageJson(id, { range: '30d' }),
-          services.stats.leaderboardJson(id, { sortBy: 'tokens', limit: 10, scope: 'mine', isAdmin: false }),
-          services.keys.listJson(id, { page: 1, pageSize: 20, sort: 'createdAt', order: 'desc' }),
+          views.stats.usageJson(id, { range: '30d' }),
+          views.stats.leaderboardJson(id, { sortBy: 'tokens', limit: 10, scope: 'mine', isAdmin: false }),
+          views.keys.listJson(id, { page: 1, pageSize: 20, sort: 'createdAt', order: 'desc' }),
         ]).catch((err) => deps.logger.debug({ err: (err as Error).message }, 'warm-up skipped a user'));
       }
     };
@@ -108,7 +116,7 @@ export function createSyncJob(deps: Deps, services: Services) {
     const error = `${what}: ${databaseFailureCause(e)}`;
     deps.metrics.syncRuns.inc({ outcome: 'error' });
     deps.logger.error({ error }, 'usage sync failed; previous data kept, retrying next interval');
-    services.freshness.reset();
+    views.freshness.reset();
     return { ok: false, full: false, durationMs: 0, keys: 0, keysUpdated: 0, usersChanged: 0, error };
   }
 

@@ -1,8 +1,9 @@
 import { sameModels } from '../../domain/keys/crs-fields.js';
 import { LIMIT_FIELDS } from '../../domain/keys/limits.js';
 import { heldFields, lockLimit, lockModels, lockStatus } from '../../domain/keys/operator-locks.js';
+import type { PendingWrite } from '../../domain/keys/types.js';
 import { effectiveStatus } from '../../domain/keys/view.js';
-import type { CrsState, KeyLimits, KeyStatus, OperatorLocks, PendingWrite } from '../../infra/db/schema.js';
+import type { KeyStateWrite } from '../../infra/db/repos/sync-writes.js';
 import { crsStatus, type ListedKey, type PortalKeyState } from './plan.js';
 
 /**
@@ -17,19 +18,9 @@ export interface SyncAudit {
   details: Record<string, unknown>;
 }
 
-/** The new state of a key row, written only onto the row as it was read (`rev`). */
-export interface StateUpdate {
-  id: string;
+/** The new state of a key row, written only onto the row as it was read (`rev`), and what to audit of it. */
+export interface StateUpdate extends KeyStateWrite {
   userId: string;
-  rev: number;
-  name: string;
-  status: KeyStatus;
-  expiresAt: Date | null;
-  limits: KeyLimits;
-  models: string[];
-  crsState: CrsState;
-  locks: OperatorLocks | null;
-  clearPending: boolean;
   audits: SyncAudit[];
 }
 

@@ -1,41 +1,22 @@
 import { blockedModels, markerOf, ownerOf } from '../../domain/keys/crs-fields.js';
 import { limitsOf } from '../../domain/keys/limits.js';
+import type { KeyLimits, KeyStatus } from '../../domain/keys/types.js';
 import { toMicros } from '../../domain/money.js';
 import type { CrsKey, CrsKeyUsage, CrsTrendEntry } from '../../infra/crs/types.js';
-import type { CrsState, KeyLimits, KeyStatus, OperatorLocks, PendingWrite } from '../../infra/db/schema.js';
+import type { SyncKeyRow } from '../../infra/db/repos/sync-reads.js';
+import type { DailyUpsert, SplitWeights } from '../../infra/db/repos/sync-writes.js';
 
 /**
  * The pure part of a sync: from what CRS says now and what the portal has, decide which key rows and which
  * daily rows change. No I/O here, so the rules (status mapping, token split attribution) are unit-testable.
  */
 
-export interface PortalKeyState {
-  id: string;
-  userId: string;
-  crsKeyId: string;
-  status: KeyStatus;
-  name: string;
+/** A key row as the sync judges it: as read, every CRS limit present (0 where the row lacks one). */
+export interface PortalKeyState extends Omit<SyncKeyRow, 'limits'> {
   limits: KeyLimits;
-  models: string[];
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-  totalRequests: number;
-  totalTokens: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreateTokens: number;
-  cacheReadTokens: number;
-  totalCostMicros: number;
-  /** False until a sync has written this key once (its usage has no `asOf` yet). */
-  synced: boolean;
-  crsState: CrsState;
-  operatorLocks: OperatorLocks | null;
-  pendingWrite: PendingWrite | null;
-  suspended: boolean;
-  ownerActive: boolean;
-  rev: number;
-  updatedAt: Date;
 }
+
+export const portalKeyState = (row: SyncKeyRow): PortalKeyState => ({ ...row, limits: limitsOf(row.limits) });
 
 /** The new usage of a key row (the sync-owned totals; state is judged apart, judge.ts). */
 export type KeyUpdate = Pick<
@@ -51,19 +32,6 @@ export type KeyUpdate = Pick<
   | 'cacheReadTokens'
   | 'totalCostMicros'
 >;
-
-/** Weights (summing to 1) for splitting new tokens into input / output / cache create / cache read. */
-export type SplitWeights = [number, number, number, number];
-
-export interface DailyUpsert {
-  apiKeyId: string;
-  userId: string;
-  day: string;
-  requests: number;
-  tokens: number;
-  costMicros: number;
-  weights: SplitWeights;
-}
 
 /**
  * What the sync keeps of each key CRS lists (a whole CrsKey is ~1 KB; 100,000 of them would be 100 MB): the

@@ -2,14 +2,14 @@ import type { Deps } from '../../deps.js';
 import { checkCrsTimezone } from '../../domain/admin/crs-timezone.js';
 import { PORTAL_TAG } from '../../domain/keys/crs-fields.js';
 import type { CrsTrendEntry } from '../../infra/crs/types.js';
+import { type AuditEntry, insertAudits } from '../../infra/db/repos/audit.js';
+import { insertAdopted, writeDaily, writeKeyStates, writeKeyUpdates } from '../../infra/db/repos/sync-writes.js';
 import { type CrsVerdict, judge, type StateUpdate } from './judge.js';
 import { crsStatus, dailyRows, type KeyPlan, type ListedKey, listedKey, planKeys } from './plan.js';
 import { resolveMissing } from './resolve.js';
 import { loadPortalKeys } from './rows.js';
 import type { SettleWork } from './settle.js';
-import { insertAdopted, writeAudits, writeKeyStates } from './state-write.js';
 import { classifyUnlisted } from './unlisted.js';
-import { writeDaily, writeKeyUpdates } from './write.js';
 
 export interface SyncOutcome {
   full: boolean;
@@ -86,7 +86,7 @@ export async function runSync(deps: Deps, full: boolean): Promise<SyncOutcome> {
     throw err;
   }
   let dailyRowsWritten = 0;
-  const changedUsers = await db
+  const changedUsers = await deps.database
     .transaction(async (tx) => {
       const users = new Set<string>();
       writer.resolve(async (entries) => {
@@ -102,11 +102,15 @@ export async function runSync(deps: Deps, full: boolean): Promise<SyncOutcome> {
         users.add(s.userId);
         for (const a of s.audits) audits.push({ ...a, targetId: s.id });
       }
-      for (const a of await insertAdopted(tx, adopt, (k) => crsStatus(k, now), now)) {
+      for (const a of await insertAdopted(
+        tx,
+        adopt.map((k) => adopted(k, now)),
+        now,
+      )) {
         users.add(a.userId);
         audits.push({ action: 'key.adopt', targetId: a.id, details: { name: a.name } });
       }
-      await writeAudits(tx, audits);
+      await insertAudits(tx, audits.map(systemAudit));
       return users;
     })
     .catch(async (err: unknown) => {
@@ -126,6 +130,28 @@ export async function runSync(deps: Deps, full: boolean): Promise<SyncOutcome> {
     settle,
   };
 }
+
+/** An operator's key for one of our users, as the portal adopts it (`origin: operator`, docs/decisions/010). */
+const adopted = (k: ListedKey, now: Date) => ({
+  userId: k.owner!,
+  crsKeyId: k.id,
+  name: k.name,
+  description: k.description ?? '',
+  status: crsStatus(k, now),
+  limits: k.limits,
+  models: k.models,
+  expiresAt: k.expiresAt,
+  createdAt: k.createdAt,
+});
+
+/** What the sync did to a key, in the audit log: no actor (the system). */
+const systemAudit = (a: { action: string; details: Record<string, unknown>; targetId: string | null }): AuditEntry => ({
+  actorUserId: null,
+  action: a.action,
+  targetType: 'key',
+  targetId: a.targetId,
+  details: a.details,
+});
 
 function deferred<T>() {
   let resolve!: (v: T) => void;

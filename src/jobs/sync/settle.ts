@@ -1,9 +1,9 @@
 import type { Deps } from '../../deps.js';
 import { isAppError } from '../../domain/errors.js';
-import { abandonExpiredCreates, createStatuses, noteSettledKey } from '../../domain/keys/create-repo.js';
 import { settleSuspended } from '../../domain/keys/owner-status.js';
+import { insertAudit } from '../../infra/db/repos/audit.js';
+import { abandonExpiredCreates, createStatuses, noteSettledKey } from '../../infra/db/repos/key-creates.js';
 import type { ListedKey } from './plan.js';
-import { writeAudits } from './state-write.js';
 
 /** CRS deletes per cycle at most, so the sync lock is never held long; the rest waits for the next cycle. */
 const MAX_DELETES = 50;
@@ -40,9 +40,13 @@ export async function settle(deps: Deps, work: SettleWork): Promise<{ settled: n
           if (!(isAppError(e) && e.code === 'not_found')) throw e;
         });
         await noteSettledKey(db, k.marker!, k.id);
-        await writeAudits(db, [
-          { action: 'key.create_settled', targetId: null, details: { marker: k.marker, name: k.name, owner: k.owner } },
-        ]);
+        await insertAudit(db, {
+          actorUserId: null,
+          action: 'key.create_settled',
+          targetType: 'key',
+          targetId: null,
+          details: { marker: k.marker, name: k.name, owner: k.owner },
+        });
         settled++;
       } catch (err) {
         deps.logger.warn(

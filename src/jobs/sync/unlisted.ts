@@ -1,7 +1,8 @@
 import type { Db } from '../../infra/db/client.js';
+import { existingUserIds } from '../../infra/db/repos/users.js';
 import { revive, type StateUpdate } from './judge.js';
 import type { ListedKey } from './plan.js';
-import { existingUsers, rowsOfCrsKeys } from './rows.js';
+import { rowsOfCrsKeys } from './rows.js';
 
 export interface Unlisted {
   /** Deleted rows whose key an operator restored in CRS. */
@@ -46,7 +47,7 @@ export async function classifyUnlisted(
     else if (k.owner) owned.push(k);
   }
   if (owned.length) {
-    const ours = await existingUsers(db, [...new Set(owned.map((k) => k.owner!))]);
+    const ours = await existingUserIds(db, [...new Set(owned.map((k) => k.owner!))]);
     out.adopt = owned.filter((k) => ours.has(k.owner!));
   }
   return out;

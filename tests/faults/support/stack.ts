@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { hashPassword } from '../../../src/domain/accounts/passwords.js';
+import { hashPassword } from '../../../src/domain/accounts/password-hash.js';
 import { type Database, openDatabase } from '../../../src/infra/db/client.js';
 import { apiKeys, users } from '../../../src/infra/db/schema.js';
 import { PortalProcess } from '../../support/portal-process.js';

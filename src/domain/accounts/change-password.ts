@@ -1,13 +1,13 @@
 import type { Deps } from '../../deps.js';
-import { audit } from '../audit.js';
+import { insertAudit } from '../../infra/db/repos/audit.js';
+import { revokeOtherSessions } from '../../infra/db/repos/sessions.js';
+import { findUserById, setPasswordHash } from '../../infra/db/repos/users.js';
 import { AppError, badRequest } from '../errors.js';
 import type { Limits } from '../limits.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, verifyPassword } from './password-hash.js';
 import { PASSWORD_CHANGE_LIMIT } from './rate-limit.js';
 import type { Sessions } from './sessions.js';
-import { revokeOtherSessions } from './sessions-repo.js';
 import type { AuthContext, RequestMeta } from './types.js';
-import { findUserById, setPasswordHash } from './users-repo.js';
 
 /**
  * Changes the password and revokes every other session of the user; the caller's own session stays. A wrong
@@ -32,10 +32,10 @@ export async function changePassword(
   }
   const passwordHash = await hashPassword(input.newPassword);
   const now = deps.clock();
-  const revoked = await deps.database.db.transaction(async (tx) => {
+  const revoked = await deps.database.transaction(async (tx) => {
     await setPasswordHash(tx, user.id, passwordHash, now);
     const hashes = await revokeOtherSessions(tx, user.id, auth.sessionId, now);
-    await audit(tx, {
+    await insertAudit(tx, {
       actorUserId: user.id,
       action: 'user.password_change',
       targetType: 'user',

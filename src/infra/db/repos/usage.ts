@@ -1,9 +1,14 @@
 import { and, between, desc, eq, inArray, ne } from 'drizzle-orm';
-import type { Db } from '../../infra/db/client.js';
-import { apiKeys, usageDaily, users } from '../../infra/db/schema.js';
-import type { DayRange } from './range.js';
+import type { KeyStatus } from '../../../domain/keys/types.js';
+import type { DayRange } from '../../../domain/usage/range.js';
+import type { Db } from '../client.js';
+import { apiKeys, usageDaily, users } from '../schema.js';
+import type { Query } from './raw-sql.js';
 
-/** SQL of the usage read models. Every query is bounded by (user, days) or a LIMIT and served by an index. */
+/**
+ * SQL of the usage read models. Every query is bounded by (user, days) or a LIMIT and served by an index
+ * (tests/integration/query-plans.test.ts explains them), so each returns the query itself: awaited for rows.
+ */
 
 export type DailyRow = {
   apiKeyId: string;
@@ -30,7 +35,12 @@ const dailyColumns = {
 };
 
 /** Uses usage_daily (user_id, day). */
-export function dailyRows(db: Db, userId: string, range: DayRange, keyIds?: string[]) {
+export function dailyRows(
+  db: Db,
+  userId: string,
+  range: Pick<DayRange, 'from' | 'to'>,
+  keyIds?: string[],
+): Query<DailyRow[]> {
   return db
     .select(dailyColumns)
     .from(usageDaily)
@@ -43,7 +53,14 @@ export function dailyRows(db: Db, userId: string, range: DayRange, keyIds?: stri
     );
 }
 
-export function userKeys(db: Db, userId: string) {
+export interface UserKeyRow {
+  id: string;
+  name: string;
+  status: KeyStatus;
+}
+
+/** The user's keys, deleted ones included (their history stays). */
+export function userKeys(db: Db, userId: string): Query<UserKeyRow[]> {
   return db
     .select({ id: apiKeys.id, name: apiKeys.name, status: apiKeys.status })
     .from(apiKeys)
@@ -58,6 +75,15 @@ const SORT = {
   cost: apiKeys.totalCostMicros,
 } as const;
 
+export interface LeaderRow {
+  keyId: string;
+  name: string;
+  requests: number;
+  tokens: number;
+  costMicros: number;
+  lastUsedAt: Date | null;
+}
+
 const leaderColumns = {
   keyId: apiKeys.id,
   name: apiKeys.name,
@@ -68,7 +94,7 @@ const leaderColumns = {
 };
 
 /** Top keys of one user: an index scan of (user_id, total_*) backwards. Deleted keys leave the ranking. */
-export function userLeaderboard(db: Db, userId: string, sortBy: LeaderboardSort, limit: number) {
+export function userLeaderboard(db: Db, userId: string, sortBy: LeaderboardSort, limit: number): Query<LeaderRow[]> {
   return db
     .select(leaderColumns)
     .from(apiKeys)
@@ -78,7 +104,11 @@ export function userLeaderboard(db: Db, userId: string, sortBy: LeaderboardSort,
 }
 
 /** Top keys across users (admin): an index scan of (total_*) backwards, joined to the owner. */
-export function globalLeaderboard(db: Db, sortBy: LeaderboardSort, limit: number) {
+export function globalLeaderboard(
+  db: Db,
+  sortBy: LeaderboardSort,
+  limit: number,
+): Query<Array<LeaderRow & { owner: string }>> {
   return db
     .select({ ...leaderColumns, owner: users.displayName })
     .from(apiKeys)

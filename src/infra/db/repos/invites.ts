@@ -1,11 +1,23 @@
 import { and, count, desc, eq, gt, isNotNull, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { Db } from '../../infra/db/client.js';
-import { invites, users } from '../../infra/db/schema.js';
+import type { Db } from '../client.js';
+import { invites, users } from '../schema.js';
 
-/** SQL of the invite codes the admin manages (the registration's side is in accounts/users-repo.ts). */
+/** SQL of the invite codes: the admin's list and revocation, and a registration's use of one. */
 
 export type InviteStatus = 'active' | 'used' | 'expired' | 'revoked';
+
+export interface InviteRow {
+  code: string;
+  status: InviteStatus;
+  createdAt: Date;
+  /** The addresses of the creating admin and of the invitee (null once that account is gone, or unused). */
+  createdBy: string | null;
+  expiresAt: Date;
+  usedAt: Date | null;
+  usedBy: string | null;
+  revokedAt: Date | null;
+}
 
 const creator = alias(users, 'creator');
 const user = alias(users, 'invitee');
@@ -32,11 +44,21 @@ const whereStatus = (status: InviteStatus | undefined, now: Date): SQL | undefin
   }
 };
 
-export async function insertInvites(db: Db, codes: string[], createdBy: string, now: Date, expiresAt: Date) {
+export async function insertInvites(
+  db: Db,
+  codes: string[],
+  createdBy: string,
+  now: Date,
+  expiresAt: Date,
+): Promise<void> {
   await db.insert(invites).values(codes.map((code) => ({ code, createdBy, createdAt: now, expiresAt })));
 }
 
-export async function listInvites(db: Db, q: { page: number; pageSize: number; status?: InviteStatus }, now: Date) {
+export async function listInvites(
+  db: Db,
+  q: { page: number; pageSize: number; status?: InviteStatus },
+  now: Date,
+): Promise<{ items: InviteRow[]; total: number }> {
   const where = whereStatus(q.status, now);
   const [items, [{ total }]] = await Promise.all([
     db
@@ -66,7 +88,12 @@ export async function listInvites(db: Db, q: { page: number; pageSize: number; s
  * Revokes a code that is neither used nor revoked; answers what the code was before: undefined when it does not
  * exist, otherwise whether it had been used (a used code cannot be revoked) and whether this call revoked it.
  */
-export async function revokeInvite(db: Db, code: string, actorId: string, now: Date) {
+export async function revokeInvite(
+  db: Db,
+  code: string,
+  actorId: string,
+  now: Date,
+): Promise<{ revoked: boolean; used: boolean } | undefined> {
   const [revoked] = await db
     .update(invites)
     .set({ revokedAt: now, revokedBy: actorId })
@@ -75,4 +102,21 @@ export async function revokeInvite(db: Db, code: string, actorId: string, now: D
   if (revoked) return { revoked: true, used: false };
   const [row] = await db.select({ usedAt: invites.usedAt }).from(invites).where(eq(invites.code, code));
   return row ? { revoked: false, used: row.usedAt !== null } : undefined;
+}
+
+/**
+ * Locks the invite when it can still be used (not used, revoked or expired); false otherwise. Called before the
+ * user row is written, so a bad code answers the same whatever the e-mail address.
+ */
+export async function lockUsableInvite(tx: Db, code: string, now: Date): Promise<boolean> {
+  const rows = await tx
+    .select({ code: invites.code })
+    .from(invites)
+    .where(and(eq(invites.code, code), isNull(invites.usedAt), isNull(invites.revokedAt), gt(invites.expiresAt, now)))
+    .for('update');
+  return rows.length === 1;
+}
+
+export async function markInviteUsed(tx: Db, code: string, userId: string, now: Date): Promise<void> {
+  await tx.update(invites).set({ usedBy: userId, usedAt: now }).where(eq(invites.code, code));
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../infra/db/client.js';
-import { apiKeys, type PendingWrite } from '../../infra/db/schema.js';
-import type { KeyRow } from './view.js';
+import { recordPendingWrite } from '../../infra/db/repos/key-writes.js';
+import type { KeyRow } from '../../infra/db/repos/keys.js';
+import type { PendingWrite } from './types.js';
 
 /**
  * The pending-write protocol (docs/decisions/011): before the portal writes a key in CRS it records the values
@@ -10,7 +10,6 @@ import type { KeyRow } from './view.js';
  */
 
 type Fields = PendingWrite['fields'];
-type RowSet = Partial<typeof apiKeys.$inferInsert>;
 
 export const isExpired = (p: PendingWrite | null, now: Date) => p !== null && Date.parse(p.deadline) < now.getTime();
 
@@ -31,12 +30,7 @@ export async function claimPending(
     deadline: new Date(now.getTime() + deadlineMs).toISOString(),
     fields,
   };
-  const claimed = await db
-    .update(apiKeys)
-    .set({ pendingWrite: pending, rev: sql`${apiKeys.rev} + 1` })
-    .where(and(eq(apiKeys.id, row.id), eq(apiKeys.rev, row.rev)))
-    .returning({ id: apiKeys.id });
-  return claimed.length ? { pending } : 'stale';
+  return (await recordPendingWrite(db, row, pending)) ? { pending } : 'stale';
 }
 
 /**
@@ -56,45 +50,4 @@ export function residualPending(prev: PendingWrite | null, written: Fields): Pen
     if (!fields.limits) delete fields.limits;
   }
   return Object.keys(fields).length ? { ...prev, fields } : null;
-}
-
-/** The row after the write landed: its new values, and the intent gone (if it is still this write's). */
-export async function finishPending(
-  db: Db,
-  rowId: string,
-  pending: PendingWrite,
-  residual: PendingWrite | null,
-  set: RowSet,
-): Promise<KeyRow> {
-  const [row] = await db
-    .update(apiKeys)
-    .set({
-      ...set,
-      pendingWrite: sql`case when ${apiKeys.pendingWrite}->>'id' = ${pending.id} then ${residual ? JSON.stringify(residual) : null}::jsonb else ${apiKeys.pendingWrite} end`,
-      rev: sql`${apiKeys.rev} + 1`,
-    })
-    .where(eq(apiKeys.id, rowId))
-    .returning();
-  return row;
-}
-
-/** The write did not happen (a definite refusal, rolled back): the intent goes, nothing else changes. */
-export async function dropPending(db: Db, rowId: string, pending: PendingWrite, residual: PendingWrite | null) {
-  await db
-    .update(apiKeys)
-    .set({
-      pendingWrite: residual,
-      rev: sql`${apiKeys.rev} + 1`,
-    })
-    .where(and(eq(apiKeys.id, rowId), sql`${apiKeys.pendingWrite}->>'id' = ${pending.id}`));
-}
-
-/** A portal-only change (the description): no CRS call, so no intent to record. */
-export async function setPortalOnly(db: Db, row: KeyRow, set: RowSet): Promise<KeyRow | undefined> {
-  const [updated] = await db
-    .update(apiKeys)
-    .set({ ...set, rev: sql`${apiKeys.rev} + 1` })
-    .where(and(eq(apiKeys.id, row.id), eq(apiKeys.rev, row.rev)))
-    .returning();
-  return updated;
 }

@@ -1,8 +1,30 @@
 import { and, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or } from 'drizzle-orm';
-import type { Db } from '../../infra/db/client.js';
-import { sessions, users } from '../../infra/db/schema.js';
+import type { Role, UserStatus } from '../../../domain/accounts/types.js';
+import type { Db } from '../client.js';
+import { sessions, users } from '../schema.js';
 
-export type SessionRow = typeof sessions.$inferSelect;
+/** SQL on sessions (the accounts module's): sign-in, every authenticated request's cache miss, revocation. */
+
+export interface SessionRow {
+  id: string;
+  tokenHash: string;
+  userId: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export interface SessionWithUser {
+  sessionId: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  user: { id: string; email: string; displayName: string; role: Role; status: UserStatus; createdAt: Date };
+}
+
+export type LiveSessionRow = Pick<SessionRow, 'id' | 'createdAt' | 'lastSeenAt' | 'userAgent' | 'ip'>;
 
 export async function insertSession(
   db: Db,
@@ -24,7 +46,7 @@ export async function insertSession(
 }
 
 /** The session and its user in one indexed lookup: the cache miss path of every authenticated request. */
-export async function findSessionWithUser(db: Db, tokenHash: string) {
+export async function findSessionWithUser(db: Db, tokenHash: string): Promise<SessionWithUser | undefined> {
   const [row] = await db
     .select({
       sessionId: sessions.id,
@@ -55,7 +77,7 @@ export async function touchSession(db: Db, sessionId: string, now: Date, minGapM
 }
 
 /** Revokes one live session of this user; its token hash (to drop from the cache), or undefined if none. */
-export async function revokeSession(db: Db, userId: string, sessionId: string, now: Date) {
+export async function revokeSession(db: Db, userId: string, sessionId: string, now: Date): Promise<string | undefined> {
   const [row] = await db
     .update(sessions)
     .set({ revokedAt: now })
@@ -65,7 +87,12 @@ export async function revokeSession(db: Db, userId: string, sessionId: string, n
 }
 
 /** Revokes every live session of the user but `keepSessionId` (all of them without one); their token hashes. */
-export async function revokeOtherSessions(tx: Db, userId: string, keepSessionId: string | undefined, now: Date) {
+export async function revokeOtherSessions(
+  tx: Db,
+  userId: string,
+  keepSessionId: string | undefined,
+  now: Date,
+): Promise<string[]> {
   const rows = await tx
     .update(sessions)
     .set({ revokedAt: now })
@@ -84,7 +111,12 @@ const liveOf = (userId: string, now: Date) =>
   and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now));
 
 /** One page of the user's live sessions, most recently used first, and how many there are. */
-export async function listLiveSessions(db: Db, userId: string, now: Date, page: { page: number; pageSize: number }) {
+export async function listLiveSessions(
+  db: Db,
+  userId: string,
+  now: Date,
+  page: { page: number; pageSize: number },
+): Promise<{ items: LiveSessionRow[]; total: number }> {
   const [items, [{ total }]] = await Promise.all([
     db
       .select({

@@ -1,12 +1,65 @@
-import { sql } from 'drizzle-orm';
-import type { Db } from '../infra/db/client.js';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { jobState } from '../schema.js';
+import { rowsOf } from './raw-sql.js';
 
 /**
- * The SQL of the leader lease and the shared schedule (docs/decisions/016-leader-lease.md). Every statement is
- * one atomic step, judged by PostgreSQL's clock (`now()`), never by an instance's.
+ * SQL of the background jobs: each job's last run (`job_state`, read by the admin overview and every stats
+ * answer's freshness), the leader lease and the shared schedule (`job_leases`, docs/decisions/016-leader-lease.md).
+ * Every lease statement is one atomic step, judged by PostgreSQL's clock (`now()`), never by an instance's.
  */
 
-const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
+export interface JobRow {
+  name: string;
+  lastRunAt: Date | null;
+  lastSuccessAt: Date | null;
+  lastFullAt: Date | null;
+  lastDurationMs: number | null;
+  lastError: string | null;
+  keysUpdated: number | null;
+  runs: number;
+  failures: number;
+}
+
+export async function readJob(db: Db, name: string): Promise<JobRow | undefined> {
+  const [row] = await db.select().from(jobState).where(eq(jobState.name, name));
+  return row;
+}
+
+/** Records one run of a job in the shared state row (visible to every instance and the admin overview). */
+export async function recordRun(
+  db: Db,
+  name: string,
+  run: { at: Date; durationMs: number; error?: string; keysUpdated?: number; full?: boolean },
+): Promise<void> {
+  const ok = run.error === undefined;
+  await db
+    .insert(jobState)
+    .values({
+      name,
+      lastRunAt: run.at,
+      lastSuccessAt: ok ? run.at : null,
+      lastFullAt: ok && run.full ? run.at : null,
+      lastDurationMs: Math.round(run.durationMs),
+      lastError: run.error ?? null,
+      keysUpdated: run.keysUpdated ?? null,
+      runs: 1,
+      failures: ok ? 0 : 1,
+    })
+    .onConflictDoUpdate({
+      target: jobState.name,
+      set: {
+        lastRunAt: run.at,
+        lastSuccessAt: ok ? run.at : sql`${jobState.lastSuccessAt}`,
+        lastFullAt: ok && run.full ? run.at : sql`${jobState.lastFullAt}`,
+        lastDurationMs: Math.round(run.durationMs),
+        lastError: run.error ?? null,
+        keysUpdated: run.keysUpdated ?? sql`${jobState.keysUpdated}`,
+        runs: sql`${jobState.runs} + 1`,
+        failures: ok ? sql`${jobState.failures}` : sql`${jobState.failures} + 1`,
+      },
+    });
+}
 
 /** The lease's row in job_leases; job rows use the job's name. */
 export const LEADER_ROW = 'leader';

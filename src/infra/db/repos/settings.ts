@@ -1,6 +1,6 @@
 import { and, eq, gt, lte } from 'drizzle-orm';
-import type { Db } from '../../infra/db/client.js';
-import { portalSettings, setupTokens, users } from '../../infra/db/schema.js';
+import type { Db } from '../client.js';
+import { portalSettings, setupTokens } from '../schema.js';
 
 /** SQL on the deployment-wide settings and the admin setup tokens (docs/decisions/013). */
 
@@ -29,28 +29,23 @@ export async function writeSetting(db: Db, name: string, value: string, now: Dat
     .onConflictDoUpdate({ target: portalSettings.name, set: { value, updatedAt: now } });
 }
 
-export async function hasActiveAdmin(db: Db): Promise<boolean> {
-  const rows = await db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.role, 'admin'), eq(users.status, 'active')))
-    .limit(1);
-  return rows.length > 0;
-}
-
+/** A new setup token (only its hash); expired ones are dropped first. */
 export async function addSetupToken(db: Db, tokenHash: string, now: Date, expiresAt: Date): Promise<void> {
-  await db.delete(setupTokens).where(lte(setupTokens.expiresAt, now));
+  await purgeSetupTokens(db, now);
   await db.insert(setupTokens).values({ tokenHash, createdAt: now, expiresAt });
 }
 
-/** True when the token was live; every setup token goes with it (one admin bootstrap, then none). */
-export async function consumeSetupToken(tx: Db, tokenHash: string, now: Date): Promise<boolean> {
+/** Deletes the token if it is live (true), so it cannot be used twice; false for an unknown or expired one. */
+export async function takeSetupToken(tx: Db, tokenHash: string, now: Date): Promise<boolean> {
   const used = await tx
     .delete(setupTokens)
     .where(and(eq(setupTokens.tokenHash, tokenHash), gt(setupTokens.expiresAt, now)))
     .returning({ tokenHash: setupTokens.tokenHash });
-  if (used.length) await tx.delete(setupTokens);
   return used.length === 1;
+}
+
+export async function deleteSetupTokens(tx: Db): Promise<void> {
+  await tx.delete(setupTokens);
 }
 
 export async function purgeSetupTokens(db: Db, now: Date): Promise<void> {
