@@ -77,7 +77,12 @@ export function createHttpServer(
         reply = handle(env, r, chunks, size, match);
       }
       const ms =
-        delayFor(opts.latency, label, { keys: env.store.keyCount(), ...reply.cost }, tick++) + opts.faults.extraDelayMs;
+        delayFor(
+          opts.latency,
+          label,
+          { keys: env.store.keyCount(), used: env.store.usage.keys.size, ...reply.cost },
+          tick++,
+        ) + opts.faults.extraDelayMs;
       const payload = reply.raw ?? JSON.stringify(reply.body);
       const send = () => {
         if (res.destroyed) return;
