@@ -10,7 +10,7 @@ import { keyStatsRoutes } from './routes/key-stats.js';
 import { keyRoutes } from './routes/keys.js';
 import { relayRoutes } from './routes/relay.js';
 import { statsRoutes } from './routes/stats.js';
-import { createHttpServer, type Faults } from './server.js';
+import { createHttpServer, type Faults, type InFlight } from './server.js';
 import { Sessions } from './sessions.js';
 import { EmulatorStore } from './store.js';
 import { Tz } from './time.js';
@@ -61,6 +61,8 @@ export interface Emulator {
   /** Requests received for a route label ("GET /admin/usage-stats", "PUT /admin/api-keys/:id"), or in total. */
   requestCount(route?: string): number;
   requestCounts(): Record<string, number>;
+  /** The most requests of a route served at the same time since the last reset (a client's concurrency). */
+  inFlightPeak(route: string): number;
   resetRequestCounts(): void;
   /** Saves the data file now (no-op without dataFile). */
   save(): Promise<void>;
@@ -85,8 +87,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   router.add([...authRoutes, ...keyRoutes, ...statsRoutes, ...keyStatsRoutes, ...globalRoutes, ...relayRoutes]);
   const faults: Faults = { down: false, extraDelayMs: 0 };
   const counts = new Map<string, number>();
+  const inFlight = new Map<string, InFlight>();
   // The server reads `latency` from this object on every request: setting it switches the model.
-  const serverOpts = { latency: opts.latency ?? 'none', faults, counts };
+  const serverOpts = { latency: opts.latency ?? 'none', faults, counts, inFlight };
   const { server, sockets, release } = createHttpServer(env, router, serverOpts);
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -138,7 +141,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       return n;
     },
     requestCounts: () => Object.fromEntries(counts),
-    resetRequestCounts: () => counts.clear(),
+    inFlightPeak: (route) => inFlight.get(route)?.peak ?? 0,
+    resetRequestCounts: () => {
+      counts.clear();
+      for (const f of inFlight.values()) f.peak = f.now;
+    },
     save,
     close: () => {
       closed ??= (async () => {
