@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Env } from './context.js';
+import { type CrsRedisMirror, mirrorToRedis } from './crs-redis/index.js';
 import { seedDemo } from './demo.js';
 import type { LatencyMode } from './latency.js';
 import { load, saveAtomically } from './persistence.js';
@@ -41,6 +42,11 @@ export interface EmulatorOptions {
   dataFile?: string;
   /** Epoch ms; default Date.now. */
   clock?: () => number;
+  /**
+   * Redis mode: also write every key and usage event to this Redis as CRS lays it out (docs/crs.md §9), for a
+   * direct reader of CRS's Redis. Use a Redis (or database) of its own: the names are CRS's, unprefixed.
+   */
+  redisUrl?: string;
 }
 
 export interface Emulator {
@@ -64,6 +70,8 @@ export interface Emulator {
   /** The most requests of a route served at the same time since the last reset (a client's concurrency). */
   inFlightPeak(route: string): number;
   resetRequestCounts(): void;
+  /** Redis mode: resolves when every write so far is in Redis; rejects with a write that failed. No-op otherwise. */
+  flushRedis(): Promise<void>;
   /** Saves the data file now (no-op without dataFile). */
   save(): Promise<void>;
   close(): Promise<void>;
@@ -74,6 +82,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const tz = new Tz(opts.timezoneOffset ?? 8);
   const store = new EmulatorStore(tz, now);
   const loaded = opts.dataFile ? load(opts.dataFile, store) : false;
+  // After loading: the mirror carries changes from now on (a loaded state is not copied to Redis).
+  const mirror: CrsRedisMirror | undefined = opts.redisUrl ? await mirrorToRedis(store, opts.redisUrl) : undefined;
   if (opts.seedDemo && !loaded && store.keyCount() === 0) seedDemo(store);
   const env: Env = {
     store,
@@ -82,6 +92,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     adminPassword: opts.adminPassword ?? 'admin',
     startedAt: now(),
     now,
+    settled: mirror?.settled,
   };
   const router = new Router();
   router.add([...authRoutes, ...keyRoutes, ...statsRoutes, ...keyStatsRoutes, ...globalRoutes, ...relayRoutes]);
@@ -146,6 +157,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       counts.clear();
       for (const f of inFlight.values()) f.peak = f.now;
     },
+    flushRedis: () => mirror?.flush() ?? Promise.resolve(),
     save,
     close: () => {
       closed ??= (async () => {
@@ -156,6 +168,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
           for (const s of sockets) s.destroy();
         });
         await save();
+        await mirror?.close();
       })();
       return closed;
     },

@@ -99,8 +99,11 @@ export function createHttpServer(
         }
         res.end(payload);
       };
-      if (ms > 0) setTimeout(send, ms);
-      else send();
+      const schedule = () => (ms > 0 ? setTimeout(send, ms) : send());
+      // In Redis mode CRS's writes land before its answer: a client that got the answer can read them there.
+      const settled = env.settled?.();
+      if (settled) settled.then(schedule, schedule);
+      else schedule();
     }
   });
   server.on('connection', (s: Socket) => {
