@@ -45,8 +45,10 @@ const readerUrl = () => `redis://${READER.user}:${READER.password}@127.0.0.1:${s
 beforeAll(async () => {
   server = await RedisServer.start();
   admin = new Redis(server.url);
-  // A user that may read and nothing else: no write, no KEYS, no SCAN (CRS's indexes name every key read).
-  await admin.call('ACL', 'SETUSER', READER.user, 'on', `>${READER.password}`, '~*', '&*', '+@read', '-keys', '-scan');
+  // The user README recommends: CRS's key and usage names only, and only the four reads (no write, no KEYS,
+  // no SCAN: CRS's own indexes name every key read).
+  await admin.call('ACL', 'SETUSER', READER.user, 'on', `>${READER.password}`, '~apikey:*', '~usage:*', '-@all');
+  await admin.call('ACL', 'SETUSER', READER.user, '+get', '+sscan', '+hmget', '+hget');
   await admin.call('ACL', 'SETUSER', LOCKED.user, 'on', `>${LOCKED.password}`, '~*', '-@all');
   emu = await startEmulator({ clock: () => NOW, redisUrl: server.url });
   api = createCrsClient({
@@ -152,9 +154,10 @@ describe('the direct reader of CRS’s Redis', () => {
   });
 
   it('never writes, nor walks the keyspace: the reader’s Redis user may only read, without KEYS and SCAN', async () => {
-    // The ACL is real: this user cannot write nor scan…
+    // The ACL is real: this user cannot write nor scan, nor read outside CRS's key and usage names…
     const reader = new Redis(readerUrl());
-    await expect(reader.set('x', '1')).rejects.toThrow(/NOPERM/);
+    await expect(reader.set('usage:x', '1')).rejects.toThrow(/NOPERM/);
+    await expect(reader.get('session:admin_credentials')).rejects.toThrow(/NOPERM/);
     await expect(reader.scan('0')).rejects.toThrow(/NOPERM/);
     await expect(reader.keys('*')).rejects.toThrow(/NOPERM/);
     reader.disconnect();
@@ -171,7 +174,7 @@ describe('the direct reader of CRS’s Redis', () => {
 
   it('falls back to the admin API when Redis cannot answer: logged and counted', async () => {
     const fromApi = byKey(await api.usageStats());
-    // A Redis that refuses the reader's commands, one where nobody listens, and a layout it cannot read.
+    // A Redis that refuses the reader's commands, and one where nobody listens.
     const refused = `redis://${LOCKED.user}:${LOCKED.password}@127.0.0.1:${server.port}`;
     const metrics = createMetrics();
     emu.resetRequestCounts();
@@ -180,16 +183,41 @@ describe('the direct reader of CRS’s Redis', () => {
     await nobody.stop();
     expect(await trend(direct(nobody.url, metrics), 2)).toEqual(await trend(api, 2));
     expect(emu.requestCount('GET /admin/usage-stats')).toBe(1);
-    await admin.rename('apikey:index:version', 'apikey:index:version:moved');
-    try {
-      expect(byKey(await direct(readerUrl(), metrics).usageStats())).toEqual(fromApi);
-    } finally {
-      await admin.rename('apikey:index:version:moved', 'apikey:index:version');
-    }
+    expect(logLines.filter((l) => l.includes("reading CRS's Redis failed")).length).toBeGreaterThanOrEqual(2);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('kp_crs_direct_reads_total{call="usageStats",outcome="fallback"} 1');
+    expect(text).toContain('kp_crs_direct_reads_total{call="keysUsageTrend",outcome="fallback"} 1');
+  });
+
+  it('falls back when the layout is not the one it knows, rather than reading zeros', async () => {
+    const fromApi = byKey(await api.usageStats());
+    const trendFromApi = await trend(api, 2);
+    const metrics = createMetrics();
+    const crs = direct(readerUrl(), metrics);
+    // As if CRS had renamed things: the index-ready marker, a day's index, every key's lifetime counters.
+    const moves: Array<[string, string]> = [
+      ['apikey:index:version', 'moved:index:version'],
+      ['usage:daily:index:2026-11-26', 'moved:daily:index'],
+      ...(await admin.keys('usage:????????-????-????-????-????????????')).map((k): [string, string] => [
+        k,
+        `moved:${k}`,
+      ]),
+    ];
+    const moved = async (pairs: Array<[string, string]>, read: () => Promise<unknown>) => {
+      for (const [from, to] of pairs) await admin.rename(from, to);
+      try {
+        return await read();
+      } finally {
+        for (const [from, to] of pairs) await admin.rename(to, from);
+      }
+    };
+    expect(await moved(moves.slice(0, 1), async () => byKey(await crs.usageStats()))).toEqual(fromApi);
+    expect(await moved(moves.slice(1, 2), () => trend(crs, 2))).toEqual(trendFromApi);
+    expect(await moved(moves.slice(2), async () => byKey(await crs.usageStats()))).toEqual(fromApi);
+    expect(moves.length).toBeGreaterThan(4);
     const text = await metrics.registry.metrics();
     expect(text).toContain('kp_crs_direct_reads_total{call="usageStats",outcome="fallback"} 2');
     expect(text).toContain('kp_crs_direct_reads_total{call="keysUsageTrend",outcome="fallback"} 1');
-    expect(logLines.filter((l) => l.includes("reading CRS's Redis failed")).length).toBeGreaterThanOrEqual(3);
   });
 
   it('does not fall back when the trend’s consumer fails: the consumer’s error, and no admin API call', async () => {

@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
  */
 export interface CrsRedisReads {
   get(key: string): Promise<string | null>;
+  hget(key: string, field: string): Promise<string | null>;
   /** The members of a set, read in SSCAN steps (a set of 100,000 ids never comes in one reply). */
   members(key: string): Promise<string[]>;
   /** A pipeline of reads: one round trip for the whole batch. */
@@ -83,6 +84,7 @@ export function connectCrsRedis(opts: CrsRedisOptions): CrsRedisReads {
 
   return {
     get: (key) => client.get(key),
+    hget: (key, field) => client.hget(key, field),
     async members(key) {
       const out = new Set<string>();
       let cursor = '0';

@@ -1,7 +1,7 @@
 import { inBatches } from '../crs/pool.js';
 import type { CrsTrendEntry } from '../crs/types.js';
 import type { CrsRedisReads } from './connection.js';
-import { BATCH_KEYS, BATCHES_IN_FLIGHT, chunks, int, requireKeyIndex } from './reads.js';
+import { BATCH_KEYS, BATCHES_IN_FLIGHT, CrsRedisUnusable, chunks, int, requireKeyIndex } from './reads.js';
 
 const DAY_MS = 86_400_000;
 /** Entries handed to the consumer at a time, as the admin API's streamed reader does. */
@@ -52,17 +52,28 @@ export async function readKeysTrend(
 
   for (let day = today - opts.days + 1; day <= today; day++) {
     const date = new Date(day * DAY_MS).toISOString().slice(0, 10);
-    const [ids, keyModels] = await Promise.all([
+    const [ids, keyModels, dayRequests] = await Promise.all([
       r.members(`usage:daily:index:${date}`),
       r.members(`usage:keymodel:daily:index:${date}`),
+      r.hget(`usage:global:daily:${date}`, 'requests'),
     ]);
+    // Every request of a day adds its key to the day's index: requests counted without one mean the layout
+    // has changed (CRS would scan; the reader lets the admin API answer).
+    if (ids.length === 0 && int(dayRequests) > 0) {
+      throw new CrsRedisUnusable(`usage:daily:index:${date} is empty although usage:global:daily counts requests`);
+    }
     const models = modelsByKey(keyModels);
+    let found = 0;
     for (const group of chunks(ids, BATCH_KEYS * BATCHES_IN_FLIGHT)) {
       const read = (batch: string[]) => readDay(r, date, batch, models, live);
-      for (const entries of await inBatches(chunks(group, BATCH_KEYS), BATCHES_IN_FLIGHT, read)) {
-        for (const e of entries) pending.push(e);
+      for (const day of await inBatches(chunks(group, BATCH_KEYS), BATCHES_IN_FLIGHT, read)) {
+        found += day.found;
+        for (const e of day.entries) pending.push(e);
       }
       await handOver(false);
+    }
+    if (ids.length > 0 && found === 0 && int(dayRequests) > 0) {
+      throw new CrsRedisUnusable(`no usage:daily:<id>:${date} bucket of the keys its index names`);
     }
   }
   await handOver(true);
@@ -90,7 +101,7 @@ async function readDay(
   ids: string[],
   models: Map<string, string[]>,
   live: Map<string, boolean>,
-): Promise<CrsTrendEntry[]> {
+): Promise<{ entries: CrsTrendEntry[]; found: number }> {
   const b = r.batch();
   const unknown = ids.filter((id) => !live.has(id));
   for (const id of unknown) b.hmget(`apikey:${id}`, 'id', 'isDeleted');
@@ -105,8 +116,11 @@ async function readDay(
     live.set(id, hashId !== null && isDeleted !== 'true');
   }
   const out: CrsTrendEntry[] = [];
+  let found = 0;
   for (const id of ids) {
-    const [requests, all, input, output, cacheCreate, cacheRead] = (replies[i++] as unknown[]).map(int);
+    const bucket = replies[i++] as unknown[];
+    if (bucket[0] !== null) found++;
+    const [requests, all, input, output, cacheCreate, cacheRead] = bucket.map(int);
     let micro = 0;
     for (const _ of models.get(id) ?? []) micro += int(replies[i++]);
     // A bucket expired since the index was written has no requests: CRS leaves the day out too.
@@ -114,5 +128,5 @@ async function readDay(
     const tokens = all || input + output + cacheCreate + cacheRead;
     out.push({ date, keyId: id, tokens, requests, cost: micro / 1e6 });
   }
-  return out;
+  return { entries: out, found };
 }

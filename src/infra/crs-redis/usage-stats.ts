@@ -1,7 +1,7 @@
 import { inBatches } from '../crs/pool.js';
 import type { CrsKeyUsage } from '../crs/types.js';
 import type { CrsRedisReads } from './connection.js';
-import { BATCH_KEYS, BATCHES_IN_FLIGHT, chunks, float, int, requireKeyIndex } from './reads.js';
+import { BATCH_KEYS, BATCHES_IN_FLIGHT, CrsRedisUnusable, chunks, float, int, requireKeyIndex } from './reads.js';
 
 const TOTALS = [
   'totalRequests',
@@ -19,7 +19,11 @@ const TOTALS = [
  */
 export async function readUsageStats(r: CrsRedisReads): Promise<CrsKeyUsage[]> {
   await requireKeyIndex(r);
-  const ids = await r.members('apikey:idx:all');
+  const [ids, globalRequests] = await Promise.all([
+    r.members('apikey:idx:all'),
+    r.hget('usage:global:total', 'requests'),
+  ]);
+  let recognised = 0;
   const batches = await inBatches(chunks(ids, BATCH_KEYS), BATCHES_IN_FLIGHT, async (batch) => {
     const b = r.batch();
     for (const id of batch) {
@@ -31,9 +35,11 @@ export async function readUsageStats(r: CrsRedisReads): Promise<CrsKeyUsage[]> {
     const out: CrsKeyUsage[] = [];
     batch.forEach((keyId, i) => {
       const [hashId, name, isDeleted] = replies[i * 3] as Array<string | null>;
+      const totals = replies[i * 3 + 1] as unknown[];
+      if (totals[0] !== null) recognised++;
       // A hash gone (hard delete, or the 365-day expiry) or marked deleted: not in CRS's answer either.
       if (hashId === null || isDeleted === 'true') return;
-      const [requests, input, output, cacheCreate, cacheRead, all] = (replies[i * 3 + 1] as unknown[]).map(int);
+      const [requests, input, output, cacheCreate, cacheRead, all] = totals.map(int);
       out.push({
         keyId,
         name: name ?? '',
@@ -51,5 +57,9 @@ export async function readUsageStats(r: CrsRedisReads): Promise<CrsKeyUsage[]> {
     });
     return out;
   });
+  // CRS counted requests, yet no key has a lifetime counter where 1.1.314 keeps it: the layout has changed.
+  if (int(globalRequests) > 0 && recognised === 0) {
+    throw new CrsRedisUnusable('no usage:<id> totals found although usage:global:total counts requests');
+  }
   return batches.flat();
 }
