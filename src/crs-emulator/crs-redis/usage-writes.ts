@@ -1,6 +1,6 @@
 import type { Counts } from '../buckets.js';
 import { costBreakdown } from '../pricing.js';
-import type { UsageEvent } from '../records.js';
+import { ACCOUNT_ID, recordTokens, type UsageEvent } from '../records.js';
 import { iso, MINUTE_MS, monthString, pad, type Tz } from '../time.js';
 import type { UsageSink } from '../usage-sink.js';
 import { DAY, type QueuedWrites, SECOND } from './writer.js';
@@ -19,73 +19,60 @@ const TTL = {
 
 type Fields = Array<readonly [string, number]>;
 
-/** The token split as CRS stores it; the emulator's cache writes are all 5-minute ones (as in the captures). */
-function tokens(c: Counts) {
-  const all = c.input + c.output + c.cacheCreate + c.cacheRead;
-  return { all, core: c.input + c.output, e5: c.cacheCreate, e1: 0 };
+/**
+ * One write's counters under CRS's field names. The emulator's cache writes are all 5-minute ones (as in the
+ * captures); `tokens` is input + output only, `allTokens` all four kinds (docs/crs.md §7.3).
+ */
+function counters(c: Counts) {
+  return {
+    tokens: c.input + c.output,
+    inputTokens: c.input,
+    outputTokens: c.output,
+    cacheCreateTokens: c.cacheCreate,
+    cacheReadTokens: c.cacheRead,
+    allTokens: c.input + c.output + c.cacheCreate + c.cacheRead,
+    requests: c.requests,
+    ephemeral5mTokens: c.cacheCreate,
+    ephemeral1hTokens: 0,
+  };
 }
+type Counter = keyof ReturnType<typeof counters>;
 
-/** Fields of a per-key day/month/hour bucket. */
-function keyBucket(c: Counts): Fields {
-  const t = tokens(c);
-  return [
-    ['tokens', t.core],
-    ['inputTokens', c.input],
-    ['outputTokens', c.output],
-    ['cacheCreateTokens', c.cacheCreate],
-    ['cacheReadTokens', c.cacheRead],
-    ['allTokens', t.all],
-    ['requests', c.requests],
-    ['ephemeral5mTokens', t.e5],
-    ['ephemeral1hTokens', t.e1],
-  ];
-}
+/** Each family's fields, in the order CRS increments them: [field in Redis, counter]. */
+const same = (...names: Counter[]) => names.map((n) => [n, n] as const);
+const SPLIT = ['inputTokens', 'outputTokens', 'cacheCreateTokens', 'cacheReadTokens'] as const;
+const EPHEMERAL = ['ephemeral5mTokens', 'ephemeral1hTokens'] as const;
+const FAMILY = {
+  /** `usage:daily|monthly|hourly:<id>:…` */
+  keyBucket: same('tokens', ...SPLIT, 'allTokens', 'requests', ...EPHEMERAL),
+  /** `usage:model:…`, `usage:<id>:model:…` (these with the cost micros) */
+  modelBucket: same(...SPLIT, 'allTokens', 'requests', ...EPHEMERAL),
+  /** `usage:<id>:model:alltime:…`: no allTokens */
+  alltime: same(...SPLIT, 'requests', ...EPHEMERAL),
+  /** `usage:global:*` */
+  global: same('requests', ...SPLIT, 'allTokens', ...EPHEMERAL),
+  /** `usage:<id>` (lifetime) */
+  lifetime: [
+    ['totalTokens', 'tokens'],
+    ['totalInputTokens', 'inputTokens'],
+    ['totalOutputTokens', 'outputTokens'],
+    ['totalCacheCreateTokens', 'cacheCreateTokens'],
+    ['totalCacheReadTokens', 'cacheReadTokens'],
+    ['totalAllTokens', 'allTokens'],
+    ['totalEphemeral5mTokens', 'ephemeral5mTokens'],
+    ['totalEphemeral1hTokens', 'ephemeral1hTokens'],
+    ['totalRequests', 'requests'],
+  ],
+  /** `system:metrics:minute:<minute>` */
+  minute: [['requests', 'requests'], ['totalTokens', 'allTokens'], ...same(...SPLIT)],
+} satisfies Record<string, ReadonlyArray<readonly [string, Counter]>>;
 
-/** Fields of a per-model bucket (global, per key, lifetime per key without allTokens), with the cost micros. */
-function modelBucket(c: Counts, opts: { micros: boolean; allTokens: boolean }): Fields {
-  const t = tokens(c);
-  const f: Fields = [
-    ['inputTokens', c.input],
-    ['outputTokens', c.output],
-    ['cacheCreateTokens', c.cacheCreate],
-    ['cacheReadTokens', c.cacheRead],
-  ];
-  if (opts.allTokens) f.push(['allTokens', t.all]);
-  f.push(['requests', c.requests], ['ephemeral5mTokens', t.e5], ['ephemeral1hTokens', t.e1]);
+function fields(family: keyof typeof FAMILY, c: Counts, micros = false): Fields {
+  const v = counters(c);
+  const f: Fields = FAMILY[family].map(([name, counter]) => [name, v[counter]] as const);
   // Only when the cost is above zero, as CRS does (no service rates here: rated = real).
-  if (opts.micros && c.micro > 0) f.push(['realCostMicro', c.micro], ['ratedCostMicro', c.micro]);
+  if (micros && c.micro > 0) f.push(['realCostMicro', c.micro], ['ratedCostMicro', c.micro]);
   return f;
-}
-
-/** Fields of `usage:<id>` (lifetime). */
-function lifetime(c: Counts): Fields {
-  const t = tokens(c);
-  return [
-    ['totalTokens', t.core],
-    ['totalInputTokens', c.input],
-    ['totalOutputTokens', c.output],
-    ['totalCacheCreateTokens', c.cacheCreate],
-    ['totalCacheReadTokens', c.cacheRead],
-    ['totalAllTokens', t.all],
-    ['totalEphemeral5mTokens', t.e5],
-    ['totalEphemeral1hTokens', t.e1],
-    ['totalRequests', c.requests],
-  ];
-}
-
-/** Fields of `usage:global:*`. */
-function global(c: Counts): Fields {
-  const t = tokens(c);
-  return [
-    ['requests', c.requests],
-    ['inputTokens', c.input],
-    ['outputTokens', c.output],
-    ['cacheCreateTokens', c.cacheCreate],
-    ['cacheReadTokens', c.cacheRead],
-    ['allTokens', t.all],
-    ['ephemeral5mTokens', t.e5],
-    ['ephemeral1hTokens', t.e1],
-  ];
 }
 
 /**
@@ -102,24 +89,22 @@ export function usageWrites(w: QueuedWrites, tz: Tz): UsageSink {
     buckets(id, model, ts, c, cost) {
       const d = date(ts);
       const m = month(ts);
-      w.counters(`usage:${id}`, lifetime(c), null, ts);
-      w.counters(`usage:daily:${id}:${d}`, keyBucket(c), TTL.daily, ts);
-      w.counters(`usage:monthly:${id}:${m}`, keyBucket(c), TTL.monthly, ts);
-      const plain = { micros: false, allTokens: true };
-      const costed = { micros: true, allTokens: true };
-      w.counters(`usage:model:daily:${model}:${d}`, modelBucket(c, plain), TTL.daily, ts);
-      w.counters(`usage:model:monthly:${model}:${m}`, modelBucket(c, plain), TTL.monthly, ts);
-      w.counters(`usage:${id}:model:daily:${model}:${d}`, modelBucket(c, costed), TTL.daily, ts);
-      w.counters(`usage:${id}:model:monthly:${model}:${m}`, modelBucket(c, costed), TTL.monthly, ts);
-      w.counters(`usage:${id}:model:alltime:${model}`, modelBucket(c, { micros: true, allTokens: false }), null, ts);
+      w.counters(`usage:${id}`, fields('lifetime', c), null, ts);
+      w.counters(`usage:daily:${id}:${d}`, fields('keyBucket', c), TTL.daily, ts);
+      w.counters(`usage:monthly:${id}:${m}`, fields('keyBucket', c), TTL.monthly, ts);
+      w.counters(`usage:model:daily:${model}:${d}`, fields('modelBucket', c), TTL.daily, ts);
+      w.counters(`usage:model:monthly:${model}:${m}`, fields('modelBucket', c), TTL.monthly, ts);
+      w.counters(`usage:${id}:model:daily:${model}:${d}`, fields('modelBucket', c, true), TTL.daily, ts);
+      w.counters(`usage:${id}:model:monthly:${model}:${m}`, fields('modelBucket', c, true), TTL.monthly, ts);
+      w.counters(`usage:${id}:model:alltime:${model}`, fields('alltime', c, true), null, ts);
       w.index(`usage:daily:index:${d}`, id, TTL.daily, ts);
       w.index(`usage:model:daily:index:${d}`, model, TTL.daily, ts);
       w.index(`usage:model:monthly:index:${m}`, model, TTL.monthly, ts);
       w.index('usage:model:monthly:months', m, null, ts, false);
       w.index(`usage:keymodel:daily:index:${d}`, `${id}:${model}`, TTL.daily, ts);
-      w.counters('usage:global:total', global(c), null, ts);
-      w.counters(`usage:global:daily:${d}`, global(c), TTL.daily, ts);
-      w.counters(`usage:global:monthly:${m}`, global(c), TTL.monthly, ts);
+      w.counters('usage:global:total', fields('global', c), null, ts);
+      w.counters(`usage:global:daily:${d}`, fields('global', c), TTL.daily, ts);
+      w.counters(`usage:global:monthly:${m}`, fields('global', c), TTL.monthly, ts);
       if (cost > 0) {
         w.float(`usage:cost:daily:${id}:${d}`, cost, TTL.costDaily, ts);
         w.float(`usage:cost:monthly:${id}:${m}`, cost, TTL.costMonthly, ts);
@@ -131,32 +116,13 @@ export function usageWrites(w: QueuedWrites, tz: Tz): UsageSink {
 
     hour(id, model, ts, c, cost) {
       const h = hour(ts);
-      w.counters(`usage:hourly:${id}:${h}`, keyBucket(c), TTL.hourly, ts);
-      w.counters(
-        `usage:model:hourly:${model}:${h}`,
-        modelBucket(c, { micros: false, allTokens: true }),
-        TTL.hourly,
-        ts,
-      );
-      w.counters(
-        `usage:${id}:model:hourly:${model}:${h}`,
-        modelBucket(c, { micros: true, allTokens: true }),
-        TTL.hourly,
-        ts,
-      );
+      w.counters(`usage:hourly:${id}:${h}`, fields('keyBucket', c), TTL.hourly, ts);
+      w.counters(`usage:model:hourly:${model}:${h}`, fields('modelBucket', c), TTL.hourly, ts);
+      w.counters(`usage:${id}:model:hourly:${model}:${h}`, fields('modelBucket', c, true), TTL.hourly, ts);
       w.index(`usage:hourly:index:${h}`, id, TTL.hourly, ts);
       w.index(`usage:model:hourly:index:${h}`, model, TTL.hourly, ts);
       w.index(`usage:keymodel:hourly:index:${h}`, `${id}:${model}`, TTL.hourly, ts);
-      const t = tokens(c);
-      const minute: Fields = [
-        ['requests', c.requests],
-        ['totalTokens', t.all],
-        ['inputTokens', c.input],
-        ['outputTokens', c.output],
-        ['cacheCreateTokens', c.cacheCreate],
-        ['cacheReadTokens', c.cacheRead],
-      ];
-      w.counters(`system:metrics:minute:${Math.floor(ts / MINUTE_MS)}`, minute, TTL.minute, ts);
+      w.counters(`system:metrics:minute:${Math.floor(ts / MINUTE_MS)}`, fields('minute', c), TTL.minute, ts);
       if (cost > 0) w.float(`usage:cost:hourly:${id}:${h}`, cost, TTL.hourly, ts);
     },
 
@@ -208,7 +174,7 @@ function recordJson(e: UsageEvent): string {
   return JSON.stringify({
     timestamp: iso(e.ts),
     model: e.model,
-    accountId: 'emulator-account-1',
+    accountId: ACCOUNT_ID,
     accountType: 'claude-official',
     requestId: `emu_${e.ts.toString(36)}_${(++requestSeq).toString(36)}`,
     endpoint: '/api/v1/messages',
@@ -216,13 +182,7 @@ function recordJson(e: UsageEvent): string {
     statusCode: 200,
     stream: false,
     durationMs: 0,
-    inputTokens: e.inputTokens,
-    outputTokens: e.outputTokens,
-    cacheCreateTokens: e.cacheCreateTokens,
-    cacheReadTokens: e.cacheReadTokens,
-    ephemeral5mTokens: e.cacheCreateTokens,
-    ephemeral1hTokens: 0,
-    totalTokens: e.inputTokens + e.outputTokens + e.cacheCreateTokens + e.cacheReadTokens,
+    ...recordTokens(e),
     cost: b.total,
     realCost: b.total,
     costBreakdown: b,
