@@ -106,6 +106,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());
+  }).catch(async (e: unknown) => {
+    await mirror?.close(); // a taken port must not leave the Redis connection holding the process open
+    throw e;
   });
   const port = (server.address() as AddressInfo).port;
   let stopTraffic = startTraffic(store, opts.trafficRpm ?? 0);
