@@ -7,8 +7,9 @@
  * What the figures say: the bulk reads cost little per key without usage and ~1–2 ms per *used* key, and that
  * per-used-key cost rises with the keyspace up to the largest measured size (5,000 keys), beyond which the
  * model grows linearly (the extrapolation docs/crs.md §8 makes: usage-stats ~100 s, 2-day trend ~70 s at
- * 100,000 keys of which 40% used). A list page is nearly flat but slows with used keys. Routes measured only
- * at 200 keys (dashboard, model-stats, batch-stats, permanent delete) scale with keys / 200.
+ * 100,000 keys of which 40% used). A list page slows with keys and used keys up to the measured 5,000, then
+ * stays flat (an index read of one page). Routes measured only at 200 keys (dashboard, model-stats, batch-stats,
+ * permanent delete) scale with keys / 200.
  */
 export type LatencyMode = 'none' | 'fast' | 'realistic';
 
@@ -70,9 +71,13 @@ function keysTrendDelay(keys: number, used: number, entries: number, days: numbe
   return base + used * perUsed(keys, 0.61, 1.534) + entries * 0.0845 + Math.max(0, days - 2) * perDay;
 }
 
-/** One page of GET /admin/api-keys (index path): 17 / 25 ms for 20 / 100 items at 200 keys; 24 / 53 / ~120 ms. */
+/**
+ * One page of GET /admin/api-keys (index path): 17 / 25 ms for 20 / 100 items at 200 keys; 24 / 53 / ~120 ms at
+ * 1,000 / 5,000 / 5,000 (2,000 used). The index path reads one page of keys, so past the measured range a page
+ * keeps its cost (docs/crs.md §8 extrapolates 1,000 pages at ~100 ms each).
+ */
 function listDelay(keys: number, used: number, pageSize: number): number {
-  return 15 + (pageSize / 100) * (1.75 + 0.00725 * keys + 0.0335 * used);
+  return 15 + (pageSize / 100) * (1.75 + 0.00725 * Math.min(keys, 5000) + 0.0335 * Math.min(used, 2000));
 }
 
 export function realisticDelay(route: string, c: LatencyCtx): number {
