@@ -14,6 +14,12 @@ const optionalString = z
   .optional();
 const optionalUrl = optionalString.pipe(z.url({ message: 'must be a URL' }).optional());
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+const redisUrl = optionalString.pipe(
+  z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+);
 const money = (def: number) => z.coerce.number().min(0).max(1_000_000).default(def);
 
 const envSchema = z.object({
@@ -26,16 +32,12 @@ const envSchema = z.object({
       .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
       .optional(),
   ),
-  REDIS_URL: optionalString.pipe(
-    z
-      .string()
-      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
-      .optional(),
-  ),
+  REDIS_URL: redisUrl,
   CRS_BASE_URL: optionalUrl,
   CRS_ADMIN_USERNAME: optionalString,
   CRS_ADMIN_PASSWORD: optionalString,
   CRS_PUBLIC_URL: optionalUrl,
+  CRS_REDIS_URL: redisUrl,
   CRS_TIMEOUT_MS: int(10_000, 100, 300_000),
   CRS_SYNC_TIMEOUT_MS: int(300_000, 1_000, 3_600_000),
   CACHE_MEMORY_MB: int(64, 4, 4096),
@@ -98,6 +100,11 @@ export interface Config {
     /** The URL key holders point Claude Code at (defaults to the CRS base URL). */
     publicUrl?: string;
     timeoutMs: number;
+    /**
+     * CRS's own Redis, read-only: the sync's usage reads come from there (docs/decisions/022), the admin API
+     * stays the fallback. Absent: everything through the admin API.
+     */
+    redisUrl?: string;
     /** Timeout of the sync's bulk reads (usage-stats, the per-key trend): minutes at 100,000 keys. */
     syncTimeoutMs: number;
     timezoneOffset: number;
@@ -151,6 +158,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.CRS_BASE_URL && (!e.CRS_ADMIN_USERNAME || !e.CRS_ADMIN_PASSWORD)) {
     problems.push('CRS_ADMIN_USERNAME and CRS_ADMIN_PASSWORD: required when CRS_BASE_URL is set');
   }
+  if (e.CRS_REDIS_URL && !e.CRS_BASE_URL) {
+    // Demo mode has no CRS whose Redis could be read; and the admin API is always needed as the fallback.
+    problems.push("CRS_REDIS_URL: needs CRS_BASE_URL (it is CRS's Redis, read beside CRS's admin API)");
+  }
   const trustProxy = parseTrustProxy(e.TRUST_PROXY, problems);
   const adminPassword = readAdminPassword(e, problems);
   const publicUrl = e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : undefined;
@@ -173,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       adminPassword: e.CRS_ADMIN_PASSWORD ?? 'admin',
       publicUrl: e.CRS_PUBLIC_URL,
       timeoutMs: e.CRS_TIMEOUT_MS,
+      redisUrl: e.CRS_REDIS_URL,
       syncTimeoutMs: e.CRS_SYNC_TIMEOUT_MS,
       timezoneOffset: e.CRS_TIMEZONE_OFFSET,
     },

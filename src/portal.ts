@@ -8,6 +8,7 @@ import { bootstrapAdmin } from './domain/accounts/bootstrap.js';
 import { systemClock } from './domain/clock.js';
 import { CACHE_CHANNEL, createCache } from './infra/cache/index.js';
 import { createCrsClient } from './infra/crs/client.js';
+import { crsSource } from './infra/crs-redis/index.js';
 import { migrate } from './infra/db/migrate.js';
 import { createMetrics } from './infra/metrics/metrics.js';
 import { createLogger } from './logger.js';
@@ -73,7 +74,7 @@ export async function startPortal(
       logger,
     });
     stops.push(() => cache.close());
-    const crs = createCrsClient({
+    const crsApi = createCrsClient({
       baseUrl: config.crs.baseUrl!,
       username: config.crs.adminUsername,
       password: config.crs.adminPassword,
@@ -82,6 +83,9 @@ export async function startPortal(
       metrics,
       logger,
     });
+    // With CRS_REDIS_URL the sync's usage reads come from CRS's Redis, the admin API as fallback (decision 022).
+    const { crs, close: closeCrsRedis } = crsSource(crsApi, config.crs, { now: systemClock, metrics, logger });
+    stops.push(closeCrsRedis);
     const crsChecked = checkCrs(crs, config, logger);
     const deps: Deps = { config, database, cache, crs, metrics, clock: systemClock, logger, version };
     const app = await buildApp(deps);

@@ -4,7 +4,8 @@ import type { LatencyMode } from './latency.js';
 
 /**
  * `npm run emulator -- --port 3190 [--traffic-rpm N] [--latency fast|realistic|none] [--data-file path]
- * [--host H] [--no-demo]`: a standalone CRS stand-in with demo keys. Admin credentials from
+ * [--host H] [--no-demo] [--redis redis://…]`: a standalone CRS stand-in with demo keys. With --redis it also
+ * writes CRS's Redis layout there (docs/crs.md §9), for the portal's CRS_REDIS_URL: give it a Redis of its own. Admin credentials from
  * EMULATOR_ADMIN_USERNAME / EMULATOR_ADMIN_PASSWORD (admin/admin).
  */
 const { values } = parseArgs({
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     'data-file': { type: 'string' },
     'timezone-offset': { type: 'string', default: '8' },
     'no-demo': { type: 'boolean', default: false },
+    redis: { type: 'string' },
   },
 });
 
@@ -41,11 +43,13 @@ const emulator = await startEmulator({
   dataFile: values['data-file'],
   timezoneOffset: num('timezone-offset', values['timezone-offset']),
   seedDemo: !values['no-demo'],
+  redisUrl: values.redis,
   adminUsername: process.env.EMULATOR_ADMIN_USERNAME || 'admin',
   adminPassword: process.env.EMULATOR_ADMIN_PASSWORD || 'admin',
 });
 process.stdout.write(
-  `CRS emulator listening on ${emulator.url} (latency ${latency}, ${emulator.store.keyCount()} keys)\n`,
+  `CRS emulator listening on ${emulator.url} (latency ${latency}, ${emulator.store.keyCount()} keys` +
+    `${values.redis ? ", writing CRS's Redis layout" : ''})\n`,
 );
 
 let stopping = false;

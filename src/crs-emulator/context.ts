@@ -11,6 +11,8 @@ export interface Env {
   adminPassword: string;
   startedAt: number;
   now(): number;
+  /** In Redis mode: resolves when the writes so far are in Redis, so an answer never precedes its writes. */
+  settled?(): Promise<void>;
 }
 
 export interface Req {

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Env } from './context.js';
+import { type CrsRedisMirror, mirrorToRedis } from './crs-redis/index.js';
 import { seedDemo } from './demo.js';
 import type { LatencyMode } from './latency.js';
 import { load, saveAtomically } from './persistence.js';
@@ -10,7 +11,7 @@ import { keyStatsRoutes } from './routes/key-stats.js';
 import { keyRoutes } from './routes/keys.js';
 import { relayRoutes } from './routes/relay.js';
 import { statsRoutes } from './routes/stats.js';
-import { createHttpServer, type Faults } from './server.js';
+import { createHttpServer, type Faults, type InFlight } from './server.js';
 import { Sessions } from './sessions.js';
 import { EmulatorStore } from './store.js';
 import { Tz } from './time.js';
@@ -41,6 +42,11 @@ export interface EmulatorOptions {
   dataFile?: string;
   /** Epoch ms; default Date.now. */
   clock?: () => number;
+  /**
+   * Redis mode: also write every key and usage event to this Redis as CRS lays it out (docs/crs.md §9), for a
+   * direct reader of CRS's Redis. Use a Redis (or database) of its own: the names are CRS's, unprefixed.
+   */
+  redisUrl?: string;
 }
 
 export interface Emulator {
@@ -61,7 +67,11 @@ export interface Emulator {
   /** Requests received for a route label ("GET /admin/usage-stats", "PUT /admin/api-keys/:id"), or in total. */
   requestCount(route?: string): number;
   requestCounts(): Record<string, number>;
+  /** The most requests of a route served at the same time since the last reset (a client's concurrency). */
+  inFlightPeak(route: string): number;
   resetRequestCounts(): void;
+  /** Redis mode: resolves when every write so far is in Redis; rejects with a write that failed. No-op otherwise. */
+  flushRedis(): Promise<void>;
   /** Saves the data file now (no-op without dataFile). */
   save(): Promise<void>;
   close(): Promise<void>;
@@ -72,6 +82,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const tz = new Tz(opts.timezoneOffset ?? 8);
   const store = new EmulatorStore(tz, now);
   const loaded = opts.dataFile ? load(opts.dataFile, store) : false;
+  // After loading: the mirror carries changes from now on (a loaded state is not copied to Redis).
+  const mirror: CrsRedisMirror | undefined = opts.redisUrl ? await mirrorToRedis(store, opts.redisUrl) : undefined;
   if (opts.seedDemo && !loaded && store.keyCount() === 0) seedDemo(store);
   const env: Env = {
     store,
@@ -80,18 +92,23 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     adminPassword: opts.adminPassword ?? 'admin',
     startedAt: now(),
     now,
+    settled: mirror?.settled,
   };
   const router = new Router();
   router.add([...authRoutes, ...keyRoutes, ...statsRoutes, ...keyStatsRoutes, ...globalRoutes, ...relayRoutes]);
   const faults: Faults = { down: false, extraDelayMs: 0 };
   const counts = new Map<string, number>();
+  const inFlight = new Map<string, InFlight>();
   // The server reads `latency` from this object on every request: setting it switches the model.
-  const serverOpts = { latency: opts.latency ?? 'none', faults, counts };
+  const serverOpts = { latency: opts.latency ?? 'none', faults, counts, inFlight };
   const { server, sockets, release } = createHttpServer(env, router, serverOpts);
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());
+  }).catch(async (e: unknown) => {
+    await mirror?.close(); // a taken port must not leave the Redis connection holding the process open
+    throw e;
   });
   const port = (server.address() as AddressInfo).port;
   let stopTraffic = startTraffic(store, opts.trafficRpm ?? 0);
@@ -138,7 +155,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       return n;
     },
     requestCounts: () => Object.fromEntries(counts),
-    resetRequestCounts: () => counts.clear(),
+    inFlightPeak: (route) => inFlight.get(route)?.peak ?? 0,
+    resetRequestCounts: () => {
+      counts.clear();
+      for (const f of inFlight.values()) f.peak = f.now;
+    },
+    flushRedis: () => mirror?.flush() ?? Promise.resolve(),
     save,
     close: () => {
       closed ??= (async () => {
@@ -149,6 +171,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
           for (const s of sockets) s.destroy();
         });
         await save();
+        await mirror?.close();
       })();
       return closed;
     },

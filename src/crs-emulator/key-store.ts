@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { KeyChanges } from './key-input.js';
 import { emptyAccounts, type KeyRecord } from './key-record.js';
 import { iso } from './time.js';
+import type { KeySink } from './usage-sink.js';
 
 export function sha256(s: string): string {
   return createHash('sha256').update(s).digest('hex');
@@ -21,6 +22,8 @@ export class KeyStore {
    */
   version = 0;
   #tags: { version: number; sorted: string[] } | undefined;
+  /** The mirror of CRS's `apikey:*` hashes, when the emulator writes CRS's Redis layout. */
+  sink?: KeySink;
 
   constructor(private readonly now: () => number) {}
 
@@ -81,6 +84,7 @@ export class KeyStore {
     this.version++;
     this.byHash.set(key.hash, key.id);
     for (const t of key.tags) this.tagsAll.add(t);
+    this.sink?.saved(key);
     return { key, apiKey };
   }
 
@@ -95,6 +99,7 @@ export class KeyStore {
     if (changes.tags) for (const t of changes.tags) this.tagsAll.add(t);
     key.updatedAt = iso(this.now());
     this.version++;
+    this.sink?.saved(key);
   }
 
   softDelete(key: KeyRecord, by: string): void {
@@ -105,6 +110,7 @@ export class KeyStore {
     key.isActive = false;
     this.byHash.delete(key.hash);
     this.version++;
+    this.sink?.saved(key);
   }
 
   restore(key: KeyRecord): void {
@@ -119,12 +125,14 @@ export class KeyStore {
     key.restoredByType = 'admin';
     this.byHash.set(key.hash, key.id);
     this.version++;
+    this.sink?.saved(key);
   }
 
   remove(key: KeyRecord): void {
     this.keys.delete(key.id);
     this.byHash.delete(key.hash);
     this.version++;
+    this.sink?.removed(key);
   }
 
   /** The key a relay request authenticates as, or why not (unknown, disabled, deleted, expired). */

@@ -14,6 +14,22 @@ export interface UsageEvent {
 
 type Segment = { seed: SeedSpec; count: number } | { live: UsageEvent[] };
 
+/** The emulator's one upstream account: CRS records which account served each request. */
+export const ACCOUNT_ID = 'emulator-account-1';
+
+/** A request record's token fields, as CRS stores and renders them (the emulator's cache writes are 5-minute). */
+export function recordTokens(e: UsageEvent) {
+  return {
+    inputTokens: e.inputTokens,
+    outputTokens: e.outputTokens,
+    cacheCreateTokens: e.cacheCreateTokens,
+    cacheReadTokens: e.cacheReadTokens,
+    ephemeral5mTokens: e.cacheCreateTokens,
+    ephemeral1hTokens: 0,
+    totalTokens: e.inputTokens + e.outputTokens + e.cacheCreateTokens + e.cacheReadTokens,
+  };
+}
+
 export const RECORDS_MAX = 200;
 export const RECORDS_TTL_MS = 90 * 86_400_000;
 

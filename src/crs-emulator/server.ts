@@ -29,7 +29,7 @@ const BODY_LIMIT = 100 * 1024 * 1024;
 export function createHttpServer(
   env: Env,
   router: Router,
-  opts: { latency: LatencyMode; faults: Faults; counts: Map<string, number> },
+  opts: { latency: LatencyMode; faults: Faults; counts: Map<string, number>; inFlight: Map<string, InFlight> },
 ) {
   let tick = 0;
   const sockets = new Set<Socket>();
@@ -46,6 +46,7 @@ export function createHttpServer(
     const match = router.match(method, path);
     const label = match ? match.label : 'unmatched';
     opts.counts.set(label, (opts.counts.get(label) ?? 0) + 1);
+    track(opts.inFlight, label, res);
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
@@ -77,7 +78,12 @@ export function createHttpServer(
         reply = handle(env, r, chunks, size, match);
       }
       const ms =
-        delayFor(opts.latency, label, { keys: env.store.keyCount(), ...reply.cost }, tick++) + opts.faults.extraDelayMs;
+        delayFor(
+          opts.latency,
+          label,
+          { keys: env.store.keyCount(), used: env.store.usage.keys.size, ...reply.cost },
+          tick++,
+        ) + opts.faults.extraDelayMs;
       const payload = reply.raw ?? JSON.stringify(reply.body);
       const send = () => {
         if (res.destroyed) return;
@@ -93,8 +99,11 @@ export function createHttpServer(
         }
         res.end(payload);
       };
-      if (ms > 0) setTimeout(send, ms);
-      else send();
+      const schedule = () => (ms > 0 ? setTimeout(send, ms) : send());
+      // In Redis mode CRS's writes land before its answer: a client that got the answer can read them there.
+      const settled = env.settled?.();
+      if (settled) settled.then(schedule, schedule);
+      else schedule();
     }
   });
   server.on('connection', (s: Socket) => {
@@ -111,6 +120,24 @@ export function createHttpServer(
     for (const answer of held.splice(0)) answer();
   };
   return { server, sockets, release };
+}
+
+/** Requests of one route being served at once, and the most seen: how a client's concurrency shows (tests). */
+export interface InFlight {
+  now: number;
+  peak: number;
+}
+
+function track(inFlight: Map<string, InFlight>, label: string, res: http.ServerResponse): void {
+  let f = inFlight.get(label);
+  if (!f) {
+    f = { now: 0, peak: 0 };
+    inFlight.set(label, f);
+  }
+  const entry = f;
+  entry.now++;
+  entry.peak = Math.max(entry.peak, entry.now);
+  res.once('close', () => entry.now--);
 }
 
 function handle(env: Env, r: Req, chunks: Buffer[], size: number, match: ReturnType<Router['match']>): Reply {

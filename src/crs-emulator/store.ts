@@ -103,6 +103,7 @@ export class EmulatorStore {
     key.isActivated = true;
     key.activatedAt = iso(now);
     key.expiresAt = iso(now + key.activationDays * unitMs);
+    this.keys.sink?.saved(key);
   }
 
   /**
@@ -157,6 +158,7 @@ export class EmulatorStore {
 
   private touch(key: KeyRecord, ts: number): void {
     if (!key.lastUsedAt || new Date(key.lastUsedAt).getTime() < ts) key.lastUsedAt = iso(ts);
+    this.keys.sink?.used(key, ts);
   }
 
   keyCount(): number {

@@ -4,6 +4,7 @@ import { costOf, isOpus } from './pricing.js';
 import type { UsageEvent } from './records.js';
 import { generateSeedEvents, type SeedSpec } from './seed-events.js';
 import type { Tz } from './time.js';
+import type { UsageSink } from './usage-sink.js';
 
 export interface OpusWeekRule {
   weeklyResetDay: number;
@@ -25,6 +26,8 @@ export class UsageStore {
   readonly global = new GlobalUsage();
   readonly models: string[] = [];
   private readonly modelIds = new Map<string, number>();
+  /** The mirror of CRS's Redis layout, when the emulator writes one. */
+  sink?: UsageSink;
 
   constructor(
     readonly tz: Tz,
@@ -66,10 +69,11 @@ export class UsageStore {
       micro,
     };
     const m = this.modelId(e.model);
-    this.writeBuckets(u, m, e.ts, now, c, cost);
-    this.writeHour(u, m, e.ts, now, c);
-    if (isOpus(e.model)) u.addOpusCost(this.week(e.ts, rule), cost);
+    this.writeBuckets(keyId, u, m, e.ts, now, c, cost);
+    this.writeHour(keyId, u, m, e.ts, now, c, cost);
+    if (isOpus(e.model)) this.addOpus(keyId, u, e.ts, rule, cost);
     u.records.pushLive(e);
+    this.sink?.record(keyId, e);
     return { cost, costMicro: micro };
   }
 
@@ -98,7 +102,7 @@ export class UsageStore {
         c.cacheCreate = agg[o + 3];
         c.cacheRead = agg[o + 4];
         c.micro = agg[o + 5];
-        this.writeBuckets(u, m, agg[o + 7], now, c, agg[o + 6]);
+        this.writeBuckets(keyId, u, m, agg[o + 7], now, c, agg[o + 6]);
         agg.fill(0, o, o + 8);
       }
       touched.length = 0;
@@ -140,18 +144,19 @@ export class UsageStore {
         ev.cacheCreate = e.cacheCreateTokens;
         ev.cacheRead = e.cacheReadTokens;
         ev.micro = micro;
-        this.writeHour(u, m, e.ts, now, ev);
+        this.writeHour(keyId, u, m, e.ts, now, ev, cost);
       }
-      if (isOpus(e.model)) u.addOpusCost(this.week(e.ts, rule), cost);
+      if (isOpus(e.model)) this.addOpus(keyId, u, e.ts, rule, cost);
       count++;
       lastTs = e.ts;
     });
     flush();
     u.records.pushSeed(spec, count, lastTs);
+    this.sink?.records(keyId, u.records.latest(tz, now), u.records.lastPush);
     return lastTs;
   }
 
-  private writeBuckets(u: KeyUsage, m: number, ts: number, now: number, c: Counts, cost: number): void {
+  private writeBuckets(keyId: string, u: KeyUsage, m: number, ts: number, now: number, c: Counts, cost: number) {
     const tz = this.tz;
     const day = tz.dayNum(ts);
     const month = tz.monthNum(ts);
@@ -164,13 +169,21 @@ export class UsageStore {
     g.addTotals(c);
     g.daily.add(day, m, ts, now, c);
     g.monthly.add(month, m, ts, now, c);
+    this.sink?.buckets(keyId, this.models[m], ts, c, cost);
   }
 
-  private writeHour(u: KeyUsage, m: number, ts: number, now: number, c: Counts): void {
+  private writeHour(keyId: string, u: KeyUsage, m: number, ts: number, now: number, c: Counts, cost: number) {
     const hour = this.tz.hourNum(ts);
     u.hourly.add(hour, 0, ts, now, c);
     this.global.hourly.add(hour, m, ts, now, c);
     this.global.addMinute(ts, now, c);
+    this.sink?.hour(keyId, this.models[m], ts, c, cost);
+  }
+
+  private addOpus(keyId: string, u: KeyUsage, ts: number, rule: OpusWeekRule, cost: number): void {
+    const week = this.week(ts, rule);
+    u.addOpusCost(week, cost);
+    this.sink?.opus(keyId, week, ts, cost);
   }
 
   week(ts: number, rule: OpusWeekRule): number {
@@ -223,5 +236,6 @@ export class UsageStore {
   /** Permanent delete: CRS SCAN-deletes `usage:*:<id>*`; global aggregates keep the usage. */
   drop(keyId: string): void {
     this.keys.delete(keyId);
+    this.sink?.drop(keyId);
   }
 }

@@ -7,6 +7,7 @@ import type { Deps } from '../../src/deps.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { CACHE_CHANNEL, createCache } from '../../src/infra/cache/index.js';
 import { createCrsClient } from '../../src/infra/crs/client.js';
+import { crsSource } from '../../src/infra/crs-redis/index.js';
 import { openDatabase } from '../../src/infra/db/client.js';
 import { createMetrics } from '../../src/infra/metrics/metrics.js';
 import { createLogger } from '../../src/logger.js';
@@ -70,7 +71,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     metrics,
     logger,
   });
-  const crs = createCrsClient({
+  const crsApi = createCrsClient({
     baseUrl: emulator.url,
     username: config.crs.adminUsername,
     password: config.crs.adminPassword,
@@ -81,13 +82,16 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     metrics,
     logger,
   });
+  // CRS_REDIS_URL in `env`: the sync reads CRS's Redis (an emulator in Redis mode writes it), as in production.
+  const clock = opts.clock ?? (() => new Date());
+  const { crs, close: closeCrsRedis } = crsSource(crsApi, config.crs, { now: clock, metrics, logger });
   const deps: Deps = {
     config,
     database,
     cache,
     crs,
     metrics,
-    clock: opts.clock ?? (() => new Date()),
+    clock,
     logger,
     version: 'test',
   };
@@ -96,6 +100,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   afterAll(async () => {
     await app.close();
     await cache.close();
+    await closeCrsRedis();
     if (opts.databaseUrl) await database.close();
     if (!opts.emulator) await emulator.close();
   });

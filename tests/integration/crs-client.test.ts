@@ -107,6 +107,30 @@ describe('CRS client against the emulator: keys', () => {
     expect(new Set(keys.map((k) => k.id)).size).toBe(10_050);
   }, 60_000);
 
+  it('listAllKeys reads the pages after the first 4 at a time, with the sequential result', async () => {
+    for (let i = 0; i < 1050; i++) emulator.store.createKey({ name: `par-${i}`, tags: ['parallel'] });
+    // The walk the client used to make: one page after another until CRS's last page.
+    const sequential: string[] = [];
+    for (let page = 1; ; page++) {
+      const res = await crs.listKeys({ tag: 'parallel', page, pageSize: 100, sortBy: 'createdAt', sortOrder: 'asc' });
+      sequential.push(...res.items.map((k) => k.id));
+      if (page >= res.totalPages) break;
+    }
+    emulator.resetRequestCounts();
+    // Slow answers, so that the pages in flight overlap at the emulator whatever the machine's load.
+    emulator.faults.extraDelayMs = 200;
+    try {
+      const keys = await crs.listAllKeys('parallel', (k) => ({ id: k.id, name: k.name }));
+      expect(keys.map((k) => k.id)).toEqual(sequential);
+      expect(new Set(sequential).size).toBe(1050);
+    } finally {
+      emulator.faults.extraDelayMs = 0;
+    }
+    // 11 pages: page 1 alone, then 2..11 with at most 4 in flight, none past the last (CRS would repeat it).
+    expect(emulator.requestCount('GET /admin/api-keys')).toBe(11);
+    expect(emulator.inFlightPeak('GET /admin/api-keys')).toBe(4);
+  });
+
   it('maps an unknown key to not_found, including CRS 500 "API key not found"', async () => {
     const calls = [
       () => crs.updateKey(UNKNOWN, { name: 'x' }),

@@ -21,6 +21,14 @@ describe('loadConfig', () => {
     });
     expect(c).toMatchObject({ demo: false, registration: 'invite', adminEmail: 'ops@example.com' });
     expect(c.crs.baseUrl).toBe('http://crs:3000');
+    expect(c.crs.redisUrl).toBeUndefined();
+    const direct = loadConfig({
+      CRS_BASE_URL: 'http://crs:3000',
+      CRS_ADMIN_USERNAME: 'admin',
+      CRS_ADMIN_PASSWORD: 'secret',
+      CRS_REDIS_URL: 'redis://reader:pw@crs-redis:6379/0',
+    });
+    expect(direct.crs.redisUrl).toBe('redis://reader:pw@crs-redis:6379/0');
   });
 
   it.each([
@@ -41,6 +49,8 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'ftp://portal.example.com' }, 'PUBLIC_URL'],
     [{ SESSION_MAX_PER_USER: '0' }, 'SESSION_MAX_PER_USER'],
     [{ INVITE_TTL_DAYS: '0' }, 'INVITE_TTL_DAYS'],
+    [{ CRS_REDIS_URL: 'http://crs-redis' }, 'CRS_REDIS_URL'],
+    [{ CRS_REDIS_URL: 'redis://crs-redis:6379' }, 'CRS_REDIS_URL: needs CRS_BASE_URL'],
   ])('names the bad variable in %j', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(name));

@@ -1,10 +1,8 @@
 import type { Counts } from '../buckets.js';
 import { type Env, fail, ok, type Reply, type Req, type Route } from '../context.js';
 import { costBreakdown, costOf, formatCost } from '../pricing.js';
-import type { UsageEvent } from '../records.js';
+import { ACCOUNT_ID, recordTokens, type UsageEvent } from '../records.js';
 import { iso, parseDay } from '../time.js';
-
-const ACCOUNT_ID = 'emulator-account-1';
 
 /** Per-key model breakdown (§4.3) and request log (§4.4). */
 export const keyStatsRoutes: Route[] = [
@@ -152,13 +150,7 @@ function renderRecord(e: UsageEvent) {
     accountStatus: null,
     accountType: 'claude-official',
     accountTypeName: 'Claude官方',
-    inputTokens: e.inputTokens,
-    outputTokens: e.outputTokens,
-    cacheCreateTokens: e.cacheCreateTokens,
-    cacheReadTokens: e.cacheReadTokens,
-    ephemeral5mTokens: e.cacheCreateTokens,
-    ephemeral1hTokens: 0,
-    totalTokens: e.inputTokens + e.outputTokens + e.cacheCreateTokens + e.cacheReadTokens,
+    ...recordTokens(e),
     isLongContextRequest: false,
     cost,
     costFormatted: formatCost(cost),

@@ -18,6 +18,7 @@ export function keysTrend(env: Env, req: Req): Reply {
   const acc = new Float64Array(span * 3);
   const touched: number[] = [];
   const totals: { id: string; tokens: number }[] = [];
+  let entries = 0;
   for (const key of env.store.keys.keys.values()) {
     if (key.isDeleted) continue;
     const u = env.store.usage.keys.get(key.id);
@@ -33,6 +34,7 @@ export function keysTrend(env: Env, req: Req): Reply {
     if (touched.length === 0) continue;
     let tokens = 0;
     const head = `${JSON.stringify(key.id)}:{"name":${JSON.stringify(key.name)},"tokens":`;
+    entries += touched.length;
     for (const i of touched) {
       const o = i * 3;
       const cost = acc[o + 2] / 1e6;
@@ -58,5 +60,10 @@ export function keysTrend(env: Env, req: Req): Reply {
   const raw =
     `{"success":true,"data":[${data.join(',')}],"granularity":"${granularity}",` +
     `"topApiKeys":${JSON.stringify(top)},"totalApiKeys":${totals.length}}`;
-  return { status: 200, body: null, raw, cost: { days: granularity === 'day' ? span : 1 } };
+  return {
+    status: 200,
+    body: null,
+    raw,
+    cost: { days: granularity === 'day' ? span : 1, used: totals.length, count: entries },
+  };
 }

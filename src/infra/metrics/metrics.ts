@@ -38,6 +38,12 @@ export function createMetrics() {
       buckets: REQUEST_BUCKETS,
       registers: [registry],
     }),
+    crsDirectReads: new Counter({
+      name: 'kp_crs_direct_reads_total',
+      help: "The sync's reads of CRS's Redis (CRS_REDIS_URL) by call and outcome: ok, or fallback to the admin API",
+      labelNames: ['call', 'outcome'] as const,
+      registers: [registry],
+    }),
     cacheHits: new Counter({
       name: 'kp_cache_hits_total',
       help: 'Cache hits by namespace',

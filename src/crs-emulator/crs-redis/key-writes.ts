@@ -1,0 +1,87 @@
+import { type KeyRecord, raw } from '../key-record.js';
+import type { KeySink } from '../usage-sink.js';
+import { DAY, type QueuedWrites } from './writer.js';
+
+const KEY_TTL = 365 * DAY;
+
+/** What was last written of a key's indexed fields, to take it out of the indexes it leaves. */
+interface Indexed {
+  name: string;
+  tags: string[];
+}
+
+/**
+ * `apikey:<id>` hashes and the indexes CRS's index service keeps beside them (docs/crs.md §9.1): the hash with
+ * every field as a string and a 365-day TTL refreshed on each write, `apikey:hash_map` (secret hash → id, gone
+ * on soft delete), the id sets, the sorted sets for the list's sorts, the tag sets, and the index version that
+ * tells CRS (and the direct reader) the indexes are complete.
+ */
+export function keyWrites(w: QueuedWrites): KeySink {
+  const indexed = new Map<string, Indexed>();
+  let versionWritten = false;
+
+  const unindex = (id: string) => {
+    const before = indexed.get(id);
+    if (!before) return;
+    const p = w.p;
+    p.zrem('apikey:idx:name', `${before.name}\x00${id}`);
+    for (const t of before.tags) p.srem(`apikey:tag:${t}`, id);
+    indexed.delete(id);
+  };
+
+  return {
+    saved(key) {
+      unindex(key.id);
+      const id = key.id;
+      const hash = `apikey:${id}`;
+      const p = w.p;
+      if (!versionWritten) {
+        p.set('apikey:index:version', '2');
+        versionWritten = true;
+      }
+      // Rewritten whole: fields a change drops (isDeleted after a restore) must not linger.
+      p.del(hash);
+      p.hset(hash, raw(key));
+      p.pexpire(hash, KEY_TTL);
+      p.sadd('apikey:idx:all', id);
+      p.zadd('apikey:idx:createdAt', Date.parse(key.createdAt), id);
+      if (key.lastUsedAt) p.zadd('apikey:idx:lastUsedAt', Date.parse(key.lastUsedAt), id);
+      p.zadd('apikey:idx:name', 0, `${key.name}\x00${id}`);
+      if (key.isDeleted) {
+        p.hdel('apikey:hash_map', key.hash);
+        p.srem('apikey:set:active', id);
+        p.sadd('apikey:set:deleted', id);
+      } else {
+        p.hset('apikey:hash_map', key.hash, id);
+        p.srem('apikey:set:deleted', id);
+        if (key.isActive) p.sadd('apikey:set:active', id);
+        else p.srem('apikey:set:active', id);
+      }
+      for (const t of key.tags) {
+        p.sadd(`apikey:tag:${t}`, id);
+        p.sadd('apikey:tags:all', t);
+      }
+      indexed.set(id, { name: key.name, tags: [...key.tags] });
+    },
+
+    used(key, ts) {
+      // Each request stamps lastUsedAt and refreshes the hash's TTL (from the request's time).
+      if (!w.alive(KEY_TTL, ts)) return;
+      const hash = `apikey:${key.id}`;
+      const p = w.p;
+      p.hset(hash, 'lastUsedAt', key.lastUsedAt);
+      p.zadd('apikey:idx:lastUsedAt', Date.parse(key.lastUsedAt), key.id);
+      w.expire(p, hash, KEY_TTL, ts);
+    },
+
+    removed(key: KeyRecord) {
+      unindex(key.id);
+      const id = key.id;
+      const p = w.p;
+      p.del(`apikey:${id}`);
+      p.hdel('apikey:hash_map', key.hash);
+      for (const set of ['apikey:idx:all', 'apikey:set:active', 'apikey:set:deleted']) p.srem(set, id);
+      for (const z of ['apikey:idx:createdAt', 'apikey:idx:lastUsedAt']) p.zrem(z, id);
+    },
+  };
+}

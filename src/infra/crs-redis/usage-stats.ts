@@ -1,0 +1,65 @@
+import { inBatches } from '../crs/pool.js';
+import type { CrsKeyUsage } from '../crs/types.js';
+import type { CrsRedisReads } from './connection.js';
+import { BATCH_KEYS, BATCHES_IN_FLIGHT, CrsRedisUnusable, chunks, float, int, requireKeyIndex } from './reads.js';
+
+const TOTALS = [
+  'totalRequests',
+  'totalInputTokens',
+  'totalOutputTokens',
+  'totalCacheCreateTokens',
+  'totalCacheReadTokens',
+  'totalAllTokens',
+] as const;
+
+/**
+ * What GET /admin/usage-stats answers (docs/crs.md §5.1), read from CRS's Redis: the lifetime totals of every
+ * non-deleted key. The keys come from CRS's own id index (`apikey:idx:all`); per key, one pipelined batch reads
+ * its hash (name, deleted flag), `usage:<id>` (the token split) and `usage:cost:total:<id>` (the stored cost).
+ */
+export async function readUsageStats(r: CrsRedisReads): Promise<CrsKeyUsage[]> {
+  await requireKeyIndex(r);
+  const [ids, globalRequests] = await Promise.all([
+    r.members('apikey:idx:all'),
+    r.hget('usage:global:total', 'requests'),
+  ]);
+  let recognised = 0;
+  const batches = await inBatches(chunks(ids, BATCH_KEYS), BATCHES_IN_FLIGHT, async (batch) => {
+    const b = r.batch();
+    for (const id of batch) {
+      b.hmget(`apikey:${id}`, 'id', 'name', 'isDeleted');
+      b.hmget(`usage:${id}`, ...TOTALS);
+      b.get(`usage:cost:total:${id}`);
+    }
+    const replies = await b.exec();
+    const out: CrsKeyUsage[] = [];
+    batch.forEach((keyId, i) => {
+      const [hashId, name, isDeleted] = replies[i * 3] as Array<string | null>;
+      const totals = replies[i * 3 + 1] as unknown[];
+      if (totals[0] !== null) recognised++;
+      // A hash gone (hard delete, or the 365-day expiry) or marked deleted: not in CRS's answer either.
+      if (hashId === null || isDeleted === 'true') return;
+      const [requests, input, output, cacheCreate, cacheRead, all] = totals.map(int);
+      out.push({
+        keyId,
+        name: name ?? '',
+        total: {
+          requests,
+          // CRS's own reading: totalAllTokens, or the four parts when it is missing.
+          tokens: all || input + output + cacheCreate + cacheRead,
+          inputTokens: input,
+          outputTokens: output,
+          cacheCreateTokens: cacheCreate,
+          cacheReadTokens: cacheRead,
+          cost: float(replies[i * 3 + 2]),
+        },
+      });
+    });
+    return out;
+  });
+  // CRS counted requests, yet no key has a lifetime counter where 1.1.314 keeps it: the layout has changed.
+  if (int(globalRequests) > 0 && recognised === 0) {
+    throw new CrsRedisUnusable('no usage:<id> totals found although usage:global:total counts requests');
+  }
+  return batches.flat();
+}
