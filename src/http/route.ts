@@ -16,7 +16,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { AuthContext } from '../domain/accounts/types.js';
 import { adminRole, sameOriginWrites } from './plugins/auth.js';
-import { sendAnswer } from './reply.js';
 
 /**
  * Who may call a route: a signed-in `user`, an `admin`, or anyone — and then the declaration says why that is safe
@@ -184,4 +183,22 @@ function hooks(app: FastifyInstance, access: Access): onRequestHookHandler | onR
   if (access === 'user') return app.authenticate;
   if (access === 'admin') return [app.authenticate, adminRole];
   return access.sameOrigin ? sameOriginWrites : undefined;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * Sends a body that is already JSON: no serializer, no schema walk. A body the domain had in memory is sent at once
+ * (no promise for Fastify to wait on, docs/decisions/008); one still loading is sent when it arrives, and its
+ * error goes to the error handler. Private to this module: `getJson` is the one way to send such a body, so every
+ * one is found and checked.
+ */
+function sendAnswer(reply: FastifyReply, body: string | Promise<string>): undefined | Promise<void> {
+  if (typeof body !== 'string') {
+    return body.then((b) => {
+      reply.code(200).type(JSON_TYPE).send(b);
+    });
+  }
+  reply.code(200).type(JSON_TYPE).send(body);
+  return undefined;
 }
