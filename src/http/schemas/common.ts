@@ -88,3 +88,5 @@ export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an I
 
 /** A body that may be left out entirely (Fastify hands the validator null then): treated as `{}`. */
 export const optionalBody = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? {}, schema);
+
+export type TokenSplit = z.infer<typeof tokenSplit>;

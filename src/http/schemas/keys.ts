@@ -61,7 +61,10 @@ const limits = z.object({
   weeklyOpusCostLimit: z.number(),
 });
 
-/** What the operator holds on a key; null when nothing. */
+/**
+ * What the operator holds on a key in CRS (docs/decisions/011): its owner cannot loosen it until an admin releases
+ * it. `limits` are ceilings (for rateLimitWindow: the shortest window); null when nothing is held.
+ */
 export const operatorHold = z
   .object({
     disabled: z.boolean(),
@@ -84,9 +87,12 @@ export const keyView = z.object({
   expiresAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
   limits,
+  /** Models this key may NOT use: CRS's block list (docs/decisions/004). */
   models: z.array(z.string()),
+  /** `operator`: made by the operator in CRS for this user; its secret was never shown here. */
   origin: z.enum(['portal', 'operator']),
   operator: operatorHold,
+  /** For a deleted key: `deleted` (soft-deleted in CRS, restorable there) or `gone`. */
   crsState: z.enum(['live', 'deleted', 'gone']),
   usage: tokenSplit.extend({ asOf: z.string().nullable() }),
 });

@@ -1,6 +1,6 @@
 import { useState } from 'react';
+import type { CompareEntry } from '../api/contract';
 import { useAllKeys, useCompare } from '../api/queries';
-import type { CompareEntry } from '../api/types';
 import { type ChartLine, type Metric, MetricPicker, MultiLineChart, PALETTE } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';

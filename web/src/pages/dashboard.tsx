@@ -1,6 +1,6 @@
 import { useState } from 'react';
+import type { UsageResponse } from '../api/contract';
 import { useUsage } from '../api/queries';
-import type { Usage } from '../api/types';
 import { type Metric, MetricPicker, UsageChart } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
@@ -62,7 +62,7 @@ export function DashboardPage() {
   );
 }
 
-function TotalsCards({ data }: { data?: Usage }) {
+function TotalsCards({ data }: { data?: UsageResponse }) {
   const { t, fmt } = useI18n();
   const totals = data?.totals;
   const days = data?.series.length || 1;
@@ -101,7 +101,7 @@ function TotalsCards({ data }: { data?: Usage }) {
   );
 }
 
-function PerKeyTable({ data }: { data?: Usage }) {
+function PerKeyTable({ data }: { data?: UsageResponse }) {
   const { t, fmt } = useI18n();
   const total = data?.totals.tokens || 1;
   // A key with a sliver of the usage is not "0%".

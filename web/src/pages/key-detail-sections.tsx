@@ -1,6 +1,6 @@
 import { useState } from 'react';
+import type { Key, Limits } from '../api/contract';
 import { useInstructions, useKeyModels, useKeyRequests } from '../api/queries';
-import type { Key, Limits } from '../api/types';
 import { CopyButton } from '../components/copy-button';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
+import type { LeaderboardSort, User } from '../api/contract';
 import { useLeaderboard } from '../api/queries';
-import type { LeaderboardSort, User } from '../api/types';
 import { MetricPicker, metricFormat } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
