@@ -6,7 +6,8 @@ import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
 import { RangePicker } from '../components/range-picker';
 import { TokenSplitBar } from '../components/token-split';
-import { Card, EmptyState, PageHeader, Skeleton, SkeletonRows } from '../components/ui';
+import { Card, EmptyState, PageHeader, Skeleton } from '../components/ui';
+import { KeyLink, ShareBar, UsageTable } from '../components/usage-table';
 import { useI18n } from '../i18n';
 import { useUrlRange } from '../lib/range';
 import { Link } from '../lib/router';
@@ -108,50 +109,25 @@ function PerKeyTable({ data }: { data?: UsageResponse }) {
   const share = (r: number) => (r > 0 && r < 0.001 ? `<${fmt.percent(0.001)}` : fmt.percent(r));
   return (
     <Card title={t('dash.perKey')}>
-      <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('common.key')}</th>
-              <th scope="col" className="num hide-sm">
-                {t('common.requests')}
-              </th>
-              <th scope="col" className="num">
-                {t('common.tokens')}
-              </th>
-              <th scope="col" className="num">
-                {t('common.cost')}
-              </th>
-              <th scope="col" className="hide-sm">
-                {t('common.share')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {!data && <SkeletonRows rows={3} cols={5} />}
-            {data?.perKey.map((k) => (
-              <tr key={k.keyId}>
-                <td>
-                  <Link to={`/keys/${k.keyId}`} className="strong-link">
-                    {k.name}
-                  </Link>
-                </td>
-                <td className="num hide-sm">{fmt.number(k.requests)}</td>
-                <td className="num" title={fmt.number(k.tokens)}>
-                  {fmt.compact(k.tokens)}
-                </td>
-                <td className="num">{fmt.money(k.cost)}</td>
-                <td className="hide-sm share-cell">
-                  <span className="share-bar" aria-hidden="true">
-                    <span style={{ width: `${(k.tokens / total) * 100}%` }} />
-                  </span>
-                  <span className="small muted">{share(k.tokens / total)}</span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <UsageTable
+        rows={data?.perKey}
+        rowKey={(k) => k.keyId}
+        requestsHideSm
+        lead={[{ header: t('common.key'), cell: (k) => <KeyLink id={k.keyId}>{k.name}</KeyLink> }]}
+        trail={[
+          {
+            header: t('common.share'),
+            className: 'hide-sm',
+            cellClassName: 'share-cell',
+            cell: (k) => (
+              <>
+                <ShareBar part={k.tokens / total} />
+                <span className="small muted">{share(k.tokens / total)}</span>
+              </>
+            ),
+          },
+        ]}
+      />
     </Card>
   );
 }
