@@ -127,6 +127,7 @@ export function router(app: FastifyInstance, tags: string[]) {
       decl: RouteDecl<P, Q, undefined, { 200: z.ZodType }, A>,
       answer: (req: RouteRequest<Schema<P, Q, undefined, { 200: z.ZodType }>, A>) => string | Promise<string>,
     ) {
+      // Fastify hands the handler a plain request; the hooks above made it the one `answer` is typed for.
       const send = answer as (req: FastifyRequest) => string | Promise<string>;
       register(app, tags, 'GET', url, decl, (req, reply) => sendAnswer(reply, send(req)), true);
     },
