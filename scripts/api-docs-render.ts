@@ -32,6 +32,9 @@ interface Media {
 
 export interface Operation {
   summary?: string;
+  /** The access the route declares (src/http/route.ts), and for a public route why. */
+  'x-access'?: 'public' | 'user' | 'admin';
+  'x-public-because'?: string;
   description?: string;
   tags?: string[];
   security?: Record<string, string[]>[];
@@ -78,7 +81,9 @@ export function spliceRoutes(markdown: string, section: string): string {
 }
 
 function renderRoute(method: string, path: string, op: Operation): string {
-  const lines = [`#### \`${method} ${path}\``, '', `Auth: ${authOf(op)}.${op.summary ? ` ${op.summary}` : ''}`];
+  const lines = [`#### \`${method} ${path}\``, ''];
+  if (op.summary) lines.push(`${op.summary}.`, '');
+  lines.push(`Auth: ${authOf(op)}.`);
   if (op.description) lines.push('', op.description);
   const rows = requestRows(op);
   if (rows.length) {
@@ -98,11 +103,15 @@ function renderRoute(method: string, path: string, op: Operation): string {
   return lines.join('\n');
 }
 
-/** No `security`: public. Otherwise a session; the `admin` tag marks the routes behind the admin role. */
+/**
+ * The access the route declares (`x-access`, src/http/route.ts); a document without it is read by its `security`
+ * and the `admin` tag.
+ */
 function authOf(op: Operation): string {
-  if (!op.security?.length) return 'public';
-  const schemes = op.security.flatMap((s) => Object.keys(s)).join(' or ');
-  return op.tags?.includes('admin') ? `admin role (session: ${schemes})` : `session (${schemes})`;
+  const access = op['x-access'] ?? (!op.security?.length ? 'public' : op.tags?.includes('admin') ? 'admin' : 'user');
+  if (access === 'public') return op['x-public-because'] ? `public — ${op['x-public-because']}` : 'public';
+  const schemes = (op.security ?? []).flatMap((s) => Object.keys(s)).join(' or ');
+  return access === 'admin' ? `admin role (session: ${schemes})` : `session (${schemes})`;
 }
 
 function requestRows(op: Operation): string[][] {

@@ -21,6 +21,7 @@ import { registerObservability, registerSecurityHeaders, responseHeaders } from 
 import { registerRouteLimits } from './http/plugins/route-limits.js';
 import { registerWeb } from './http/plugins/web.js';
 import { lazyRequestLogger } from './http/request-logger.js';
+import { router } from './http/route.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { authRoutes } from './http/routes/auth.js';
 import { keyRoutes } from './http/routes/keys.js';
@@ -111,7 +112,11 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
   );
   await opsRoutes(app, deps, services);
 
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  router(app, ['ops']).get(
+    '/openapi.json',
+    { access: { public: 'the API’s description: no data' }, summary: 'This API as OpenAPI 3.1', hide: true },
+    () => app.swagger(),
+  );
   await registerWeb(app);
   return Object.assign(app, { services });
 }

@@ -1,17 +1,25 @@
 import type { RouteOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../helpers/app.js';
-import { PUBLIC_ROUTES, SPEC_GROUPS } from './specs/index.js';
+import { FRAMEWORK_ROUTES, SPEC_GROUPS } from './specs/index.js';
 
 /*
  * The security suite covers every route by construction: this builds the real app, records each route as it is
- * registered, and fails for any route that is neither in a security spec (tests/security/specs, each run by its
- * area's test file) nor in the commented list of public routes. A new route without one fails here.
+ * registered with the access its declaration gives it (src/http/route.ts), and fails for a `user` or `admin` route
+ * without a security spec (tests/security/specs, each run by its area's test file), a public route without its
+ * reason, and a route with no declared access that is not one of the plugins' own (FRAMEWORK_ROUTES).
  */
-const routes: { method: string; url: string }[] = [];
+interface Seen {
+  method: string;
+  url: string;
+  access?: string;
+  why?: string;
+}
+const routes: Seen[] = [];
 const t = await createTestApp({
   onRoute: (r: RouteOptions) => {
-    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+    const { access, publicBecause } = r.config ?? {};
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url, access, why: publicBecause });
   },
 });
 const specs = Object.values(SPEC_GROUPS).flatMap((group) => group(t));
@@ -21,39 +29,60 @@ const matches = (pattern: string, url: string) => {
   const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+')}$`);
   return re.test(url.split('?')[0]);
 };
-const isPublic = (r: { method: string; url: string }) =>
-  PUBLIC_ROUTES.some((p) => p.method === r.method && (typeof p.url === 'string' ? p.url === r.url : p.url.test(r.url)));
+const specsOf = (r: Seen) => specs.filter((s) => s.method === r.method && matches(r.url, s.url));
 // HEAD routes mirror GET routes and run the same hooks.
 const checked = routes.filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS');
+const signedIn = checked.filter((r) => r.access === 'user' || r.access === 'admin');
+const publicRoutes = checked.filter((r) => r.access === 'public');
+const label = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 
 describe('security suite coverage', () => {
-  it('sees the app’s routes', () => {
+  it('sees the app’s routes and their declared access', () => {
     expect(checked.length).toBeGreaterThan(20);
-    expect(checked).toContainEqual({ method: 'PATCH', url: '/api/keys/:id' });
-  });
-
-  it('has a security spec or a public-route entry for every route', () => {
-    const uncovered = checked.filter(
-      (r) => !isPublic(r) && !specs.some((s) => s.method === r.method && matches(r.url, s.url)),
+    expect(checked).toContainEqual({ method: 'PATCH', url: '/api/keys/:id', access: 'user', why: undefined });
+    expect(checked).toContainEqual(
+      expect.objectContaining({ method: 'GET', url: '/api/admin/users', access: 'admin' }),
     );
-    expect(uncovered, 'routes without a security spec (tests/security/specs) or a PUBLIC_ROUTES entry').toEqual([]);
   });
 
-  it('has no spec or public entry that matches no route (a renamed route keeps its tests)', () => {
+  it('has a security spec for every route declared user or admin', () => {
+    expect(signedIn.filter((r) => specsOf(r).length === 0).map(label), 'add a spec in tests/security/specs').toEqual(
+      [],
+    );
+  });
+
+  it('tests an admin route as one, and a user route as one', () => {
+    const wrong = signedIn.filter((r) => specsOf(r).some((s) => Boolean(s.admin) !== (r.access === 'admin')));
+    expect(wrong.map(label)).toEqual([]);
+  });
+
+  it('says why each public route is public', () => {
+    expect(publicRoutes.filter((r) => !r.why?.trim()).map(label)).toEqual([]);
+    expect(publicRoutes.filter((r) => specsOf(r).length > 0).map(label), 'a spec for a public route').toEqual([]);
+  });
+
+  it('has a declared access for every route but the plugins’ own', () => {
+    const undeclared = checked.filter(
+      (r) => r.access === undefined && !FRAMEWORK_ROUTES.some((f) => f.method === r.method && f.url.test(r.url)),
+    );
+    expect(undeclared.map(label), 'declare the route with router() (src/http/route.ts)').toEqual([]);
+  });
+
+  it('has no spec that matches no route (a renamed route keeps its tests)', () => {
     const stale = specs.filter((s) => !checked.some((r) => r.method === s.method && matches(r.url, s.url)));
     expect(stale.map((s) => `${s.method} ${s.url}`)).toEqual([]);
-    const unusedPublic = PUBLIC_ROUTES.filter(
-      (p) =>
-        typeof p.url === 'string' && p.url !== '/*' && !checked.some((r) => r.method === p.method && r.url === p.url),
-    );
-    expect(unusedPublic.map((p) => `${p.method} ${p.url}`)).toEqual([]);
   });
 
-  it('lists no signed-in route as public', async () => {
-    for (const p of PUBLIC_ROUTES.filter((r) => typeof r.url === 'string' && r.url.startsWith('/api/'))) {
-      const url = p.url as string;
-      const res = await t.app.inject({ method: p.method as 'GET', url, payload: p.method === 'POST' ? {} : undefined });
-      expect(res.statusCode, `${p.method} ${url}`).not.toBe(401);
+  it('answers a public /api route without a session (nothing signed-in is declared public)', async () => {
+    const api = publicRoutes.filter((r) => r.url.startsWith('/api/'));
+    expect(api.length).toBeGreaterThan(2);
+    for (const r of api) {
+      const res = await t.app.inject({
+        method: r.method as 'GET',
+        url: r.url,
+        payload: r.method === 'POST' ? {} : undefined,
+      });
+      expect(res.statusCode, label(r)).not.toBe(401);
     }
   });
 });

@@ -58,6 +58,10 @@ describe('the route reference renderer', () => {
       },
       '/api/admin/stop': { post: { tags: ['admin'], security: [{ bearer: [] }], responses: { '202': {} } } },
       '/api/ping': { get: { tags: ['ops'], responses: {} } },
+      '/api/hello': {
+        get: { summary: 'Say hello', 'x-access': 'public', 'x-public-because': 'no data', responses: {} },
+        post: { summary: 'Greet', 'x-access': 'admin', security: [{ cookie: [] }], responses: {} },
+      },
     },
   };
   const out = renderRoutes(doc);
@@ -66,6 +70,11 @@ describe('the route reference renderer', () => {
     expect(out).toContain('#### `PATCH /api/things/{id}`\n\nAuth: session (bearer or cookie).');
     expect(out).toContain('#### `POST /api/admin/stop`\n\nAuth: admin role (session: bearer).');
     expect(out).toContain('#### `GET /api/ping`\n\nAuth: public.');
+  });
+
+  it('prints the summary and the declared access, with a public route’s reason', () => {
+    expect(out).toContain('#### `GET /api/hello`\n\nSay hello.\n\nAuth: public — no data.');
+    expect(out).toContain('#### `POST /api/hello`\n\nGreet.\n\nAuth: admin role (session: cookie).');
   });
 
   it('lists path, query and nested body fields with their rules', () => {

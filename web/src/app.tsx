@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
 import { ApiError } from './api/client';
-import type { User } from './api/types';
+import type { User } from './api/contract';
 import { ErrorMessage } from './components/error-message';
 import { Layout } from './components/layout';
 import { ToastProvider } from './components/toast';

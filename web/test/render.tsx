@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
-import type { Key } from '../src/api/types';
+import type { Key } from '../src/api/contract';
 import { ToastProvider } from '../src/components/toast';
 import { I18nProvider, type Locale } from '../src/i18n';
 

@@ -12,7 +12,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook: 401 without a live session; sets `req.auth`. */
     authenticate(req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void;
-    requireAdmin(req: FastifyRequest, reply: FastifyReply): Promise<void>;
     /** Throws 403 for a write whose Origin is not the portal's own (CSRF). */
     checkOrigin(req: FastifyRequest): void;
     cookieNames: CookieNames;
@@ -82,18 +81,18 @@ export function registerAuth(app: FastifyInstance, sessions: SessionResolver, op
     }
     done();
   });
+}
 
-  app.decorate('requireAdmin', async (req: FastifyRequest) => {
-    if (!req.auth) await authenticate(req);
-    if (req.auth?.user.role !== 'admin') throw new AppError('forbidden', 'This needs the admin role');
-  });
+/** onRequest hook after `authenticate` on admin routes: 403 for a signed-in user without the role. */
+export function adminRole(req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  done(req.auth?.user.role === 'admin' ? undefined : new AppError('forbidden', 'This needs the admin role'));
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * CSRF: SameSite=Lax already keeps the cookie off cross-site POSTs; this also refuses a cookie-authenticated
- * write whose Origin is another site (product.md §5). Login and register run it too (as an onRequest hook):
+ * write whose Origin is another site (docs/product.md §5). Login and register run it too (as an onRequest hook):
  * they set the session cookie, so another site must not be able to sign a browser into an account of its choice.
  */
 export async function sameOriginWrites(req: FastifyRequest): Promise<void> {
@@ -119,7 +118,10 @@ function checkOrigin(req: FastifyRequest, publicOrigin: string | undefined): voi
   if (!ok) throw new AppError('forbidden', 'Cross-site request refused');
 }
 
-/** The authenticated caller; routes behind `authenticate` call this instead of checking for null. */
+/**
+ * The authenticated caller, for hooks that run behind `authenticate` (route handlers get `req.auth` typed by their
+ * declaration, src/http/route.ts).
+ */
 export function requireAuth(req: FastifyRequest): AuthContext {
   if (!req.auth) throw new AppError('unauthorized', 'Sign in to continue');
   return req.auth;

@@ -4,7 +4,7 @@ import { AppError, ERROR_STATUS, type ErrorCode, type FieldIssue } from '../../d
 import { isDatabaseUnavailable } from '../../infra/db/errors.js';
 import { drainBody } from './drain.js';
 
-/** Turns every failure into the one error envelope of api.md; nothing internal leaks to the client. */
+/** Turns every failure into the one error envelope of docs/api.md §2; nothing internal leaks to the client. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const appErr = toAppError(err);

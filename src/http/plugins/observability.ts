@@ -26,7 +26,7 @@ export function registerObservability(app: FastifyInstance, metrics: Metrics): v
   });
 }
 
-/** Security headers (product.md §5), set once per response without a per-request plugin pipeline. */
+/** Security headers (docs/product.md §5), set once per response without a per-request plugin pipeline. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',

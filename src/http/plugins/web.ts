@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { router } from '../route.js';
 import { sendRouteNotFound } from './errors.js';
 
 /** src/http/plugins → repo root; the same from dist/http/plugins. */
@@ -34,12 +35,20 @@ export async function registerWeb(app: FastifyInstance, root = WEB_DIST): Promis
     },
   });
 
-  app.get('/*', { schema: { hide: true } }, (req, reply) => {
-    const pathname = req.url.split('?')[0];
-    if (isNeverAPage(pathname) || !wantsHtml(req)) return sendRouteNotFound(req, reply);
-    reply.header('cache-control', 'no-cache');
-    return reply.sendFile('index.html');
-  });
+  router(app, ['web']).get(
+    '/*',
+    {
+      access: { public: 'the web app: index.html for page URLs, a JSON 404 for the rest' },
+      summary: 'A page',
+      hide: true,
+    },
+    (req, reply) => {
+      const pathname = req.url.split('?')[0];
+      if (isNeverAPage(pathname) || !wantsHtml(req)) return sendRouteNotFound(req, reply);
+      reply.header('cache-control', 'no-cache');
+      return reply.sendFile('index.html');
+    },
+  );
 }
 
 /** API, probes, docs and assets: a miss there is a JSON 404, never the SPA's index.html. */

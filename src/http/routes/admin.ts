@@ -1,19 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
-import { requireAuth } from '../plugins/auth.js';
+import { router } from '../route.js';
 import {
   adminUser,
-  cacheAnswer,
+  cacheStatsResponse,
   inviteParams,
   invitesBody,
   invitesCreated,
   invitesPage,
   invitesQuery,
-  overviewAnswer,
+  overviewResponse,
   purgeBody,
+  purgeResponse,
   syncBody,
+  syncResponse,
   userPatch,
   usersPage,
   usersQuery,
@@ -22,78 +23,112 @@ import { idParams } from '../schemas/common.js';
 import { adminKey, adminKeysPage, adminKeysQuery, releaseBody } from '../schemas/keys.js';
 
 /** /api/admin/*: every route needs the admin role (401 without a session, 403 without the role). */
-export async function adminRoutes(root: FastifyInstance, { admin }: Services): Promise<void> {
-  const app = root.withTypeProvider<ZodTypeProvider>();
-  const tags = ['admin'];
-  const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }];
-  const guard = { onRequest: app.requireAdmin };
+export async function adminRoutes(app: FastifyInstance, { admin }: Services): Promise<void> {
+  const r = router(app, ['admin']);
 
-  app.get('/admin/overview', { ...guard, schema: { tags, security, response: { 200: overviewAnswer } } }, () =>
-    admin.overview(),
+  r.get(
+    '/admin/overview',
+    {
+      access: 'admin',
+      summary: 'CRS, the portal, the sync, the cache and alerts at a glance',
+      response: { 200: overviewResponse },
+    },
+    () => admin.overview(),
   );
 
-  app.get(
+  r.get(
     '/admin/users',
-    { ...guard, schema: { tags, security, querystring: usersQuery, response: { 200: usersPage } } },
+    {
+      access: 'admin',
+      summary: 'Every account, a page at a time',
+      querystring: usersQuery,
+      response: { 200: usersPage },
+    },
     (req) => admin.users.list(req.query),
   );
 
-  app.patch(
+  r.patch(
     '/admin/users/:id',
-    { ...guard, schema: { tags, security, params: idParams, body: userPatch, response: { 200: adminUser } } },
-    (req) => admin.users.update(requireAuth(req).user.id, req.params.id, req.body, req.ip),
+    {
+      access: 'admin',
+      summary: 'Change an account’s status, role or key quota',
+      params: idParams,
+      body: userPatch,
+      response: { 200: adminUser },
+    },
+    (req) => admin.users.update(req.auth.user.id, req.params.id, req.body, req.ip),
   );
 
   // Keys the operator holds (disabled or limited in CRS) and their release (docs/decisions/011).
-  app.get(
+  r.get(
     '/admin/keys',
-    { ...guard, schema: { tags, security, querystring: adminKeysQuery, response: { 200: adminKeysPage } } },
+    {
+      access: 'admin',
+      summary: 'Keys, or those the operator holds',
+      querystring: adminKeysQuery,
+      response: { 200: adminKeysPage },
+    },
     (req) => admin.keys.list(req.query),
   );
 
-  app.post(
+  r.post(
     '/admin/keys/:id/release',
-    { ...guard, schema: { tags, security, params: idParams, body: releaseBody, response: { 200: adminKey } } },
-    (req) => admin.keys.release(requireAuth(req).user.id, req.params.id, req.body.fields, req.ip),
+    {
+      access: 'admin',
+      summary: 'Release what the operator holds on a key',
+      params: idParams,
+      body: releaseBody,
+      response: { 200: adminKey },
+    },
+    (req) => admin.keys.release(req.auth.user.id, req.params.id, req.body.fields, req.ip),
   );
 
-  app.post(
+  r.post(
     '/admin/invites',
-    { ...guard, schema: { tags, security, body: invitesBody, response: { 201: invitesCreated } } },
-    async (req, reply) => reply.code(201).send(await admin.invites.create(requireAuth(req).user.id, req.body, req.ip)),
+    { access: 'admin', summary: 'Create invite codes', body: invitesBody, response: { 201: invitesCreated } },
+    async (req, reply) => reply.code(201).send(await admin.invites.create(req.auth.user.id, req.body, req.ip)),
   );
 
-  app.get(
+  r.get(
     '/admin/invites',
-    { ...guard, schema: { tags, security, querystring: invitesQuery, response: { 200: invitesPage } } },
+    {
+      access: 'admin',
+      summary: 'Invite codes, a page at a time',
+      querystring: invitesQuery,
+      response: { 200: invitesPage },
+    },
     (req) => admin.invites.list(req.query),
   );
 
-  app.delete(
+  r.delete(
     '/admin/invites/:code',
-    { ...guard, schema: { tags, security, params: inviteParams, response: { 204: z.null() } } },
+    { access: 'admin', summary: 'Revoke an invite code', params: inviteParams, response: { 204: z.null() } },
     async (req, reply) => {
-      await admin.invites.revoke(requireAuth(req).user.id, req.params.code, req.ip);
+      await admin.invites.revoke(req.auth.user.id, req.params.code, req.ip);
       return reply.code(204).send(null);
     },
   );
 
-  app.get('/admin/cache', { ...guard, schema: { tags, security, response: { 200: cacheAnswer } } }, () =>
-    admin.cacheStats(),
+  r.get(
+    '/admin/cache',
+    { access: 'admin', summary: 'Cache hit rates per namespace', response: { 200: cacheStatsResponse } },
+    () => admin.cacheStats(),
   );
 
-  app.post(
+  r.post(
     '/admin/cache/purge',
-    { ...guard, schema: { tags, security, body: purgeBody, response: { 200: z.object({ deleted: z.number() }) } } },
-    (req) => admin.purge(requireAuth(req).user.id, req.body.namespace),
+    {
+      access: 'admin',
+      summary: 'Empty one cache namespace, or all',
+      body: purgeBody,
+      response: { 200: purgeResponse },
+    },
+    (req) => admin.purge(req.auth.user.id, req.body.namespace),
   );
 
-  app.post(
+  r.post(
     '/admin/sync',
-    {
-      ...guard,
-      schema: { tags, security, body: syncBody, response: { 202: z.object({ started: z.boolean() }) } },
-    },
+    { access: 'admin', summary: 'Start a sync with CRS now', body: syncBody, response: { 202: syncResponse } },
     async (req, reply) => {
       admin.syncNow(req.body.full);
       return reply.code(202).send({ started: true });

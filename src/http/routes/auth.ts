@@ -1,40 +1,44 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RequestMeta } from '../../domain/accounts/types.js';
 import type { Services } from '../../services.js';
 import { clearSessionCookie, cookieValues, setSignInCookies } from '../cookies.js';
-import { requireAuth, sameOriginWrites } from '../plugins/auth.js';
+import { router } from '../route.js';
 import {
   loginBody,
-  meSchema,
+  meResponse,
   noContent,
   passwordBody,
   registerBody,
   sessionParams,
+  sessionsPage,
   sessionsQuery,
-  sessionsSchema,
-  signedInSchema,
-} from './auth-schemas.js';
+  signedInResponse,
+} from '../schemas/auth.js';
 
-const tags = ['auth'];
-const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }];
-
-/** /api/auth: accounts and sessions (api.md "Auth"). */
-export async function authRoutes(parent: FastifyInstance, services: Services): Promise<void> {
-  const app = parent.withTypeProvider<ZodTypeProvider>();
-  const { accounts } = services;
+/** /api/auth: accounts and sessions (docs/api.md §1). */
+export async function authRoutes(app: FastifyInstance, { accounts }: Services): Promise<void> {
+  const r = router(app, ['auth']);
   const names = app.cookieNames;
-  // Authentication runs before body parsing and validation: without a session the answer is 401, whatever the body.
-  const authed = { onRequest: [app.authenticate] };
   const meta = (req: FastifyRequest): RequestMeta => ({
     ip: req.ip,
     userAgent: req.headers['user-agent'],
     deviceToken: cookieValues(req.headers.cookie, names.device)[0],
   });
+  // Both set the session cookie: a cross-site Origin is refused, so another site cannot sign a browser in.
+  const signUp = {
+    public: 'signing up: rate-limited per address, by the registration policy',
+    sameOrigin: true,
+  } as const;
+  const signIn = { public: 'signing in: rate-limited without lockout (docs/decisions/014)', sameOrigin: true } as const;
 
-  app.post(
+  r.post(
     '/auth/register',
-    { onRequest: sameOriginWrites, schema: { tags, body: registerBody, response: { 201: signedInSchema } } },
+    {
+      access: signUp,
+      summary: 'Create an account and sign in',
+      body: registerBody,
+      response: { 201: signedInResponse },
+    },
     async (req, reply) => {
       const { deviceToken, ...signedIn } = await accounts.register(req.body, meta(req));
       setSignInCookies(req, reply, names, { ...signedIn, deviceToken, maxAge: accounts.sessionTtlSeconds });
@@ -42,9 +46,9 @@ export async function authRoutes(parent: FastifyInstance, services: Services): P
     },
   );
 
-  app.post(
+  r.post(
     '/auth/login',
-    { onRequest: sameOriginWrites, schema: { tags, body: loginBody, response: { 200: signedInSchema } } },
+    { access: signIn, summary: 'Sign in', body: loginBody, response: { 200: signedInResponse } },
     async (req, reply) => {
       const { deviceToken, ...signedIn } = await accounts.login(req.body, meta(req));
       setSignInCookies(req, reply, names, { ...signedIn, deviceToken, maxAge: accounts.sessionTtlSeconds });
@@ -52,43 +56,52 @@ export async function authRoutes(parent: FastifyInstance, services: Services): P
     },
   );
 
-  app.post(
+  r.post(
     '/auth/logout',
-    { ...authed, schema: { tags, security, response: { 204: noContent } } },
+    { access: 'user', summary: 'Sign out: end this session', response: { 204: noContent } },
     async (req, reply) => {
-      await accounts.logout(requireAuth(req), meta(req));
+      await accounts.logout(req.auth, meta(req));
       clearSessionCookie(req, reply, names);
       return reply.code(204).send(null);
     },
   );
 
-  app.get('/auth/me', { ...authed, schema: { tags, security, response: { 200: meSchema } } }, async (req) => ({
-    user: requireAuth(req).user,
+  r.get('/auth/me', { access: 'user', summary: 'Who is signed in', response: { 200: meResponse } }, async (req) => ({
+    user: req.auth.user,
   }));
 
-  app.post(
+  r.post(
     '/auth/password',
-    { ...authed, schema: { tags, security, body: passwordBody, response: { 204: noContent } } },
+    {
+      access: 'user',
+      summary: 'Change the password; ends every other session',
+      body: passwordBody,
+      response: { 204: noContent },
+    },
     async (req, reply) => {
-      await accounts.changePassword(requireAuth(req), req.body, meta(req));
+      await accounts.changePassword(req.auth, req.body, meta(req));
       return reply.code(204).send(null);
     },
   );
 
-  app.get(
+  r.get(
     '/auth/sessions',
-    { ...authed, schema: { tags, security, querystring: sessionsQuery, response: { 200: sessionsSchema } } },
-    async (req) => accounts.listSessions(requireAuth(req), req.query),
+    {
+      access: 'user',
+      summary: 'Your sessions, newest first',
+      querystring: sessionsQuery,
+      response: { 200: sessionsPage },
+    },
+    async (req) => accounts.listSessions(req.auth, req.query),
   );
 
-  app.delete(
+  r.delete(
     '/auth/sessions/:id',
-    { ...authed, schema: { tags, security, params: sessionParams, response: { 204: noContent } } },
+    { access: 'user', summary: 'Revoke one of your sessions', params: sessionParams, response: { 204: noContent } },
     async (req, reply) => {
-      const auth = requireAuth(req);
-      await accounts.revokeSession(auth, req.params.id, meta(req));
+      await accounts.revokeSession(req.auth, req.params.id, meta(req));
       // Revoking the session this browser holds is a logout: drop the dead cookie too.
-      if (req.params.id === auth.sessionId) clearSessionCookie(req, reply, names);
+      if (req.params.id === req.auth.sessionId) clearSessionCookie(req, reply, names);
       return reply.code(204).send(null);
     },
   );

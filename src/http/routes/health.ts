@@ -1,31 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { runMode } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { within } from '../../lib/within.js';
 import type { Services } from '../../services.js';
 import { CHECK_BOUND_MS, type CheckResult, createHealthChecks } from '../health-checks.js';
 import { sessionToken } from '../plugins/auth.js';
-
-const state = z.enum(['up', 'down', 'disabled']);
-const detail = z.object({
-  status: state,
-  reason: z.string().optional(),
-  latencyMs: z.number().optional(),
-  checkedAt: z.string(),
-});
-const healthSchema = z.object({
-  status: z.enum(['ok', 'degraded']),
-  checks: z.object({ db: state, redis: state, crs: state }),
-  // The rest only for an admin session or the METRICS_TOKEN bearer (docs/api.md, Operations).
-  details: z.object({ db: detail, redis: detail, crs: detail }).optional(),
-  alerts: z.array(z.object({ name: z.string(), message: z.string() })).optional(),
-  instance: z.object({ id: z.string(), leader: z.boolean() }).optional(),
-  mode: z.enum(['demo', 'production']).optional(),
-  version: z.string().optional(),
-});
-const probeSchema = z.object({ status: z.enum(['ok', 'ready', 'unready']) });
+import { router } from '../route.js';
+import { healthResponse, probeResponse } from '../schemas/ops.js';
 
 /** The same secret, compared in constant time (digests first: timingSafeEqual needs equal lengths). */
 export function sameSecret(given: string, expected: string): boolean {
@@ -50,14 +32,22 @@ export function hasMetricsToken(req: FastifyRequest, token: string | undefined):
  */
 export async function healthRoutes(app: FastifyInstance, deps: Deps, services: Services): Promise<void> {
   const checks = createHealthChecks(deps);
+  const r = router(app, ['ops']);
+  const probe = 'load balancers and Kubernetes: says only that it answers, nothing else';
 
-  app.get('/livez', { schema: { tags: ['ops'], response: { 200: probeSchema } } }, async () => ({
-    status: 'ok' as const,
-  }));
+  r.get(
+    '/livez',
+    { access: { public: probe }, summary: 'Liveness: the process answers', response: { 200: probeResponse } },
+    async () => ({ status: 'ok' as const }),
+  );
 
-  app.get(
+  r.get(
     '/readyz',
-    { schema: { tags: ['ops'], response: { 200: probeSchema, 503: probeSchema } } },
+    {
+      access: { public: probe },
+      summary: 'Readiness: the database answers',
+      response: { 200: probeResponse, 503: probeResponse },
+    },
     async (_req, reply) => {
       const db = await checks.db();
       reply.code(db.status === 'up' ? 200 : 503);
@@ -80,9 +70,13 @@ export async function healthRoutes(app: FastifyInstance, deps: Deps, services: S
     return auth?.user.role === 'admin';
   }
 
-  app.get(
+  r.get(
     '/api/health',
-    { schema: { tags: ['ops'], response: { 200: healthSchema, 503: healthSchema } } },
+    {
+      access: { public: 'load balancers: up/down only; the details need an admin or the METRICS_TOKEN bearer' },
+      summary: 'Each dependency up or down (details for admins)',
+      response: { 200: healthResponse, 503: healthResponse },
+    },
     async (req, reply) => {
       const [db, redis, crs, detailed] = await Promise.all([
         checks.db(),

@@ -1,9 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
-import { requireAuth } from '../plugins/auth.js';
-import { sendAnswer } from '../reply.js';
+import { router } from '../route.js';
 import { idParams } from '../schemas/common.js';
 import {
   createdKey,
@@ -15,65 +13,71 @@ import {
   updateKeyBody,
 } from '../schemas/keys.js';
 
-const actorOf = (req: FastifyRequest) => ({ userId: requireAuth(req).user.id, ip: req.ip });
-
 /** /api/keys: the user's CRS keys. Another user's key is a 404 on every route (ids do not leak). */
-export async function keyRoutes(root: FastifyInstance, { keys }: Services): Promise<void> {
-  const app = root.withTypeProvider<ZodTypeProvider>();
-  const tags = ['keys'];
-  const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }];
+export async function keyRoutes(app: FastifyInstance, { keys }: Services): Promise<void> {
+  const r = router(app, ['keys']);
+  const actor = (req: { auth: { user: { id: string } }; ip: string }) => ({ userId: req.auth.user.id, ip: req.ip });
 
-  app.get(
+  r.getJson(
+    '/keys',
+    { access: 'user', summary: 'Your keys, a page at a time', querystring: listKeysQuery, response: { 200: keyPage } },
+    (req) => keys.listJson(req.auth.user.id, req.query),
+  );
+
+  r.post(
     '/keys',
     {
-      onRequest: app.authenticate,
-      schema: { tags, security, querystring: listKeysQuery, response: { 200: keyPage } },
+      access: 'user',
+      summary: 'Create a key; the answer holds its secret, shown this once',
+      limit: 'keyWrites',
+      body: createKeyBody,
+      response: { 201: createdKey },
     },
-    (req, reply) => sendAnswer(reply, keys.listJson(requireAuth(req).user.id, req.query)),
+    async (req, reply) => reply.code(201).send(await keys.create(actor(req), req.body)),
   );
 
-  app.post(
-    '/keys',
-    {
-      onRequest: app.authenticate,
-      config: { limit: 'keyWrites' },
-      schema: { tags, security, body: createKeyBody, response: { 201: createdKey } },
-    },
-    async (req, reply) => reply.code(201).send(await keys.create(actorOf(req), req.body)),
-  );
-
-  app.get(
+  r.get(
     '/keys/:id',
-    { onRequest: app.authenticate, schema: { tags, security, params: idParams, response: { 200: keyView } } },
-    async (req) => keys.get(requireAuth(req).user.id, req.params.id),
+    { access: 'user', summary: 'One of your keys', params: idParams, response: { 200: keyView } },
+    async (req) => keys.get(req.auth.user.id, req.params.id),
   );
 
-  app.patch(
+  r.patch(
     '/keys/:id',
     {
-      onRequest: app.authenticate,
-      config: { limit: 'keyWrites' },
-      schema: { tags, security, params: idParams, body: updateKeyBody, response: { 200: keyView } },
+      access: 'user',
+      summary: 'Change a key (only the fields given)',
+      limit: 'keyWrites',
+      params: idParams,
+      body: updateKeyBody,
+      response: { 200: keyView },
     },
-    async (req) => keys.update(actorOf(req), req.params.id, req.body),
+    async (req) => keys.update(actor(req), req.params.id, req.body),
   );
 
-  app.delete(
+  r.delete(
     '/keys/:id',
     {
-      onRequest: app.authenticate,
-      config: { limit: 'keyWrites' },
-      schema: { tags, security, params: idParams, response: { 204: z.null() } },
+      access: 'user',
+      summary: 'Delete a key (kept with its history)',
+      limit: 'keyWrites',
+      params: idParams,
+      response: { 204: z.null() },
     },
     async (req, reply) => {
-      await keys.remove(actorOf(req), req.params.id);
+      await keys.remove(actor(req), req.params.id);
       return reply.code(204).send(null);
     },
   );
 
-  app.get(
+  r.get(
     '/keys/:id/instructions',
-    { onRequest: app.authenticate, schema: { tags, security, params: idParams, response: { 200: instructions } } },
-    async (req) => keys.instructions(requireAuth(req).user.id, req.params.id),
+    {
+      access: 'user',
+      summary: 'How to use a key with Claude Code',
+      params: idParams,
+      response: { 200: instructions },
+    },
+    async (req) => keys.instructions(req.auth.user.id, req.params.id),
   );
 }

@@ -1,65 +1,68 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
-import { requireAuth } from '../plugins/auth.js';
-import { sendAnswer, sendJson } from '../reply.js';
+import { router } from '../route.js';
 import { idParams } from '../schemas/common.js';
 import {
-  compareAnswer,
   compareQuery,
+  compareResponse,
   exportQuery,
-  leaderboardAnswer,
   leaderboardQuery,
-  modelsAnswer,
+  leaderboardResponse,
+  modelsResponse,
   rangeOnlyQuery,
-  requestsAnswer,
-  usageAnswer,
+  requestsResponse,
   usageQuery,
+  usageResponse,
 } from '../schemas/stats.js';
 
-/** /api/stats/* and the CRS-backed per-key details. Every answer is a pre-serialised body from the domain. */
-export async function statsRoutes(root: FastifyInstance, { stats, keyDetails, exporter }: Services): Promise<void> {
-  const app = root.withTypeProvider<ZodTypeProvider>();
-  const tags = ['stats'];
-  const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }];
-  const userId = (req: FastifyRequest) => requireAuth(req).user.id;
+/** /api/stats/* and the CRS-backed per-key details: pre-serialised answers from the domain, and the export. */
+export async function statsRoutes(app: FastifyInstance, { stats, keyDetails, exporter }: Services): Promise<void> {
+  const r = router(app, ['stats']);
 
-  app.get(
+  r.getJson(
     '/stats/usage',
     {
-      onRequest: app.authenticate,
-      schema: { tags, security, querystring: usageQuery, response: { 200: usageAnswer } },
+      access: 'user',
+      summary: 'Your usage over a range: totals, a daily series and each key',
+      querystring: usageQuery,
+      response: { 200: usageResponse },
     },
-    (req, reply) => sendAnswer(reply, stats.usageJson(userId(req), req.query)),
+    (req) => stats.usageJson(req.auth.user.id, req.query),
   );
 
-  app.get(
+  r.getJson(
     '/stats/compare',
     {
-      onRequest: app.authenticate,
-      schema: { tags, security, querystring: compareQuery, response: { 200: compareAnswer } },
+      access: 'user',
+      summary: 'Two to ten of your keys side by side',
+      querystring: compareQuery,
+      response: { 200: compareResponse },
     },
-    (req, reply) => sendAnswer(reply, stats.compareJson(userId(req), req.query.keyIds, req.query)),
+    (req) => stats.compareJson(req.auth.user.id, req.query.keyIds, req.query),
   );
 
-  app.get(
+  r.getJson(
     '/stats/leaderboard',
     {
-      onRequest: app.authenticate,
-      schema: { tags, security, querystring: leaderboardQuery, response: { 200: leaderboardAnswer } },
+      access: 'user',
+      summary: 'Keys ranked by lifetime usage (every user’s with scope=all, admins only)',
+      querystring: leaderboardQuery,
+      response: { 200: leaderboardResponse },
     },
-    (req, reply) => {
-      const { user } = requireAuth(req);
-      return sendAnswer(reply, stats.leaderboardJson(user.id, { ...req.query, isAdmin: user.role === 'admin' }));
-    },
+    ({ auth: { user }, query }) => stats.leaderboardJson(user.id, { ...query, isAdmin: user.role === 'admin' }),
   );
 
-  app.get(
+  r.get(
     '/stats/export',
-    { onRequest: app.authenticate, schema: { tags, security, querystring: exportQuery, response: { 200: z.any() } } },
+    {
+      access: 'user',
+      summary: 'Download your daily usage as CSV or JSON',
+      querystring: exportQuery,
+      response: { 200: z.any() },
+    },
     async (req, reply) => {
-      const file = await exporter(userId(req), req.query);
+      const file = await exporter(req.auth.user.id, req.query);
       // Once the first bytes are out a failure cannot become an error answer: Fastify then destroys the
       // connection, so the client sees a broken download rather than a short file that looks complete. Logged here
       // with the request id (Fastify's own stream-error line is off with request logging).
@@ -72,27 +75,28 @@ export async function statsRoutes(root: FastifyInstance, { stats, keyDetails, ex
     },
   );
 
-  app.get(
+  r.getJson(
     '/keys/:id/models',
     {
-      onRequest: app.authenticate,
-      schema: {
-        tags: ['keys'],
-        security,
-        params: idParams,
-        querystring: rangeOnlyQuery,
-        response: { 200: modelsAnswer },
-      },
+      access: 'user',
+      summary: 'A key’s usage per model over a range, from CRS',
+      tags: ['keys'],
+      params: idParams,
+      querystring: rangeOnlyQuery,
+      response: { 200: modelsResponse },
     },
-    async (req, reply) => sendJson(reply, await keyDetails.modelsJson(userId(req), req.params.id, req.query)),
+    (req) => keyDetails.modelsJson(req.auth.user.id, req.params.id, req.query),
   );
 
-  app.get(
+  r.getJson(
     '/keys/:id/requests',
     {
-      onRequest: app.authenticate,
-      schema: { tags: ['keys'], security, params: idParams, response: { 200: requestsAnswer } },
+      access: 'user',
+      summary: 'A key’s last 100 requests, from CRS',
+      tags: ['keys'],
+      params: idParams,
+      response: { 200: requestsResponse },
     },
-    async (req, reply) => sendJson(reply, await keyDetails.requestsJson(userId(req), req.params.id)),
+    (req) => keyDetails.requestsJson(req.auth.user.id, req.params.id),
   );
 }

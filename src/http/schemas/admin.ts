@@ -1,12 +1,9 @@
 import { z } from 'zod';
-import { optionalBody, singleLine } from './common.js';
-import { totals } from './stats.js';
+import { optionalBody, paged, pageQuery, singleLine, tokenSplit } from './common.js';
 
-export const usersQuery = z.strictObject({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(50),
-  search: singleLine(0, 100).optional(),
-});
+/** /api/admin/*: requests are strict; responses are allow-lists (nothing else reaches a client). */
+
+export const usersQuery = z.strictObject({ ...pageQuery(50), search: singleLine(0, 100).optional() });
 
 export const userPatch = z
   .strictObject({
@@ -29,20 +26,15 @@ export const adminUser = z.object({
   lastLoginAt: z.string().nullable(),
 });
 
-export const usersPage = z.object({
-  items: z.array(adminUser),
-  page: z.number(),
-  pageSize: z.number(),
-  total: z.number(),
+export const usersPage = paged(adminUser);
+
+const inviteFields = z.strictObject({
+  count: z.number().int().min(1).max(100).default(1),
+  /** Days until the codes expire; INVITE_TTL_DAYS when left out. */
+  ttlDays: z.number().int().min(1).max(365).optional(),
 });
 
-export const invitesBody = optionalBody(
-  z.strictObject({
-    count: z.number().int().min(1).max(100).default(1),
-    /** Days until the codes expire; INVITE_TTL_DAYS when left out. */
-    ttlDays: z.number().int().min(1).max(365).optional(),
-  }),
-);
+export const invitesBody = optionalBody(inviteFields);
 
 export const invitesCreated = z.object({
   codes: z.array(z.string()),
@@ -55,30 +47,21 @@ const inviteStatus = z.enum(['active', 'used', 'expired', 'revoked'], {
   message: 'must be one of active, used, expired, revoked',
 });
 
-export const invitesQuery = z.strictObject({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(50),
-  status: inviteStatus.optional(),
+export const invitesQuery = z.strictObject({ ...pageQuery(50), status: inviteStatus.optional() });
+
+const invite = z.object({
+  code: z.string(),
+  status: inviteStatus,
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  expiresAt: z.string(),
+  usedAt: z.string().nullable(),
+  usedBy: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  link: z.string().nullable(),
 });
 
-export const invitesPage = z.object({
-  items: z.array(
-    z.object({
-      code: z.string(),
-      status: inviteStatus,
-      createdAt: z.string(),
-      createdBy: z.string().nullable(),
-      expiresAt: z.string(),
-      usedAt: z.string().nullable(),
-      usedBy: z.string().nullable(),
-      revokedAt: z.string().nullable(),
-      link: z.string().nullable(),
-    }),
-  ),
-  page: z.number(),
-  pageSize: z.number(),
-  total: z.number(),
-});
+export const invitesPage = paged(invite);
 
 export const inviteParams = z.strictObject({
   code: singleLine(1, 200).regex(/^[\w-]+$/, { message: 'must be an invite code' }),
@@ -88,21 +71,25 @@ export const namespaceName = z.enum(['crs:dashboard', 'crs:trend', 'crs:key-stat
   message: 'must be one of crs:dashboard, crs:trend, crs:key-stats, keys, stats, auth',
 });
 
-export const purgeBody = optionalBody(z.strictObject({ namespace: namespaceName.optional() }));
+const purgeFields = z.strictObject({ namespace: namespaceName.optional() });
+export const purgeBody = optionalBody(purgeFields);
+export const purgeResponse = z.object({ deleted: z.number() });
 
 const nsStats = z.object({ hits: z.number(), misses: z.number(), stale: z.number(), hitRate: z.number() });
 
-export const cacheAnswer = z.object({ hitRate: z.number(), namespaces: z.record(z.string(), nsStats) });
+export const cacheStatsResponse = z.object({ hitRate: z.number(), namespaces: z.record(z.string(), nsStats) });
 
-export const overviewAnswer = z.object({
+const crsTrend = z.object({
+  days: z.array(tokenSplit.extend({ date: z.string() })),
+  asOf: z.string().optional(),
+  error: z.string().optional(),
+  stale: z.boolean(),
+});
+
+export const overviewResponse = z.object({
   mode: z.enum(['demo', 'production']),
   crs: z.record(z.string(), z.unknown()),
-  crsTrend: z.object({
-    days: z.array(totals.extend({ date: z.string() })),
-    asOf: z.string().optional(),
-    error: z.string().optional(),
-    stale: z.boolean(),
-  }),
+  crsTrend,
   portal: z.object({ users: z.number(), keys: z.number(), activeKeys: z.number() }),
   sync: z.object({
     lastRunAt: z.string().nullable(),
@@ -113,9 +100,25 @@ export const overviewAnswer = z.object({
     running: z.boolean(),
     intervalSeconds: z.number(),
   }),
-  cache: cacheAnswer,
+  cache: cacheStatsResponse,
   alerts: z.array(z.object({ name: z.string(), message: z.string() })),
 });
 
 /** `full`: re-read CRS's whole 31-day trend window now instead of the last 2 days. */
 export const syncBody = optionalBody(z.strictObject({ full: z.boolean().default(false) }));
+export const syncResponse = z.object({ started: z.boolean() });
+
+export type AdminUser = z.infer<typeof adminUser>;
+export type UserPatch = z.input<typeof userPatch>;
+export type UsersPage = z.infer<typeof usersPage>;
+export type InviteStatus = z.infer<typeof inviteStatus>;
+export type Invite = z.infer<typeof invite>;
+export type InvitesPage = z.infer<typeof invitesPage>;
+export type InvitesBody = z.input<typeof inviteFields>;
+export type InvitesCreated = z.infer<typeof invitesCreated>;
+export type PurgeBody = z.input<typeof purgeFields>;
+export type PurgeResponse = z.infer<typeof purgeResponse>;
+export type CacheStatsResponse = z.infer<typeof cacheStatsResponse>;
+export type CrsTrend = z.infer<typeof crsTrend>;
+export type OverviewResponse = z.infer<typeof overviewResponse>;
+export type SyncResponse = z.infer<typeof syncResponse>;

@@ -5,6 +5,30 @@ import { FIRST_DAY, LAST_DAY } from '../../domain/usage/range.js';
 
 export const idParams = z.strictObject({ id: z.uuid({ message: 'must be a UUID' }) });
 
+/** `page` and `pageSize` of every paged list; lists differ only in their default page size. */
+export const pageQuery = (defaultSize: number) => ({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(defaultSize),
+});
+
+/** A page of a list: the items and where they stand in the whole. */
+export const paged = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), page: z.number(), pageSize: z.number(), total: z.number() });
+
+/**
+ * The usage figures every answer shares (totals, key usage, model rows, CRS's trend): `tokens` is the sum of the
+ * four parts (docs/api.md §4). The one declaration of the token split; the web app reads its type.
+ */
+export const tokenSplit = z.object({
+  requests: z.number(),
+  tokens: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cacheCreateTokens: z.number(),
+  cacheReadTokens: z.number(),
+  cost: z.number(),
+});
+
 export const errorBody = z.object({
   error: z.object({
     code: z.string(),
@@ -64,3 +88,5 @@ export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an I
 
 /** A body that may be left out entirely (Fastify hands the validator null then): treated as `{}`. */
 export const optionalBody = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? {}, schema);
+
+export type TokenSplit = z.infer<typeof tokenSplit>;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { RELEASABLE } from '../../domain/keys/operator-locks.js';
-import { isoDateTime, multiLine, optionalBody, singleLine, text } from './common.js';
+import { isoDateTime, multiLine, optionalBody, paged, pageQuery, singleLine, text, tokenSplit } from './common.js';
+
+/** /api/keys and /api/admin/keys: requests are strict; responses are allow-lists (the CRS key id never appears). */
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const usd = z.number().min(0).max(1_000_000);
@@ -41,8 +43,7 @@ export const updateKeyBody = z
   .refine((b) => Object.keys(b).length > 0, { message: 'must change at least one field' });
 
 export const listKeysQuery = z.strictObject({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  ...pageQuery(20),
   status: z.enum(['active', 'disabled', 'expired', 'deleted', 'all']).optional(),
   search: singleLine(0, 100).optional(),
   sort: z.enum(['createdAt', 'lastUsedAt', 'tokens', 'cost']).default('createdAt'),
@@ -60,7 +61,10 @@ const limits = z.object({
   weeklyOpusCostLimit: z.number(),
 });
 
-/** What the operator holds on a key; null when nothing. */
+/**
+ * What the operator holds on a key in CRS (docs/decisions/011): its owner cannot loosen it until an admin releases
+ * it. `limits` are ceilings (for rateLimitWindow: the shortest window); null when nothing is held.
+ */
 export const operatorHold = z
   .object({
     disabled: z.boolean(),
@@ -70,39 +74,30 @@ export const operatorHold = z
   })
   .nullable();
 
+const keyStatus = z.enum(['active', 'disabled', 'expired', 'deleted']);
+
 export const keyView = z.object({
   id: z.string(),
   name: z.string(),
   description: z.string(),
-  status: z.enum(['active', 'disabled', 'expired', 'deleted']),
+  status: keyStatus,
   maskedKey: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
   expiresAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
   limits,
+  /** Models this key may NOT use: CRS's block list (docs/decisions/004). */
   models: z.array(z.string()),
+  /** `operator`: made by the operator in CRS for this user; its secret was never shown here. */
   origin: z.enum(['portal', 'operator']),
   operator: operatorHold,
+  /** For a deleted key: `deleted` (soft-deleted in CRS, restorable there) or `gone`. */
   crsState: z.enum(['live', 'deleted', 'gone']),
-  usage: z.object({
-    requests: z.number(),
-    tokens: z.number(),
-    inputTokens: z.number(),
-    outputTokens: z.number(),
-    cacheCreateTokens: z.number(),
-    cacheReadTokens: z.number(),
-    cost: z.number(),
-    asOf: z.string().nullable(),
-  }),
+  usage: tokenSplit.extend({ asOf: z.string().nullable() }),
 });
 
-export const keyPage = z.object({
-  items: z.array(keyView),
-  page: z.number(),
-  pageSize: z.number(),
-  total: z.number(),
-});
+export const keyPage = paged(keyView);
 
 export const createdKey = z.object({ key: keyView, secret: z.string() });
 
@@ -118,32 +113,41 @@ export const adminKeysQuery = z.strictObject({
     .enum(['true', 'false'], { message: 'must be true or false' })
     .default('false')
     .transform((v) => v === 'true'),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(50),
+  ...pageQuery(50),
 });
 
 export const adminKey = z.object({
   id: z.string(),
   name: z.string(),
-  status: z.enum(['active', 'disabled', 'expired', 'deleted']),
+  status: keyStatus,
   origin: z.enum(['portal', 'operator']),
   owner: z.object({ id: z.string(), email: z.string() }),
   operator: operatorHold,
 });
 
-export const adminKeysPage = z.object({
-  items: z.array(adminKey),
-  page: z.number(),
-  pageSize: z.number(),
-  total: z.number(),
-});
+export const adminKeysPage = paged(adminKey);
 
 /** POST /api/admin/keys/:id/release: what to free (default: everything the operator holds). */
-export const releaseBody = optionalBody(
-  z.strictObject({
-    fields: z
-      .array(z.enum(RELEASABLE, { message: `must be one of ${RELEASABLE.join(', ')}` }))
-      .min(1)
-      .optional(),
-  }),
-);
+const releaseFields = z.strictObject({
+  fields: z
+    .array(z.enum(RELEASABLE, { message: `must be one of ${RELEASABLE.join(', ')}` }))
+    .min(1)
+    .optional(),
+});
+export const releaseBody = optionalBody(releaseFields);
+
+export type KeyStatus = z.infer<typeof keyStatus>;
+export type Limits = z.infer<typeof limits>;
+export type OperatorHold = NonNullable<z.infer<typeof operatorHold>>;
+export type Key = z.infer<typeof keyView>;
+export type KeyPage = z.infer<typeof keyPage>;
+export type KeySort = z.infer<typeof listKeysQuery>['sort'];
+export type SortOrder = z.infer<typeof listKeysQuery>['order'];
+export type CreateKeyBody = z.input<typeof createKeyBody>;
+/** What a key edit may send: every field optional (at least one). */
+export type UpdateKeyBody = z.input<typeof updateKeyBody>;
+export type CreatedKey = z.infer<typeof createdKey>;
+export type Instructions = z.infer<typeof instructions>;
+export type AdminKey = z.infer<typeof adminKey>;
+export type AdminKeysPage = z.infer<typeof adminKeysPage>;
+export type ReleaseBody = z.input<typeof releaseFields>;

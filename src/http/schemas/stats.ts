@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import { tokenSplit } from './common.js';
+
+/*
+ * /api/stats/* and a key's CRS details. Every answer here is pre-serialised by the domain (docs/decisions/003): the
+ * response schemas document the shapes, and tests/integration/pre-serialised.test.ts parses every such answer
+ * against them.
+ */
 
 const uuid = z.uuid({ message: 'must be a UUID' });
 
@@ -25,17 +32,20 @@ export const compareQuery = z.strictObject({
     ),
 });
 
+const leaderboardSort = z
+  .enum(['tokens', 'requests', 'cost'], { message: 'must be one of tokens, requests, cost' })
+  .default('tokens');
+const leaderboardScope = z.enum(['mine', 'all'], { message: 'must be mine or all' }).default('mine');
+
 export const leaderboardQuery = z.strictObject({
-  sortBy: z
-    .enum(['tokens', 'requests', 'cost'], { message: 'must be one of tokens, requests, cost' })
-    .default('tokens'),
+  sortBy: leaderboardSort,
   limit: z.coerce
     .number({ message: 'must be a number' })
     .int({ message: 'must be a whole number' })
     .min(1, { message: 'must be between 1 and 100' })
     .max(100, { message: 'must be between 1 and 100' })
     .default(10),
-  scope: z.enum(['mine', 'all'], { message: 'must be mine or all' }).default('mine'),
+  scope: leaderboardScope,
 });
 
 export const exportQuery = z.strictObject({
@@ -44,23 +54,14 @@ export const exportQuery = z.strictObject({
   format: z.enum(['csv', 'json'], { message: 'must be csv or json' }).default('csv'),
 });
 
-const range = z.object({ from: z.string(), to: z.string(), timezone: z.string() });
-/** The usage figures every answer shares (totals, model rows, CRS's daily trend). */
-export const totals = z.object({
-  requests: z.number(),
-  tokens: z.number(),
-  inputTokens: z.number(),
-  outputTokens: z.number(),
-  cacheCreateTokens: z.number(),
-  cacheReadTokens: z.number(),
-  cost: z.number(),
-});
-const series = z.array(z.object({ date: z.string(), requests: z.number(), tokens: z.number(), cost: z.number() }));
+const rangeEcho = z.object({ from: z.string(), to: z.string(), timezone: z.string() });
+const seriesPoint = z.object({ date: z.string(), requests: z.number(), tokens: z.number(), cost: z.number() });
+const series = z.array(seriesPoint);
 const fresh = { asOf: z.string().nullable(), stale: z.boolean() };
 
-export const usageAnswer = z.object({
-  range,
-  totals,
+export const usageResponse = z.object({
+  range: rangeEcho,
+  totals: tokenSplit,
   series,
   perKey: z.array(
     z.object({ keyId: z.string(), name: z.string(), requests: z.number(), tokens: z.number(), cost: z.number() }),
@@ -68,20 +69,16 @@ export const usageAnswer = z.object({
   ...fresh,
 });
 
-export const compareAnswer = z.object({
-  range,
-  keys: z.array(
-    z.union([
-      z.object({ keyId: z.string(), name: z.string(), totals, series }),
-      z.object({ keyId: z.string(), error: z.object({ code: z.string(), message: z.string() }) }),
-    ]),
-  ),
-  ...fresh,
-});
+const compareEntry = z.union([
+  z.object({ keyId: z.string(), name: z.string(), totals: tokenSplit, series }),
+  z.object({ keyId: z.string(), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
 
-export const leaderboardAnswer = z.object({
-  sortBy: z.string(),
-  scope: z.string(),
+export const compareResponse = z.object({ range: rangeEcho, keys: z.array(compareEntry), ...fresh });
+
+export const leaderboardResponse = z.object({
+  sortBy: leaderboardSort.unwrap(),
+  scope: leaderboardScope.unwrap(),
   items: z.array(
     z.object({
       rank: z.number(),
@@ -97,17 +94,27 @@ export const leaderboardAnswer = z.object({
   ...fresh,
 });
 
-const modelRow = totals.extend({ model: z.string() });
+const modelRow = tokenSplit.extend({ model: z.string() });
 
-export const modelsAnswer = z.object({ range, items: z.array(modelRow), ...fresh });
+export const modelsResponse = z.object({ range: rangeEcho, items: z.array(modelRow), ...fresh });
 
-export const requestsAnswer = z.object({
-  items: z.array(
-    modelRow.omit({ requests: true }).extend({
-      timestamp: z.string(),
-      durationMs: z.number().nullable(),
-      statusCode: z.number().nullable(),
-    }),
-  ),
-  ...fresh,
+const recentRequest = modelRow.omit({ requests: true }).extend({
+  timestamp: z.string(),
+  durationMs: z.number().nullable(),
+  statusCode: z.number().nullable(),
 });
+
+export const requestsResponse = z.object({ items: z.array(recentRequest), ...fresh });
+
+export type RangeEcho = z.infer<typeof rangeEcho>;
+export type SeriesPoint = z.infer<typeof seriesPoint>;
+export type UsageResponse = z.infer<typeof usageResponse>;
+export type CompareEntry = z.infer<typeof compareEntry>;
+export type CompareResponse = z.infer<typeof compareResponse>;
+export type LeaderboardSort = z.infer<typeof leaderboardSort>;
+export type LeaderboardScope = z.infer<typeof leaderboardScope>;
+export type LeaderboardResponse = z.infer<typeof leaderboardResponse>;
+export type ModelRow = z.infer<typeof modelRow>;
+export type ModelsResponse = z.infer<typeof modelsResponse>;
+export type RecentRequest = z.infer<typeof recentRequest>;
+export type RequestsResponse = z.infer<typeof requestsResponse>;

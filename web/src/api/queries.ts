@@ -4,26 +4,31 @@ import { type RangeValue, rangeKey, rangeQuery } from '../lib/range';
 import { api } from './client';
 import type {
   AdminKey,
-  AdminUser,
-  CacheStats,
-  Compare,
+  AdminKeysPage,
+  CacheStatsResponse,
+  CompareResponse,
+  CreatedKey,
+  CreateKeyBody,
   Instructions,
-  Invite,
   InviteStatus,
+  InvitesPage,
   Key,
-  KeyInput,
+  KeyPage,
   KeySort,
-  Leaderboard,
+  LeaderboardResponse,
+  LeaderboardScope,
   LeaderboardSort,
-  Meta,
-  Models,
-  Overview,
-  Page,
-  Requests,
-  Session,
+  MetaResponse,
+  ModelsResponse,
+  OverviewResponse,
+  ReleaseBody,
+  RequestsResponse,
+  SessionsPage,
   SortOrder,
-  Usage,
-} from './types';
+  UpdateKeyBody,
+  UsageResponse,
+  UsersPage,
+} from './contract';
 
 export const qk = {
   me: ['me'] as const,
@@ -35,7 +40,7 @@ export const qk = {
 };
 
 export function useMeta() {
-  return useQuery({ queryKey: qk.meta, queryFn: () => api<Meta>('/api/meta'), staleTime: 10 * 60_000 });
+  return useQuery({ queryKey: qk.meta, queryFn: () => api<MetaResponse>('/api/meta'), staleTime: 10 * 60_000 });
 }
 
 export interface KeyListParams {
@@ -50,7 +55,7 @@ export interface KeyListParams {
 export function useKeys(p: KeyListParams) {
   return useQuery({
     queryKey: [...qk.keys, 'list', p],
-    queryFn: () => api<Page<Key>>('/api/keys', { query: { ...p } }),
+    queryFn: () => api<KeyPage>('/api/keys', { query: { ...p } }),
     placeholderData: keepPreviousData,
   });
 }
@@ -60,7 +65,7 @@ export function useAllKeys(includeDeleted = false) {
   return useQuery({
     queryKey: [...qk.keys, 'all', includeDeleted],
     queryFn: () =>
-      api<Page<Key>>('/api/keys', {
+      api<KeyPage>('/api/keys', {
         query: { pageSize: 100, sort: 'createdAt', order: 'desc', status: includeDeleted ? 'all' : undefined },
       }),
   });
@@ -81,7 +86,7 @@ export function useInstructions(id: string, enabled = true) {
 export function useKeyModels(id: string, range: RangeValue) {
   return useQuery({
     queryKey: [...qk.stats, 'models', id, rangeKey(range)],
-    queryFn: () => api<Models>(`/api/keys/${id}/models`, { query: rangeQuery(range) }),
+    queryFn: () => api<ModelsResponse>(`/api/keys/${id}/models`, { query: rangeQuery(range) }),
     placeholderData: keepPreviousData,
   });
 }
@@ -89,14 +94,14 @@ export function useKeyModels(id: string, range: RangeValue) {
 export function useKeyRequests(id: string) {
   return useQuery({
     queryKey: [...qk.stats, 'requests', id],
-    queryFn: () => api<Requests>(`/api/keys/${id}/requests`),
+    queryFn: () => api<RequestsResponse>(`/api/keys/${id}/requests`),
   });
 }
 
 export function useUsage(range: RangeValue, keyId?: string) {
   return useQuery({
     queryKey: [...qk.stats, 'usage', rangeKey(range), keyId ?? ''],
-    queryFn: () => api<Usage>('/api/stats/usage', { query: { ...rangeQuery(range), keyId } }),
+    queryFn: () => api<UsageResponse>('/api/stats/usage', { query: { ...rangeQuery(range), keyId } }),
     placeholderData: keepPreviousData,
   });
 }
@@ -104,16 +109,17 @@ export function useUsage(range: RangeValue, keyId?: string) {
 export function useCompare(keyIds: string[], range: RangeValue) {
   return useQuery({
     queryKey: [...qk.stats, 'compare', keyIds.join(','), rangeKey(range)],
-    queryFn: () => api<Compare>('/api/stats/compare', { query: { keyIds: keyIds.join(','), ...rangeQuery(range) } }),
+    queryFn: () =>
+      api<CompareResponse>('/api/stats/compare', { query: { keyIds: keyIds.join(','), ...rangeQuery(range) } }),
     enabled: keyIds.length >= 2,
     placeholderData: keepPreviousData,
   });
 }
 
-export function useLeaderboard(sortBy: LeaderboardSort, scope: 'mine' | 'all', limit: number) {
+export function useLeaderboard(sortBy: LeaderboardSort, scope: LeaderboardScope, limit: number) {
   return useQuery({
     queryKey: [...qk.stats, 'leaderboard', sortBy, scope, limit],
-    queryFn: () => api<Leaderboard>('/api/stats/leaderboard', { query: { sortBy, scope, limit } }),
+    queryFn: () => api<LeaderboardResponse>('/api/stats/leaderboard', { query: { sortBy, scope, limit } }),
     placeholderData: keepPreviousData,
   });
 }
@@ -121,7 +127,7 @@ export function useLeaderboard(sortBy: LeaderboardSort, scope: 'mine' | 'all', l
 export function useSessions(page: number, pageSize: number) {
   return useQuery({
     queryKey: [...qk.sessions, page, pageSize],
-    queryFn: () => api<Page<Session>>('/api/auth/sessions', { query: { page, pageSize } }),
+    queryFn: () => api<SessionsPage>('/api/auth/sessions', { query: { page, pageSize } }),
     placeholderData: keepPreviousData,
   });
 }
@@ -129,7 +135,7 @@ export function useSessions(page: number, pageSize: number) {
 export function useOverview() {
   return useQuery({
     queryKey: [...qk.admin, 'overview'],
-    queryFn: () => api<Overview>('/api/admin/overview'),
+    queryFn: () => api<OverviewResponse>('/api/admin/overview'),
     // The sync status changes by itself; a slow poll keeps "last run" honest while the page is open.
     refetchInterval: 15_000,
   });
@@ -138,7 +144,7 @@ export function useOverview() {
 export function useAdminUsers(page: number, pageSize: number, search: string) {
   return useQuery({
     queryKey: [...qk.admin, 'users', page, pageSize, search],
-    queryFn: () => api<Page<AdminUser>>('/api/admin/users', { query: { page, pageSize, search } }),
+    queryFn: () => api<UsersPage>('/api/admin/users', { query: { page, pageSize, search } }),
     placeholderData: keepPreviousData,
   });
 }
@@ -147,7 +153,7 @@ export function useAdminUsers(page: number, pageSize: number, search: string) {
 export function useHeldKeys(page: number, pageSize: number) {
   return useQuery({
     queryKey: [...qk.admin, 'keys', page, pageSize],
-    queryFn: () => api<Page<AdminKey>>('/api/admin/keys', { query: { locked: 'true', page, pageSize } }),
+    queryFn: () => api<AdminKeysPage>('/api/admin/keys', { query: { locked: 'true', page, pageSize } }),
     placeholderData: keepPreviousData,
   });
 }
@@ -155,7 +161,7 @@ export function useHeldKeys(page: number, pageSize: number) {
 export function useInvites(page: number, pageSize: number, status?: InviteStatus) {
   return useQuery({
     queryKey: [...qk.admin, 'invites', page, pageSize, status ?? ''],
-    queryFn: () => api<Page<Invite>>('/api/admin/invites', { query: { page, pageSize, status } }),
+    queryFn: () => api<InvitesPage>('/api/admin/invites', { query: { page, pageSize, status } }),
     placeholderData: keepPreviousData,
   });
 }
@@ -164,7 +170,7 @@ export function useInvites(page: number, pageSize: number, status?: InviteStatus
 export function useReleaseKey() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, fields }: { id: string; fields?: string[] }) =>
+    mutationFn: ({ id, fields }: { id: string } & ReleaseBody) =>
       api<AdminKey>(`/api/admin/keys/${id}/release`, { method: 'POST', body: fields ? { fields } : {} }),
     onSuccess: () =>
       Promise.all([qc.invalidateQueries({ queryKey: qk.admin }), qc.invalidateQueries({ queryKey: qk.keys })]),
@@ -172,7 +178,7 @@ export function useReleaseKey() {
 }
 
 export function useCacheStats() {
-  return useQuery({ queryKey: [...qk.admin, 'cache'], queryFn: () => api<CacheStats>('/api/admin/cache') });
+  return useQuery({ queryKey: [...qk.admin, 'cache'], queryFn: () => api<CacheStatsResponse>('/api/admin/cache') });
 }
 
 /** Key writes change lists, details and every usage view that names the key. */
@@ -184,7 +190,7 @@ function useInvalidateKeys() {
 export function useCreateKey() {
   const invalidate = useInvalidateKeys();
   return useMutation({
-    mutationFn: (input: KeyInput) => api<{ key: Key; secret: string }>('/api/keys', { method: 'POST', body: input }),
+    mutationFn: (input: CreateKeyBody) => api<CreatedKey>('/api/keys', { method: 'POST', body: input }),
     onSuccess: () => invalidate(),
   });
 }
@@ -192,7 +198,7 @@ export function useCreateKey() {
 export function useUpdateKey() {
   const invalidate = useInvalidateKeys();
   return useMutation({
-    mutationFn: ({ id, input }: { id: string; input: KeyInput }) =>
+    mutationFn: ({ id, input }: { id: string; input: UpdateKeyBody }) =>
       api<Key>(`/api/keys/${id}`, { method: 'PATCH', body: input }),
     onSuccess: () => invalidate(),
   });

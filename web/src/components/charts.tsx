@@ -10,7 +10,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { SeriesPoint } from '../api/types';
+import type { SeriesPoint } from '../api/contract';
 import { type Formatter, useI18n } from '../i18n';
 import { Segmented } from './ui';
 

@@ -1,11 +1,11 @@
 import { useState } from 'react';
+import type { CreatedKey, Key } from '../api/contract';
 import { useCreateKey, useDeleteKey, useInstructions, useUpdateKey } from '../api/queries';
-import type { Key } from '../api/types';
 import { useI18n } from '../i18n';
 import { ConfirmDialog } from './confirm-dialog';
 import { useErrorText } from './error-message';
 import { KeyFormDialog } from './key-form-dialog';
-import { type Created, SecretDialog } from './secret-dialog';
+import { SecretDialog } from './secret-dialog';
 import { useToast } from './toast';
 
 /**
@@ -20,7 +20,7 @@ export function useKeyActions(opts: { onDeleted?(key: Key): void } = {}) {
   const update = useUpdateKey();
   const del = useDeleteKey();
   const [form, setForm] = useState<{ editing?: Key } | null>(null);
-  const [created, setCreated] = useState<Created | null>(null);
+  const [created, setCreated] = useState<CreatedKey | null>(null);
   const [deleting, setDeleting] = useState<Key | null>(null);
   const instructions = useInstructions(created?.key.id ?? '', Boolean(created));
 

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../api/client';
+import type { CreateKeyBody, Key, Limits } from '../api/contract';
 import { useMeta } from '../api/queries';
-import type { Key, KeyInput, Limits } from '../api/types';
 import { useI18n } from '../i18n';
 import { ALL_LIMITS, type LimitsDraft, needsWindow } from '../lib/key-limits';
 import { localDay } from '../lib/range';
@@ -35,7 +35,7 @@ function draftOf(key?: Key): Draft {
  * The form as the API body. A new key omits what is empty; an edit sends everything, so clearing works (the
  * server sends CRS only what differs). Models the operator blocked stay blocked whatever the field says.
  */
-export function toInput(d: Draft, editing: boolean, heldModels: string[] = []): KeyInput {
+export function toInput(d: Draft, editing: boolean, heldModels: string[] = []): CreateKeyBody {
   const limits: Partial<Limits> = {};
   for (const name of ALL_LIMITS) {
     const raw = d.limits[name].trim();
@@ -45,7 +45,7 @@ export function toInput(d: Draft, editing: boolean, heldModels: string[] = []): 
   const models = [...new Set([...d.models.split(/[\s,]+/).filter(Boolean), ...heldModels])];
   // The key works through the whole chosen day, in the person's own zone.
   const expiresAt = d.expires ? new Date(`${d.expires}T23:59:59`).toISOString() : null;
-  const input: KeyInput = { name: d.name.trim(), description: d.description.trim() };
+  const input: CreateKeyBody = { name: d.name.trim(), description: d.description.trim() };
   if (editing || expiresAt) input.expiresAt = expiresAt;
   if (editing || Object.keys(limits).length) input.limits = limits;
   if (editing || models.length) input.models = models;
@@ -63,7 +63,7 @@ export function KeyFormDialog({
   open: boolean;
   editing?: Key;
   onClose(): void;
-  onSubmit(input: KeyInput): void;
+  onSubmit(input: CreateKeyBody): void;
   pending: boolean;
   error: unknown;
 }) {

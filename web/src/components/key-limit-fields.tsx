@@ -1,4 +1,4 @@
-import type { Limits, Meta } from '../api/types';
+import type { Limits, MetaResponse } from '../api/contract';
 import { useI18n } from '../i18n';
 import { capFor, type LimitsDraft, limitLabel, MONEY_LIMITS, OTHER_FIELDS, WINDOW_FIELDS } from '../lib/key-limits';
 import { TextField } from './ui';
@@ -16,7 +16,7 @@ export function LimitFields({
   onChange,
 }: {
   limits: LimitsDraft;
-  caps: Meta['keyLimitCaps'] | undefined;
+  caps: MetaResponse['keyLimitCaps'] | undefined;
   held: Partial<Limits> | undefined;
   windowMissing: boolean;
   fieldErr(path: string): string | undefined;

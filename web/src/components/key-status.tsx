@@ -1,4 +1,4 @@
-import type { Key } from '../api/types';
+import type { Key } from '../api/contract';
 import { useI18n } from '../i18n';
 import { Button, StatusBadge } from './ui';
 

@@ -1,4 +1,4 @@
-import type { Key, KeySort, SortOrder } from '../api/types';
+import type { Key, KeySort, SortOrder } from '../api/contract';
 import { useI18n } from '../i18n';
 import { Link } from '../lib/router';
 import { KeyStatusCell, OriginBadge, ToggleButton } from './key-status';

@@ -1,6 +1,6 @@
 import { type ReactNode, useEffect, useState } from 'react';
+import type { User } from '../api/contract';
 import { useMeta } from '../api/queries';
-import type { User } from '../api/types';
 import { LOCALES, type Locale, type MessageKey, useI18n } from '../i18n';
 import { useLogout } from '../lib/auth';
 import { Link, NavLink, useLocation } from '../lib/router';

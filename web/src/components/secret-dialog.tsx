@@ -1,13 +1,8 @@
-import type { Instructions, Key } from '../api/types';
+import type { CreatedKey, Instructions, Key } from '../api/contract';
 import { useI18n } from '../i18n';
 import { CopyButton } from './copy-button';
 import { Dialog } from './dialog';
 import { Button } from './ui';
-
-export interface Created {
-  key: Key;
-  secret: string;
-}
 
 /** The Claude Code snippet with the real secret in place of the masked placeholder (only ever built here). */
 export function snippetWithSecret(instructions: Instructions, key: Key, secret: string): string {
@@ -28,7 +23,7 @@ export function SecretDialog({
   instructions,
   onClose,
 }: {
-  created: Created | null;
+  created: CreatedKey | null;
   instructions?: Instructions;
   onClose(): void;
 }) {

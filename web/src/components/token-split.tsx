@@ -1,4 +1,4 @@
-import type { TokenSplit } from '../api/types';
+import type { TokenSplit } from '../api/contract';
 import { useI18n } from '../i18n';
 
 const SPLIT = [

@@ -6,7 +6,7 @@ import {
   type SelectHTMLAttributes,
   useId,
 } from 'react';
-import type { KeyStatus } from '../api/types';
+import type { KeyStatus } from '../api/contract';
 import { useI18n } from '../i18n';
 
 type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';

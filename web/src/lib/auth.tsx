@@ -2,8 +2,8 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { ApiError, api, setUnauthorizedHandler } from '../api/client';
+import type { LoginBody, MeResponse, RegisterBody, SignedInResponse, User } from '../api/contract';
 import { qk } from '../api/queries';
-import type { User } from '../api/types';
 import { navigate } from './router';
 
 export function useMe() {
@@ -11,7 +11,7 @@ export function useMe() {
     queryKey: qk.me,
     queryFn: async () => {
       try {
-        return (await api<{ user: User }>('/api/auth/me', { expect401: true })).user;
+        return (await api<MeResponse>('/api/auth/me', { expect401: true })).user;
       } catch (e) {
         if (e instanceof ApiError && e.status === 401) return null;
         throw e;
@@ -70,15 +70,11 @@ export function useSessionExpiry(): void {
   }, [qc]);
 }
 
-interface SignedIn {
-  user: User;
-}
-
 export function useLogin() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { email: string; password: string }) =>
-      api<SignedIn>('/api/auth/login', { method: 'POST', body, expect401: true }),
+    mutationFn: (body: LoginBody) =>
+      api<SignedInResponse>('/api/auth/login', { method: 'POST', body, expect401: true }),
     onSuccess: ({ user }) => {
       // The token in the answer is for scripts; the browser keeps only the httpOnly cookie.
       clearUserData(qc, user);
@@ -89,13 +85,7 @@ export function useLogin() {
 export function useRegister() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: {
-      email: string;
-      password: string;
-      displayName?: string;
-      inviteCode?: string;
-      setupToken?: string;
-    }) => api<SignedIn>('/api/auth/register', { method: 'POST', body }),
+    mutationFn: (body: RegisterBody) => api<SignedInResponse>('/api/auth/register', { method: 'POST', body }),
     onSuccess: ({ user }) => {
       clearUserData(qc, user);
       // The admin's registration ends "setup required".

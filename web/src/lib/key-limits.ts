@@ -1,4 +1,4 @@
-import type { Limits, Meta } from '../api/types';
+import type { Limits, MetaResponse } from '../api/contract';
 import type { MessageKey } from '../i18n';
 
 /** Every limit, the rate window first: tokens, requests and cost count per window (docs/crs.md, quirk 16). */
@@ -22,9 +22,13 @@ export const needsWindow = (l: LimitsDraft) =>
   !Number(l.rateLimitWindow) && WINDOW_FIELDS.some((f) => Number(l[f]) > 0);
 
 /** The operator's cap on a field (undefined = none): the per-window caps scale with the key's window. */
-export function capFor(name: keyof Limits, l: LimitsDraft, caps: Meta['keyLimitCaps'] | undefined): number | undefined {
+export function capFor(
+  name: keyof Limits,
+  l: LimitsDraft,
+  caps: MetaResponse['keyLimitCaps'] | undefined,
+): number | undefined {
   if (!caps || !(name in caps) || name === 'rateLimitWindow') return undefined;
-  const cap = caps[name as keyof Meta['keyLimitCaps']];
+  const cap = caps[name as keyof MetaResponse['keyLimitCaps']];
   if (!cap) return undefined;
   if (name !== 'tokenLimit' && name !== 'rateLimitRequests') return cap;
   const window = Number(l.rateLimitWindow) || caps.perWindowMinutes;

@@ -1,19 +1,23 @@
 import { useState } from 'react';
+import type { CompareEntry } from '../api/contract';
 import { useAllKeys, useCompare } from '../api/queries';
-import type { CompareEntry } from '../api/types';
 import { type ChartLine, type Metric, MetricPicker, MultiLineChart, PALETTE } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
 import { RangePicker } from '../components/range-picker';
 import { Card, EmptyState, PageHeader, Skeleton } from '../components/ui';
+import { KeyLink, UsageTable } from '../components/usage-table';
 import { useI18n } from '../i18n';
 import { useUrlRange } from '../lib/range';
 import { Link, setSearch, useLocation } from '../lib/router';
 
 const MAX = 10;
 
+/** A compared key, or one picked whose answer has not come yet. */
+type Row = CompareEntry | { keyId: string };
+
 export function ComparePage() {
-  const { t, fmt } = useI18n();
+  const { t } = useI18n();
   const { search } = useLocation();
   const [range, setRange] = useUrlRange();
   const [metric, setMetric] = useState<Metric>('tokens');
@@ -97,59 +101,35 @@ export function ComparePage() {
             )}
           </Card>
           <Card className="card-flush">
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('common.key')}</th>
-                    <th scope="col" className="num">
-                      {t('common.requests')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('common.tokens')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('common.cost')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {(data?.keys ?? selected.map((keyId) => ({ keyId }) as CompareEntry)).map((k) => (
-                    <tr key={k.keyId}>
-                      <td>
-                        <Link to={`/keys/${k.keyId}`} className="strong-link">
-                          {'name' in k ? (
-                            <>
-                              <span className="dot" style={{ background: colorOf(k.keyId) }} aria-hidden="true" />
-                              {k.name}
-                            </>
-                          ) : (
-                            nameOf(k.keyId)
-                          )}
-                        </Link>
-                      </td>
-                      {'totals' in k ? (
+            <UsageTable<Row>
+              // Before the answer, the picked keys by name, their figures still loading.
+              rows={data?.keys ?? selected.map((keyId) => ({ keyId }))}
+              rowKey={(k) => k.keyId}
+              lead={[
+                {
+                  header: t('common.key'),
+                  cell: (k) => (
+                    <KeyLink id={k.keyId}>
+                      {'name' in k ? (
                         <>
-                          <td className="num">{fmt.number(k.totals.requests)}</td>
-                          <td className="num" title={fmt.number(k.totals.tokens)}>
-                            {fmt.compact(k.totals.tokens)}
-                          </td>
-                          <td className="num">{fmt.money(k.totals.cost)}</td>
+                          <span className="dot" style={{ background: colorOf(k.keyId) }} aria-hidden="true" />
+                          {k.name}
                         </>
-                      ) : 'error' in k ? (
-                        <td colSpan={3} className="text-danger">
-                          {t('compare.failed', { message: k.error.message })}
-                        </td>
                       ) : (
-                        <td colSpan={3}>
-                          <Skeleton width="60%" />
-                        </td>
+                        nameOf(k.keyId)
                       )}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                    </KeyLink>
+                  ),
+                },
+              ]}
+              figures={(k) =>
+                'totals' in k
+                  ? k.totals
+                  : 'error' in k
+                    ? { instead: t('compare.failed', { message: k.error.message }), className: 'text-danger' }
+                    : { instead: <Skeleton width="60%" /> }
+              }
+            />
           </Card>
         </>
       )}

@@ -1,12 +1,13 @@
 import { useState } from 'react';
+import type { UsageResponse } from '../api/contract';
 import { useUsage } from '../api/queries';
-import type { Usage } from '../api/types';
 import { type Metric, MetricPicker, UsageChart } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
 import { RangePicker } from '../components/range-picker';
 import { TokenSplitBar } from '../components/token-split';
-import { Card, EmptyState, PageHeader, Skeleton, SkeletonRows } from '../components/ui';
+import { Card, EmptyState, PageHeader, Skeleton } from '../components/ui';
+import { KeyLink, ShareBar, UsageTable } from '../components/usage-table';
 import { useI18n } from '../i18n';
 import { useUrlRange } from '../lib/range';
 import { Link } from '../lib/router';
@@ -62,7 +63,7 @@ export function DashboardPage() {
   );
 }
 
-function TotalsCards({ data }: { data?: Usage }) {
+function TotalsCards({ data }: { data?: UsageResponse }) {
   const { t, fmt } = useI18n();
   const totals = data?.totals;
   const days = data?.series.length || 1;
@@ -101,57 +102,32 @@ function TotalsCards({ data }: { data?: Usage }) {
   );
 }
 
-function PerKeyTable({ data }: { data?: Usage }) {
+function PerKeyTable({ data }: { data?: UsageResponse }) {
   const { t, fmt } = useI18n();
   const total = data?.totals.tokens || 1;
   // A key with a sliver of the usage is not "0%".
   const share = (r: number) => (r > 0 && r < 0.001 ? `<${fmt.percent(0.001)}` : fmt.percent(r));
   return (
     <Card title={t('dash.perKey')}>
-      <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('common.key')}</th>
-              <th scope="col" className="num hide-sm">
-                {t('common.requests')}
-              </th>
-              <th scope="col" className="num">
-                {t('common.tokens')}
-              </th>
-              <th scope="col" className="num">
-                {t('common.cost')}
-              </th>
-              <th scope="col" className="hide-sm">
-                {t('common.share')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {!data && <SkeletonRows rows={3} cols={5} />}
-            {data?.perKey.map((k) => (
-              <tr key={k.keyId}>
-                <td>
-                  <Link to={`/keys/${k.keyId}`} className="strong-link">
-                    {k.name}
-                  </Link>
-                </td>
-                <td className="num hide-sm">{fmt.number(k.requests)}</td>
-                <td className="num" title={fmt.number(k.tokens)}>
-                  {fmt.compact(k.tokens)}
-                </td>
-                <td className="num">{fmt.money(k.cost)}</td>
-                <td className="hide-sm share-cell">
-                  <span className="share-bar" aria-hidden="true">
-                    <span style={{ width: `${(k.tokens / total) * 100}%` }} />
-                  </span>
-                  <span className="small muted">{share(k.tokens / total)}</span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <UsageTable
+        rows={data?.perKey}
+        rowKey={(k) => k.keyId}
+        requestsHideSm
+        lead={[{ header: t('common.key'), cell: (k) => <KeyLink id={k.keyId}>{k.name}</KeyLink> }]}
+        trail={[
+          {
+            header: t('common.share'),
+            className: 'hide-sm',
+            cellClassName: 'share-cell',
+            cell: (k) => (
+              <>
+                <ShareBar part={k.tokens / total} />
+                <span className="small muted">{share(k.tokens / total)}</span>
+              </>
+            ),
+          },
+        ]}
+      />
     </Card>
   );
 }

@@ -1,10 +1,11 @@
 import { useState } from 'react';
+import type { Key, Limits } from '../api/contract';
 import { useInstructions, useKeyModels, useKeyRequests } from '../api/queries';
-import type { Key, Limits } from '../api/types';
 import { CopyButton } from '../components/copy-button';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
 import { Button, Card, Skeleton, SkeletonRows } from '../components/ui';
+import { UsageTable } from '../components/usage-table';
 import { useI18n } from '../i18n';
 import { ALL_LIMITS, limitLabel, MONEY_LIMITS, WINDOW_FIELDS } from '../lib/key-limits';
 import { useUrlRange } from '../lib/range';
@@ -12,7 +13,7 @@ import { useUrlRange } from '../lib/range';
 /** The cards under a key's usage chart: models, limits, Claude Code instructions, recent requests. */
 
 export function ModelsCard({ id }: { id: string }) {
-  const { t, fmt } = useI18n();
+  const { t } = useI18n();
   const [range] = useUrlRange();
   const models = useKeyModels(id, range);
   const data = models.data;
@@ -23,44 +24,12 @@ export function ModelsCard({ id }: { id: string }) {
           <ErrorMessage error={models.error} onRetry={() => models.refetch()} compact />
         </div>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('common.model')}</th>
-                <th scope="col" className="num">
-                  {t('common.requests')}
-                </th>
-                <th scope="col" className="num">
-                  {t('common.tokens')}
-                </th>
-                <th scope="col" className="num">
-                  {t('common.cost')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {!data && <SkeletonRows rows={3} cols={4} />}
-              {data?.items.map((m) => (
-                <tr key={m.model}>
-                  <td className="mono small">{m.model}</td>
-                  <td className="num">{fmt.number(m.requests)}</td>
-                  <td className="num" title={fmt.number(m.tokens)}>
-                    {fmt.compact(m.tokens)}
-                  </td>
-                  <td className="num">{fmt.money(m.cost)}</td>
-                </tr>
-              ))}
-              {data && data.items.length === 0 && (
-                <tr>
-                  <td colSpan={4} className="muted center">
-                    {t('detail.noModels')}
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+        <UsageTable
+          rows={data?.items}
+          rowKey={(m) => m.model}
+          lead={[{ header: t('common.model'), cellClassName: 'mono small', cell: (m) => m.model }]}
+          empty={t('detail.noModels')}
+        />
       )}
       {data?.stale && (
         <div className="pad-x">

@@ -1,6 +1,6 @@
 import { useState } from 'react';
+import type { Key, TokenSplit } from '../api/contract';
 import { useKey, useUsage } from '../api/queries';
-import type { Key, TokenSplit } from '../api/types';
 import { type Metric, MetricPicker, UsageChart } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';

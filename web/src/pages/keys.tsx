@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
+import type { KeySort, SortOrder } from '../api/contract';
 import { useKeys } from '../api/queries';
-import type { KeySort, SortOrder } from '../api/types';
 import { ErrorMessage } from '../components/error-message';
 import { useKeyActions } from '../components/key-actions';
 import { KeysTable } from '../components/keys-table';

@@ -1,14 +1,17 @@
 import { useState } from 'react';
+import type { LeaderboardResponse, LeaderboardSort, User } from '../api/contract';
 import { useLeaderboard } from '../api/queries';
-import type { LeaderboardSort, User } from '../api/types';
 import { MetricPicker, metricFormat } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
-import { Card, EmptyState, PageHeader, Segmented, SkeletonRows } from '../components/ui';
+import { Card, EmptyState, PageHeader, Segmented } from '../components/ui';
+import { KeyLink, ShareBar, UsageTable } from '../components/usage-table';
 import { useI18n } from '../i18n';
 import { Link } from '../lib/router';
 
 const LIMITS = [10, 25, 50, 100];
+
+type Item = LeaderboardResponse['items'][number];
 
 export function LeaderboardPage({ user }: { user: User }) {
   const { t, fmt } = useI18n();
@@ -67,67 +70,37 @@ export function LeaderboardPage({ user }: { user: User }) {
         </Card>
       ) : (
         <Card className="card-flush">
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col" className="rank-col">
-                    {t('lb.rank')}
-                  </th>
-                  <th scope="col">{t('common.key')}</th>
-                  {showOwner && <th scope="col">{t('lb.owner')}</th>}
-                  <th scope="col" className="num">
-                    {t('common.requests')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('common.tokens')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('common.cost')}
-                  </th>
-                  <th scope="col" className="hide-sm">
-                    <span className="visually-hidden">{t(`common.${sortBy}`)}</span>
-                  </th>
-                  <th scope="col" className="hide-sm">
-                    {t('common.lastUsed')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {!data && <SkeletonRows rows={5} cols={showOwner ? 8 : 7} />}
-                {data?.items.map((i) => (
-                  <tr key={i.keyId}>
-                    <td className="rank-col">
-                      <span className={`rank rank-${i.rank}`}>{i.rank}</span>
-                    </td>
-                    <td>
-                      {showOwner ? (
-                        i.name
-                      ) : (
-                        <Link to={`/keys/${i.keyId}`} className="strong-link">
-                          {i.name}
-                        </Link>
-                      )}
-                    </td>
-                    {showOwner && <td>{i.owner ?? '—'}</td>}
-                    <td className="num">{fmt.number(i.requests)}</td>
-                    <td className="num" title={fmt.number(i.tokens)}>
-                      {fmt.compact(i.tokens)}
-                    </td>
-                    <td className="num">{fmt.money(i.cost)}</td>
-                    <td className="hide-sm share-cell" title={value(i[sortBy])}>
-                      <span className="share-bar wide" aria-hidden="true">
-                        <span style={{ width: `${(i[sortBy] / max) * 100}%` }} />
-                      </span>
-                    </td>
-                    <td className="hide-sm nowrap">
-                      {i.lastUsedAt ? fmt.relative(i.lastUsedAt) : <span className="muted">{t('common.never')}</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <UsageTable
+            rows={data?.items}
+            rowKey={(i) => i.keyId}
+            loadingRows={5}
+            lead={[
+              {
+                header: t('lb.rank'),
+                className: 'rank-col',
+                cell: (i) => <span className={`rank rank-${i.rank}`}>{i.rank}</span>,
+              },
+              // Another user's key has no page here: its name only.
+              { header: t('common.key'), cell: (i) => (showOwner ? i.name : <KeyLink id={i.keyId}>{i.name}</KeyLink>) },
+              ...(showOwner ? [{ header: t('lb.owner'), cell: (i: Item) => i.owner ?? '—' }] : []),
+            ]}
+            trail={[
+              {
+                header: <span className="visually-hidden">{t(`common.${sortBy}`)}</span>,
+                className: 'hide-sm',
+                cellClassName: 'share-cell',
+                title: (i) => value(i[sortBy]),
+                cell: (i) => <ShareBar part={i[sortBy] / max} wide />,
+              },
+              {
+                header: t('common.lastUsed'),
+                className: 'hide-sm',
+                cellClassName: 'nowrap',
+                cell: (i) =>
+                  i.lastUsedAt ? fmt.relative(i.lastUsedAt) : <span className="muted">{t('common.never')}</span>,
+              },
+            ]}
+          />
         </Card>
       )}
     </>

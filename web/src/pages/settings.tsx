@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../api/client';
+import type { PasswordBody, User } from '../api/contract';
 import { qk, useSessions } from '../api/queries';
-import type { User } from '../api/types';
 import { ErrorMessage } from '../components/error-message';
 import { LanguageSelect } from '../components/layout';
 import { Pagination, usePaging } from '../components/pagination';
@@ -52,8 +52,7 @@ function PasswordCard() {
   const [mismatch, setMismatch] = useState(false);
   const [done, setDone] = useState(false);
   const change = useMutation({
-    mutationFn: (body: { currentPassword: string; newPassword: string }) =>
-      api<void>('/api/auth/password', { method: 'POST', body }),
+    mutationFn: (body: PasswordBody) => api<void>('/api/auth/password', { method: 'POST', body }),
     onSuccess: () => {
       setDone(true);
       setF({ currentPassword: '', newPassword: '', confirm: '' });

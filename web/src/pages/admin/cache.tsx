@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
+import type { CacheStatsResponse, PurgeResponse } from '../../api/contract';
 import { qk, useCacheStats } from '../../api/queries';
-import type { CacheStats } from '../../api/types';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { useToast } from '../../components/toast';
 import { Button, Card, Skeleton } from '../../components/ui';
@@ -12,7 +12,7 @@ export function HitRateTable({
   onPurge,
   purging,
 }: {
-  stats: CacheStats;
+  stats: CacheStatsResponse;
   onPurge?(ns: string): void;
   purging?: string | null;
 }) {
@@ -87,7 +87,7 @@ export function CacheTab() {
   const errorText = useErrorText();
   const purge = useMutation({
     mutationFn: (namespace: string | null) =>
-      api<{ deleted: number }>('/api/admin/cache/purge', {
+      api<PurgeResponse>('/api/admin/cache/purge', {
         method: 'POST',
         body: namespace ? { namespace } : {},
       }),

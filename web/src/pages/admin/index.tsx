@@ -1,4 +1,4 @@
-import type { User } from '../../api/types';
+import type { User } from '../../api/contract';
 import { PageHeader } from '../../components/ui';
 import { type MessageKey, useI18n } from '../../i18n';
 import { NavLink } from '../../lib/router';

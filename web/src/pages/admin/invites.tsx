@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client';
+import type { InviteStatus, InvitesBody, InvitesCreated } from '../../api/contract';
 import { qk, useInvites } from '../../api/queries';
-import type { InviteStatus, InvitesCreated } from '../../api/types';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { Pagination, usePaging } from '../../components/pagination';
@@ -24,8 +24,7 @@ export function InvitesTab() {
   const [count, setCount] = useState('5');
   const [ttlDays, setTtlDays] = useState('');
   const create = useMutation({
-    mutationFn: (body: { count: number; ttlDays?: number }) =>
-      api<InvitesCreated>('/api/admin/invites', { method: 'POST', body }),
+    mutationFn: (body: InvitesBody) => api<InvitesCreated>('/api/admin/invites', { method: 'POST', body }),
     onSuccess: () => qc.invalidateQueries({ queryKey: [...qk.admin, 'invites'] }),
   });
   const submit = (e: FormEvent) => {

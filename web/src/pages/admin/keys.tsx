@@ -1,6 +1,6 @@
 import { useState } from 'react';
+import type { AdminKey, OperatorHold } from '../../api/contract';
 import { useHeldKeys, useReleaseKey } from '../../api/queries';
-import type { AdminKey, OperatorHold } from '../../api/types';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { Pagination } from '../../components/pagination';
 import { useToast } from '../../components/toast';

@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api/client';
+import type { OverviewResponse, SyncResponse } from '../../api/contract';
 import { qk, useOverview } from '../../api/queries';
-import type { Overview } from '../../api/types';
 import { type Metric, MetricPicker, UsageChart } from '../../components/charts';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { Freshness } from '../../components/freshness';
@@ -50,7 +50,7 @@ export function OverviewTab() {
   );
 }
 
-function Alerts({ data }: { data?: Overview }) {
+function Alerts({ data }: { data?: OverviewResponse }) {
   const { t } = useI18n();
   return (
     <Card title={t('admin.alerts')}>
@@ -73,7 +73,7 @@ function Alerts({ data }: { data?: Overview }) {
   );
 }
 
-function PortalCard({ data }: { data?: Overview }) {
+function PortalCard({ data }: { data?: OverviewResponse }) {
   const { t, fmt } = useI18n();
   const items: [MessageKey, string | undefined][] = [
     ['admin.portal.users', data && fmt.number(data.portal.users)],
@@ -97,13 +97,13 @@ function PortalCard({ data }: { data?: Overview }) {
   );
 }
 
-function SyncCard({ data }: { data?: Overview }) {
+function SyncCard({ data }: { data?: OverviewResponse }) {
   const { t, fmt } = useI18n();
   const qc = useQueryClient();
   const toast = useToast();
   const errorText = useErrorText();
   const sync = useMutation({
-    mutationFn: () => api<{ started: boolean }>('/api/admin/sync', { method: 'POST' }),
+    mutationFn: () => api<SyncResponse>('/api/admin/sync', { method: 'POST' }),
     onSuccess: () => {
       toast(t('admin.sync.started'));
       // The run takes a moment; look again shortly, then the stats it refreshed.
@@ -170,7 +170,7 @@ function SyncCard({ data }: { data?: Overview }) {
   );
 }
 
-function CrsCard({ data }: { data?: Overview }) {
+function CrsCard({ data }: { data?: OverviewResponse }) {
   const { t, fmt } = useI18n();
   const crs = data?.crs;
   const show = (kind: (typeof CRS_FIELDS)[number]['kind'], v: unknown) => {
@@ -198,7 +198,7 @@ function CrsCard({ data }: { data?: Overview }) {
 }
 
 /** CRS's own daily totals across every key (portal or not), from its global trend. */
-function CrsTrendCard({ data }: { data?: Overview }) {
+function CrsTrendCard({ data }: { data?: OverviewResponse }) {
   const { t } = useI18n();
   const [metric, setMetric] = useState<Metric>('tokens');
   const trend = data?.crsTrend;

@@ -1,16 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api/client';
+import type { AdminUser, User, UserPatch } from '../../api/contract';
 import { qk, useAdminUsers } from '../../api/queries';
-import type { AdminUser, User } from '../../api/types';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { Pagination, usePaging } from '../../components/pagination';
 import { useToast } from '../../components/toast';
 import { Card, SkeletonRows } from '../../components/ui';
 import { useI18n } from '../../i18n';
 import { useDebounced } from '../../lib/debounce';
-
-type Patch = Partial<Pick<AdminUser, 'status' | 'role'>> & { maxKeys?: number | null };
 
 export function UsersTab({ me }: { me: User }) {
   const { t, fmt } = useI18n();
@@ -26,7 +24,7 @@ export function UsersTab({ me }: { me: User }) {
   const toast = useToast();
   const errorText = useErrorText();
   const patch = useMutation({
-    mutationFn: ({ id, body }: { id: string; body: Patch }) =>
+    mutationFn: ({ id, body }: { id: string; body: UserPatch }) =>
       api<AdminUser>(`/api/admin/users/${id}`, { method: 'PATCH', body }),
     onSuccess: (u) => {
       toast(t('admin.users.saved', { email: u.email }));

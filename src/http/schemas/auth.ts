@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { singleLine } from '../schemas/common.js';
+import { pageQuery, singleLine } from './common.js';
 
 /*
  * Request and response schemas of /api/auth. Requests are strict (an unknown field is a 400 naming it);
@@ -37,7 +37,7 @@ export const passwordBody = z.strictObject({ currentPassword: givenPassword, new
 
 export const sessionParams = z.strictObject({ id: z.uuid({ message: 'must be a UUID' }) });
 
-export const userSchema = z.object({
+export const userView = z.object({
   id: z.string(),
   email: z.string(),
   displayName: z.string(),
@@ -45,33 +45,41 @@ export const userSchema = z.object({
   createdAt: z.string(),
 });
 
-export const signedInSchema = z.object({
-  user: userSchema,
+export const signedInResponse = z.object({
+  user: userView,
   token: z.string().describe('The session token: send it as `Authorization: Bearer <token>`'),
   expiresAt: z.string(),
 });
 
-export const meSchema = z.object({ user: userSchema });
+export const meResponse = z.object({ user: userView });
 
-export const sessionsQuery = z.strictObject({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+export const sessionsQuery = z.strictObject(pageQuery(20));
+
+const session = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  current: z.boolean(),
 });
 
-export const sessionsSchema = z.object({
+// Not `paged()`: this answer has always listed the counts first, and a serialised answer keeps its field order.
+export const sessionsPage = z.object({
   page: z.number(),
   pageSize: z.number(),
   total: z.number(),
-  items: z.array(
-    z.object({
-      id: z.string(),
-      createdAt: z.string(),
-      lastSeenAt: z.string(),
-      userAgent: z.string().nullable(),
-      ip: z.string().nullable(),
-      current: z.boolean(),
-    }),
-  ),
+  items: z.array(session),
 });
 
 export const noContent = z.null().describe('No content');
+
+export type User = z.infer<typeof userView>;
+export type Role = User['role'];
+export type RegisterBody = z.input<typeof registerBody>;
+export type LoginBody = z.input<typeof loginBody>;
+export type PasswordBody = z.input<typeof passwordBody>;
+export type SignedInResponse = z.infer<typeof signedInResponse>;
+export type MeResponse = z.infer<typeof meResponse>;
+export type Session = z.infer<typeof session>;
+export type SessionsPage = z.infer<typeof sessionsPage>;
