@@ -92,4 +92,45 @@ describe('cache without Redis', () => {
     const next = await cache.namespaces.keys.getOrLoad(['list', 'u1', ''], async () => 'fresh');
     expect(next).toEqual({ value: 'fresh', stale: false });
   });
+
+  it('lets a caller join a load that goes on after the soft timeout, instead of loading again', async () => {
+    const cache = await memoryCache();
+    const { stats } = cache.namespaces;
+    await stats.getOrLoad(['usage', 'u1'], async () => 'old');
+    pastTtl();
+    let finish!: (v: string) => void;
+    const load = vi.fn(() => new Promise<string>((resolve) => (finish = resolve)));
+
+    // Slower than the soft timeout: the last good value answers, and the load goes on.
+    expect(await stats.getOrLoad(['usage', 'u1'], load)).toEqual({ value: 'old', stale: false });
+    const second = stats.getOrLoad(['usage', 'u1'], load);
+    finish('new');
+
+    expect(await second).toEqual({ value: 'new', stale: false });
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves a failing loader alone for 10 s after serving the last good value, however old that value', async () => {
+    const cache = await memoryCache();
+    const { stats } = cache.namespaces;
+    await stats.getOrLoad(['usage', 'u1'], async () => 'good');
+    pastTtl(5 * 60_000); // long past the TTL, still inside the 10-minute grace period
+    const failing = vi.fn(async (): Promise<string> => {
+      throw new AppError('upstream_unavailable', 'database down');
+    });
+
+    for (let i = 0; i < 3; i++) {
+      expect(await stats.getOrLoad(['usage', 'u1'], failing)).toEqual({ value: 'good', stale: false });
+    }
+    expect(failing).toHaveBeenCalledTimes(1);
+    pastTtl(11_000);
+    expect(await stats.getOrLoad(['usage', 'u1'], failing)).toEqual({ value: 'good', stale: false });
+    expect(failing).toHaveBeenCalledTimes(2);
+  });
 });
+
+/** Moves the clock the cache reads (Date) past the stats TTL; timers stay real (the soft timeout). */
+function pastTtl(ms = NAMESPACES.stats.ttlMs + 1000): void {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Date.now() + ms);
+}
