@@ -1,37 +1,19 @@
 import { Redis } from 'ioredis';
-import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createCache } from '../../src/infra/cache/index.js';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { CacheEngine } from '../../src/infra/cache/types.js';
-import { createMetrics } from '../../src/infra/metrics/metrics.js';
+import { redisCache } from '../helpers/cache.js';
 import { redisPrefix } from '../helpers/db.js';
 
 /** Two portal instances on one Redis with the same prefix: the bus keeps their memory tiers in step. */
-const url = inject('redisUrl');
 let redis: Redis;
-const open: CacheEngine[] = [];
-
-async function instance(prefix: string): Promise<CacheEngine> {
-  const cache = await createCache({
-    redisUrl: url,
-    prefix,
-    metrics: createMetrics(),
-    logger: pino({ level: 'silent' }),
-  });
-  open.push(cache);
-  return cache;
-}
 
 async function pair(): Promise<{ a: CacheEngine; b: CacheEngine; prefix: string }> {
   const prefix = redisPrefix();
-  return { a: await instance(prefix), b: await instance(prefix), prefix };
+  return { a: await redisCache(prefix), b: await redisCache(prefix), prefix };
 }
 
 beforeAll(() => {
-  redis = new Redis(url);
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
+  redis = new Redis(inject('redisUrl'));
 });
 afterAll(async () => {
   await redis.quit();

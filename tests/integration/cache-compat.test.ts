@@ -1,9 +1,6 @@
 import { Redis } from 'ioredis';
-import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createCache } from '../../src/infra/cache/index.js';
-import type { CacheEngine } from '../../src/infra/cache/types.js';
-import { createMetrics } from '../../src/infra/metrics/metrics.js';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { redisCache } from '../helpers/cache.js';
 import { redisPrefix } from '../helpers/db.js';
 
 /*
@@ -11,28 +8,12 @@ import { redisPrefix } from '../helpers/db.js';
  * instances of this one (docs/decisions/021-owning-the-cache-tiers.md): each reads the other's entries and
  * applies the other's bus messages. The "older instance" here is raw Redis speaking that release's formats.
  */
-const url = inject('redisUrl');
 let redis: Redis;
 let listener: Redis;
-const open: CacheEngine[] = [];
-
-async function redisCache(prefix: string): Promise<CacheEngine> {
-  const cache = await createCache({
-    redisUrl: url,
-    prefix,
-    metrics: createMetrics(),
-    logger: pino({ level: 'silent' }),
-  });
-  open.push(cache);
-  return cache;
-}
 
 beforeAll(() => {
-  redis = new Redis(url);
-  listener = new Redis(url);
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
+  redis = new Redis(inject('redisUrl'));
+  listener = new Redis(inject('redisUrl'));
 });
 afterAll(async () => {
   await redis.quit();

@@ -1,22 +1,12 @@
 import { Redis } from 'ioredis';
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
-import { createCache } from '../../src/infra/cache/index.js';
-import type { CacheEngine } from '../../src/infra/cache/types.js';
-import { createMetrics, type Metrics } from '../../src/infra/metrics/metrics.js';
+import { createMetrics } from '../../src/infra/metrics/metrics.js';
+import { redisCache } from '../helpers/cache.js';
 import { redisPrefix } from '../helpers/db.js';
 
 /** The cache over the run's real Redis; each test gets its own key prefix. */
-const url = inject('redisUrl');
 let redis: Redis;
-const open: CacheEngine[] = [];
-
-async function redisCache(prefix: string, metrics: Metrics = createMetrics()): Promise<CacheEngine> {
-  const cache = await createCache({ redisUrl: url, prefix, metrics, logger: pino({ level: 'silent' }) });
-  open.push(cache);
-  return cache;
-}
 
 async function redisKeys(pattern: string): Promise<string[]> {
   const found: string[] = [];
@@ -44,11 +34,10 @@ function advanceClock(ms: number): void {
 }
 
 beforeAll(() => {
-  redis = new Redis(url);
+  redis = new Redis(inject('redisUrl'));
 });
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
-  await Promise.all(open.splice(0).map((c) => c.close()));
 });
 afterAll(async () => {
   await redis.quit();
@@ -57,7 +46,7 @@ afterAll(async () => {
 describe('cache over Redis: reads, counts, keys', () => {
   it('counts hits, misses and stale reads per namespace and exports them to Prometheus', async () => {
     const metrics = createMetrics();
-    const cache = await redisCache(redisPrefix(), metrics);
+    const cache = await redisCache(redisPrefix(), { metrics });
     const load = vi.fn(async () => '{"totals":1}');
     await cache.namespaces.stats.getOrLoad(['usage', 'u1', '30d', 'all'], load);
     await cache.namespaces.stats.getOrLoad(['usage', 'u1', '30d', 'all'], load);

@@ -1,21 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCache } from '../../src/infra/cache/index.js';
-import type { CacheEngine, CacheEntries, CacheEntry } from '../../src/infra/cache/types.js';
-import { createMetrics } from '../../src/infra/metrics/metrics.js';
+import { describe, expect, it } from 'vitest';
+import type { CacheEntries, CacheEntry } from '../../src/infra/cache/types.js';
+import { memoryCache } from '../helpers/cache.js';
 
-/** The entry builders (src/infra/cache/entries.ts) over the memory-only cache. */
-const open: CacheEngine[] = [];
-async function memoryCache(): Promise<CacheEngine> {
-  const cache = await createCache({ metrics: createMetrics(), logger: pino({ level: 'silent' }) });
-  open.push(cache);
-  return cache;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
+/* The entry builders (src/infra/cache/entries.ts), over the memory-only cache. */
 
 const range = { from: '2025-01-01', to: '2025-01-30' };
 const other = { from: '2025-01-01', to: '2025-01-31' };

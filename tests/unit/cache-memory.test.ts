@@ -1,22 +1,11 @@
-import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
-import { createCache } from '../../src/infra/cache/index.js';
 import { NAMESPACES } from '../../src/infra/cache/namespaces.js';
-import type { CacheEngine } from '../../src/infra/cache/types.js';
-import { createMetrics } from '../../src/infra/metrics/metrics.js';
+import { memoryCache } from '../helpers/cache.js';
 
-/** The memory-only mode (no REDIS_URL): the embedded default. */
-const open: CacheEngine[] = [];
-async function memoryCache(): Promise<CacheEngine> {
-  const cache = await createCache({ metrics: createMetrics(), logger: pino({ level: 'silent' }) });
-  open.push(cache);
-  return cache;
-}
-
-afterEach(async () => {
+/* The memory-only mode (no REDIS_URL): the embedded default. */
+afterEach(() => {
   vi.useRealTimers();
-  await Promise.all(open.splice(0).map((c) => c.close()));
 });
 
 describe('cache without Redis', () => {
