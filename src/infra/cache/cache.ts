@@ -4,7 +4,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { RedisBus } from './bus.js';
 import { ChannelInvalidation, type InvalidationChannel } from './channel-invalidation.js';
 import { CacheCounters } from './counters.js';
-import { CROSS_USER_SCOPE, createEntries } from './entries.js';
+import { createEntries, EVERYONE } from './entries.js';
 import { MemoryTier, type MemoryTierOptions } from './memory-tier.js';
 import { PortalNamespace } from './namespace-cache.js';
 import { type DefaultValues, NAMESPACES, type NamespaceName, type Namespaces } from './namespaces.js';
@@ -110,7 +110,7 @@ export async function createCache(opts: CacheOptions): Promise<CacheEngine> {
     entries: createEntries(namespaces),
     invalidateUser: (userId) => invalidateTag(`user:${userId}`),
     invalidateKey: (keyId) => invalidateTag(`key:${keyId}`),
-    invalidateCrossUser: () => invalidateTag(`user:${CROSS_USER_SCOPE.userId}`),
+    invalidateCrossUser: () => invalidateTag(`user:${EVERYONE}`),
     async invalidateNamespace(name) {
       if (!(name in NAMESPACES)) throw new TypeError(`unknown cache namespace: ${name}`);
       tier.bump(`ns:${name}`);

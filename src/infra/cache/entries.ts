@@ -1,4 +1,3 @@
-import type { Scope } from './loader.js';
 import type { Cached, DefaultValues, EntryScope, NamespaceCache, Namespaces } from './namespaces.js';
 
 /**
@@ -14,10 +13,12 @@ import type { Cached, DefaultValues, EntryScope, NamespaceCache, Namespaces } fr
 
 /** One entry, as its builder addressed it. */
 export class CacheEntry<T> {
+  /** Tags by `userId` / `keyId` (EntryScope), kept as fields: the warm read, which needs none, allocates none. */
   constructor(
     private readonly ns: NamespaceCache<T>,
     private readonly parts: readonly string[],
-    private readonly scope?: EntryScope,
+    private readonly userId?: string,
+    private readonly keyId?: string,
   ) {}
 
   /** The memory tier's answer, synchronously (the warm read: docs/decisions/008), or undefined: then getOrLoad. */
@@ -27,7 +28,9 @@ export class CacheEntry<T> {
 
   /** The cached value, or `load`'s, tagged with the builder's scope (NamespaceCache.getOrLoad has the rules). */
   getOrLoad(load: () => Promise<T>): Promise<Cached<T>> {
-    return this.ns.getOrLoad(this.parts, load, this.scope as Scope<T> | undefined);
+    const scope: EntryScope | undefined =
+      this.userId === undefined && this.keyId === undefined ? undefined : { userId: this.userId, keyId: this.keyId };
+    return this.ns.getOrLoad(this.parts, load, scope);
   }
 
   /** Drops the entry in both tiers and on the other instances (e.g. a revoked session). */
@@ -41,11 +44,11 @@ export class CacheEntry<T> {
   }
 }
 
-/** The owner of the entries that sum over every user: a user id is a UUID, so it is never this. */
-const EVERYONE = 'all';
-
-/** The tag `invalidateCrossUser` drops. */
-export const CROSS_USER_SCOPE: EntryScope = { userId: EVERYONE };
+/**
+ * The owner (user tag) of the entries that sum over every user, which `invalidateCrossUser` drops: a user id is
+ * a UUID, so it is never this.
+ */
+export const EVERYONE = 'all';
 
 interface Range {
   from: string;
@@ -74,7 +77,7 @@ export function createEntries(ns: Namespaces) {
       new CacheEntry<V['keys']>(
         ns.keys,
         ['list', userId, q.status ?? '', q.sort, q.order, String(q.page), String(q.pageSize), q.search ?? ''],
-        { userId },
+        userId,
       ),
 
     /** A user's usage over a range, of one key or (no keyId) of all their keys, as open JSON. */
@@ -82,19 +85,20 @@ export function createEntries(ns: Namespaces) {
       new CacheEntry<V['stats']>(
         ns.stats,
         keyId === undefined ? ['usage', userId, range.from, range.to] : ['usage', userId, range.from, range.to, keyId],
-        keyId === undefined ? { userId } : { userId, keyId },
+        userId,
+        keyId,
       ),
 
     /** A comparison of some of the user's keys, whole (a view over its compareKey entries, dropped with them). */
     compare: ({ userId, range, keyIds }: { userId: string; range: Range; keyIds: readonly string[] }) =>
-      new CacheEntry<V['stats']>(ns.stats, ['compare', userId, range.from, range.to, ...keyIds], { userId }),
+      new CacheEntry<V['stats']>(ns.stats, ['compare', userId, range.from, range.to, ...keyIds], userId),
 
     /** One key's totals and series: compare's unit, shared by every comparison that shows the key. */
     compareKey: ({ userId, range, keyId }: { userId: string; range: Range; keyId: string }) =>
-      new CacheEntry<V['stats']>(ns.stats, ['compare-key', userId, range.from, range.to, keyId], { userId, keyId }),
+      new CacheEntry<V['stats']>(ns.stats, ['compare-key', userId, range.from, range.to, keyId], userId, keyId),
 
     /** The ids and names of a user's keys, as JSON (what compare checks ownership with). */
-    keyIndex: (userId: string) => new CacheEntry<V['stats']>(ns.stats, ['key-index', userId], { userId }),
+    keyIndex: (userId: string) => new CacheEntry<V['stats']>(ns.stats, ['key-index', userId], userId),
 
     /**
      * A leaderboard: of the user's own keys, or (`everyone`, the admin's view) of all users' keys — dropped by
@@ -102,8 +106,8 @@ export function createEntries(ns: Namespaces) {
      */
     leaderboard: ({ userId, everyone, sortBy, limit }: LeaderboardArgs) =>
       everyone
-        ? new CacheEntry<V['stats']>(ns.stats, ['leaderboard-all', sortBy, String(limit)], CROSS_USER_SCOPE)
-        : new CacheEntry<V['stats']>(ns.stats, ['leaderboard', userId, sortBy, String(limit)], { userId }),
+        ? new CacheEntry<V['stats']>(ns.stats, ['leaderboard-all', sortBy, String(limit)], EVERYONE)
+        : new CacheEntry<V['stats']>(ns.stats, ['leaderboard', userId, sortBy, String(limit)], userId),
 
     /** CRS's dashboard: global, dropped by its TTL or a purge only. */
     crsDashboard: () => new CacheEntry<V['crs:dashboard']>(ns.crsDashboard, ['global']),
@@ -113,11 +117,11 @@ export function createEntries(ns: Namespaces) {
 
     /** One key's per-model breakdown over a range, from CRS. */
     keyModels: ({ userId, keyId, range }: { userId: string; keyId: string; range: Range }) =>
-      new CacheEntry<V['crs:key-stats']>(ns.crsKeyStats, ['models', keyId, range.from, range.to], { userId, keyId }),
+      new CacheEntry<V['crs:key-stats']>(ns.crsKeyStats, ['models', keyId, range.from, range.to], userId, keyId),
 
     /** One key's latest requests, from CRS. */
     keyRequests: ({ userId, keyId }: { userId: string; keyId: string }) =>
-      new CacheEntry<V['crs:key-stats']>(ns.crsKeyStats, ['requests', keyId], { userId, keyId }),
+      new CacheEntry<V['crs:key-stats']>(ns.crsKeyStats, ['requests', keyId], userId, keyId),
   };
 }
 
