@@ -18,6 +18,12 @@ export interface StoredEntry<T = unknown> {
   exp: number;
 }
 
+/** A value loaded or set now, fresh for `ttlMs`. */
+export function freshEntry<T>(v: T, tags: string[] | undefined, ttlMs: number): StoredEntry<T> {
+  const now = Date.now();
+  return tags ? { v, at: now, t: tags, exp: now + ttlMs } : { v, at: now, exp: now + ttlMs };
+}
+
 export interface MemoryTierOptions {
   maxItems?: number;
   maxBytes?: number;

@@ -1,5 +1,5 @@
 import { capped, type Scope, tagsOf } from './loader.js';
-import type { StoredEntry } from './memory-tier.js';
+import { freshEntry, type StoredEntry } from './memory-tier.js';
 import type { NamespaceParts } from './namespace-cache.js';
 import type { Cached } from './types.js';
 
@@ -146,11 +146,7 @@ export class Misses<T> {
       try {
         const v = await capped(load, spec.hardTimeoutMs, name);
         if (v === undefined) throw new TypeError(`cache ${name}: a loader returned undefined (use null)`);
-        const tags = tagsOf(typeof scope === 'function' ? scope(v) : scope);
-        const now = Date.now();
-        const stored: StoredEntry<T> = tags
-          ? { v, at: now, t: tags, exp: now + spec.ttlMs }
-          : { v, at: now, exp: now + spec.ttlMs };
+        const stored = freshEntry(v, tagsOf(typeof scope === 'function' ? scope(v) : scope), spec.ttlMs);
         // Invalidated while loading, the value may predate the change: its callers get it, the cache does not
         // (a session read just before its revocation is not put back).
         if (this.#current(seq, k, stored)) await this.store(k, stored);

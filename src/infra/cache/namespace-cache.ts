@@ -2,7 +2,7 @@ import type { RedisBus } from './bus.js';
 import type { ReadCount } from './counters.js';
 import { joinKey } from './keys.js';
 import { type Scope, tagsOf } from './loader.js';
-import type { MemoryTier, StoredEntry } from './memory-tier.js';
+import { freshEntry, type MemoryTier, type StoredEntry } from './memory-tier.js';
 import { Misses } from './misses.js';
 import type { NamespaceName, NamespaceSpec } from './namespaces.js';
 import type { RedisInvalidation } from './redis-tags.js';
@@ -89,11 +89,7 @@ export class PortalNamespace<T> implements NamespaceCache<T> {
   async set(key: readonly string[], value: T, scope?: EntryScope): Promise<void> {
     if (value === undefined) throw new TypeError(`cache ${this.p.name}: cannot set undefined (use null)`);
     const k = joinKey(key);
-    const tags = tagsOf(scope);
-    const now = Date.now();
-    const stored: StoredEntry<T> = tags
-      ? { v: value, at: now, t: tags, exp: now + this.#ttl }
-      : { v: value, at: now, exp: now + this.#ttl };
+    const stored = freshEntry(value, tagsOf(scope), this.#ttl);
     // A load of this key already running must not overwrite the newer value when it finishes.
     this.p.tier.bump(`k:${this.p.name}:${k}`);
     await this.#misses.store(k, stored);
