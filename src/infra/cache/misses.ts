@@ -1,6 +1,10 @@
+import type { RedisBus } from './bus.js';
+import type { ReadCount } from './counters.js';
 import { capped, type Scope, tagsOf } from './loader.js';
-import { freshEntry, type StoredEntry } from './memory-tier.js';
-import type { NamespaceParts } from './namespace-cache.js';
+import { freshEntry, type MemoryTier, type StoredEntry } from './memory-tier.js';
+import type { NamespaceName, NamespaceSpec } from './namespaces.js';
+import type { RedisInvalidation } from './redis-tags.js';
+import type { RedisTier } from './redis-tier.js';
 import type { Cached } from './types.js';
 
 /** After a failed load answered from the grace period, how long the last good value is served before the next attempt. */
@@ -12,6 +16,22 @@ interface Run<T> {
   seq: number;
   tags: string[] | undefined | null;
   promise: Promise<StoredEntry<T>>;
+}
+
+/** What a namespace is made of (cache.ts builds them). */
+export interface NamespaceParts {
+  name: NamespaceName;
+  spec: NamespaceSpec;
+  tier: MemoryTier;
+  /** With REDIS_URL: the shared tier, the bus to the other instances, and the Redis tag sets. */
+  l2?: RedisTier;
+  bus?: RedisBus;
+  redisTags?: RedisInvalidation;
+  count: ReadCount;
+  /** Whether another instance's invalidations reach this process now (spec.incoherentTtlMs). */
+  coherent: () => boolean;
+  /** Tells the other instances through the database's channel. */
+  tell?: (marker: string) => Promise<void>;
 }
 
 /**

@@ -1,28 +1,9 @@
-import type { RedisBus } from './bus.js';
-import type { ReadCount } from './counters.js';
 import { joinKey } from './keys.js';
 import { type Scope, tagsOf } from './loader.js';
-import { freshEntry, type MemoryTier, type StoredEntry } from './memory-tier.js';
-import { Misses } from './misses.js';
-import type { NamespaceName, NamespaceSpec } from './namespaces.js';
-import type { RedisInvalidation } from './redis-tags.js';
-import type { RedisTier } from './redis-tier.js';
+import { freshEntry, type StoredEntry } from './memory-tier.js';
+import { Misses, type NamespaceParts } from './misses.js';
+import type { NamespaceName } from './namespaces.js';
 import type { Cached, EntryScope, NamespaceCache } from './types.js';
-
-export interface NamespaceParts {
-  name: NamespaceName;
-  spec: NamespaceSpec;
-  tier: MemoryTier;
-  /** With REDIS_URL: the shared tier, the bus to the other instances, and the Redis tag sets. */
-  l2?: RedisTier;
-  bus?: RedisBus;
-  redisTags?: RedisInvalidation;
-  count: ReadCount;
-  /** Whether another instance's invalidations reach this process now (spec.incoherentTtlMs). */
-  coherent: () => boolean;
-  /** Tells the other instances through the database's channel. */
-  tell?: (marker: string) => Promise<void>;
-}
 
 /**
  * One namespace. A fresh memory-tier entry is answered synchronously from the LRU; everything else — Redis,
