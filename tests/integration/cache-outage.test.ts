@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCache } from '../../src/infra/cache/index.js';
-import type { PortalCache } from '../../src/infra/cache/types.js';
+import type { CacheEngine } from '../../src/infra/cache/types.js';
 import { createMetrics } from '../../src/infra/metrics/metrics.js';
 import { redisPrefix } from '../helpers/db.js';
 import { freePort } from '../support/free-port.js';
@@ -11,14 +11,14 @@ import { RedisServer } from '../support/redis-server.js';
 
 /** Redis of this file's own, so that it can be killed and started again on the same port. */
 let server: RedisServer;
-const open: PortalCache[] = [];
+const open: CacheEngine[] = [];
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
 async function cacheOn(
   url: string,
   { metrics = createMetrics(), logger = pino({ level: 'silent' }), prefix = redisPrefix() } = {},
-): Promise<PortalCache> {
+): Promise<CacheEngine> {
   const cache = await createCache({ redisUrl: url, prefix, metrics, logger, l2CircuitBreakerMs: 500 });
   open.push(cache);
   return cache;
@@ -95,28 +95,28 @@ describe('cache during a Redis outage', () => {
     const prefix = redisPrefix();
     const a = await cacheOn(server.url, { metrics, prefix });
     const load = vi.fn(async () => 'before');
-    await a.stats.getOrLoad(['usage', 'u1', '30d', 'all'], load, { userId: 'u1' });
+    await a.namespaces.stats.getOrLoad(['usage', 'u1', '30d', 'all'], load, { userId: 'u1' });
     expect(await metrics.registry.getSingleMetricAsString('kp_redis_up')).toContain('kp_redis_up 1');
 
     await server.stop(); // SIGKILL
 
-    expect(await a.stats.getOrLoad(['usage', 'u1', '30d', 'all'], load, { userId: 'u1' })).toEqual({
+    expect(await a.namespaces.stats.getOrLoad(['usage', 'u1', '30d', 'all'], load, { userId: 'u1' })).toEqual({
       value: 'before',
       stale: false,
     });
     expect(load).toHaveBeenCalledTimes(1);
     const during = vi.fn(async () => 'during');
     for (let i = 0; i < 20; i++) {
-      expect(await a.keys.getOrLoad(['list', `u${i}`, ''], during, { userId: `u${i}` })).toEqual({
+      expect(await a.namespaces.keys.getOrLoad(['list', `u${i}`, ''], during, { userId: `u${i}` })).toEqual({
         value: 'during',
         stale: false,
       });
     }
     expect(during).toHaveBeenCalledTimes(20);
-    await a.keys.set(['list', 'x', ''], 'set while down');
-    expect(await a.keys.get(['list', 'x', ''])).toBe('set while down');
+    await a.namespaces.keys.set(['list', 'x', ''], 'set while down');
+    expect(await a.namespaces.keys.get(['list', 'x', ''])).toBe('set while down');
     await a.invalidateUser('u1');
-    expect(await a.stats.get(['usage', 'u1', '30d', 'all'])).toBeUndefined();
+    expect(await a.namespaces.stats.get(['usage', 'u1', '30d', 'all'])).toBeUndefined();
     expect(await a.invalidateNamespace('keys')).toBe(0);
     expect(await a.health()).toEqual({ redis: 'down' });
     // The gauge follows the connection's events, which arrive on a later turn of the event loop.
@@ -132,7 +132,7 @@ describe('cache during a Redis outage', () => {
     try {
       await vi.waitFor(
         async () => {
-          await a.stats.set(['usage', 'u9', '30d', 'all'], 'after', { userId: 'u9' });
+          await a.namespaces.stats.set(['usage', 'u9', '30d', 'all'], 'after', { userId: 'u9' });
           expect(await admin.exists(`${prefix}:stats:usage:u9:30d:all`)).toBe(1);
         },
         { timeout: 15_000, interval: 200 },
@@ -142,7 +142,10 @@ describe('cache during a Redis outage', () => {
     }
     const b = await cacheOn(server.url, { prefix });
     const loadB = vi.fn(async () => 'loaded by B');
-    expect(await b.stats.getOrLoad(['usage', 'u9', '30d', 'all'], loadB)).toEqual({ value: 'after', stale: false });
+    expect(await b.namespaces.stats.getOrLoad(['usage', 'u9', '30d', 'all'], loadB)).toEqual({
+      value: 'after',
+      stale: false,
+    });
     expect(loadB).not.toHaveBeenCalled();
     expect(await metrics.registry.getSingleMetricAsString('kp_redis_up')).toContain('kp_redis_up 1');
   });
@@ -150,8 +153,8 @@ describe('cache during a Redis outage', () => {
   it('makes the Redis purge an unresponsive Redis prevented once Redis answers again', async () => {
     const prefix = redisPrefix();
     const a = await cacheOn(server.url, { prefix });
-    await a.stats.set(['usage', 'u1', '30d', 'all'], 'old', { userId: 'u1' });
-    await a.stats.set(['usage', 'u2', '30d', 'all'], 'other', { userId: 'u2' });
+    await a.namespaces.stats.set(['usage', 'u1', '30d', 'all'], 'old', { userId: 'u1' });
+    await a.namespaces.stats.set(['usage', 'u2', '30d', 'all'], 'other', { userId: 'u2' });
     const admin = new Redis(server.url);
     try {
       // Redis stops answering (as when it is overloaded or paused) without dropping the connection.
@@ -163,7 +166,7 @@ describe('cache during a Redis outage', () => {
       await vi.waitFor(
         async () => {
           expect(await admin.exists(`${prefix}:stats:usage:u1:30d:all`)).toBe(0);
-          expect(await a.stats.get(['usage', 'u1', '30d', 'all'])).toBeUndefined();
+          expect(await a.namespaces.stats.get(['usage', 'u1', '30d', 'all'])).toBeUndefined();
         },
         { timeout: 15_000, interval: 200 },
       );
@@ -178,7 +181,10 @@ describe('cache during a Redis outage', () => {
     const url = `redis://127.0.0.1:${port}`;
     const cache = await cacheOn(url);
     expect(await cache.health()).toEqual({ redis: 'down' });
-    expect(await cache.auth.getOrLoad(['session', 'h'], async () => null)).toEqual({ value: null, stale: false });
+    expect(await cache.namespaces.auth.getOrLoad(['session', 'h'], async () => null)).toEqual({
+      value: null,
+      stale: false,
+    });
 
     const late = await RedisServer.start(port);
     try {
@@ -187,7 +193,7 @@ describe('cache during a Redis outage', () => {
       try {
         await vi.waitFor(
           async () => {
-            await cache.keys.set(['list', 'u1', ''], 'L');
+            await cache.namespaces.keys.set(['list', 'u1', ''], 'L');
             expect(await admin.keys('*')).toContainEqual(expect.stringMatching(/:keys:list:u1:$/));
           },
           { timeout: 15_000, interval: 200 },

@@ -101,16 +101,16 @@ describe('the memory tier while no invalidation path is connected', () => {
     const linked = await cacheWith(a.databaseUrl);
     await vi.waitFor(() => expect(linked.channel.connected()).toBe(true), BOUND);
     expect(cut.channel.connected()).toBe(false);
-    for (const { cache } of [cut, linked]) await cache.auth.getOrLoad(['token-hash'], async () => null);
+    for (const { cache } of [cut, linked]) await cache.namespaces.auth.getOrLoad(['token-hash'], async () => null);
 
     await new Promise((r) => setTimeout(r, 1200));
 
     // Connected: another instance's revocation would have reached us, so memory is still good.
-    expect(linked.cache.auth.peek(['token-hash'])).toEqual({ value: null, stale: false });
+    expect(linked.cache.namespaces.auth.peek(['token-hash'])).toEqual({ value: null, stale: false });
     // Cut off: a revocation may have been missed, so the session is read again.
-    expect(cut.cache.auth.peek(['token-hash'])).toBeUndefined();
+    expect(cut.cache.namespaces.auth.peek(['token-hash'])).toBeUndefined();
     const load = vi.fn(async () => null);
-    await cut.cache.auth.getOrLoad(['token-hash'], load);
+    await cut.cache.namespaces.auth.getOrLoad(['token-hash'], load);
     expect(load).toHaveBeenCalledTimes(1);
   });
 });

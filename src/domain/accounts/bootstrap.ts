@@ -86,7 +86,7 @@ async function ensureAdmin(deps: Deps, email: string, password: string): Promise
     }
     return hashes;
   });
-  await Promise.all(revoked.map((h) => deps.cache.auth.delete([h])));
+  await Promise.all(revoked.map((h) => deps.cache.entries.session(h).delete()));
   deps.logger.info(
     { email },
     changed ? 'admin account from ADMIN_EMAIL ready (password set from ADMIN_PASSWORD)' : 'admin account ready',

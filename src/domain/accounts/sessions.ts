@@ -62,7 +62,7 @@ export function createSessions(deps: Deps) {
   }
 
   const forget = async (tokenHashes: string[]): Promise<void> => {
-    await Promise.all(tokenHashes.map((h) => deps.cache.auth.delete([h])));
+    await Promise.all(tokenHashes.map((h) => deps.cache.entries.session(h).delete()));
   };
 
   return {
@@ -90,16 +90,15 @@ export function createSessions(deps: Deps) {
     async resolve(token: string): Promise<AuthContext | null> {
       if (!looksLikeToken(token)) return null;
       const tokenHash = hashToken(token);
-      // No `user:<id>` tag: the cache derives tags before the loader runs, and only the load knows the user.
-      // User-wide changes (disable, role) go through forgetUser, which looks the sessions up.
-      const { value } = await deps.cache.auth.getOrLoad([tokenHash], () => load(tokenHash));
+      // No `user:<id>` tag: user-wide changes (disable, role) go through forgetUser, which looks the sessions up.
+      const { value } = await deps.cache.entries.session(tokenHash).getOrLoad(() => load(tokenHash));
       return live(value);
     },
 
     /** The hot path of resolve, without a promise: the memory tier's answer, or undefined. */
     resolveCached(token: string): AuthContext | null | undefined {
       if (!looksLikeToken(token)) return null;
-      const hit = deps.cache.auth.peek([hashToken(token)]);
+      const hit = deps.cache.entries.session(hashToken(token)).peek();
       return hit && live(hit.value);
     },
 
@@ -111,7 +110,7 @@ export function createSessions(deps: Deps) {
       const tokenHash = await revokeSession(db, userId, sessionId, deps.clock());
       if (!tokenHash) return false;
       touched.delete(sessionId);
-      await deps.cache.auth.delete([tokenHash]);
+      await deps.cache.entries.session(tokenHash).delete();
       return true;
     },
 

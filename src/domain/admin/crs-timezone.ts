@@ -9,7 +9,7 @@ import type { Alert } from './alert.js';
 const mismatches = new WeakMap<Deps, Alert | null>();
 
 export async function checkCrsTimezone(deps: Deps): Promise<Alert | null> {
-  const { value } = await deps.cache.crsDashboard.getOrLoad(['global'], async () => ({
+  const { value } = await deps.cache.entries.crsDashboard().getOrLoad(async () => ({
     data: await deps.crs.dashboard(),
     fetchedAt: deps.clock().toISOString(),
   }));

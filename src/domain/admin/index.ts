@@ -1,6 +1,6 @@
 import { runMode } from '../../config.js';
 import type { Deps } from '../../deps.js';
-import type { NamespaceCache, NamespaceName } from '../../infra/cache/types.js';
+import type { CacheEntry, Fetched, NamespaceName } from '../../infra/cache/types.js';
 import { insertAudit } from '../../infra/db/repos/audit.js';
 import type { JobRow } from '../../infra/db/repos/jobs.js';
 import type { AccountsService } from '../accounts/index.js';
@@ -44,13 +44,12 @@ export function createAdmin(deps: Deps, sync: SyncControl, accounts: AccountsSer
    * the failure in words.
    */
   async function throughCache<T>(
-    ns: NamespaceCache<{ data: T; fetchedAt: string }>,
-    key: string,
+    entry: CacheEntry<Fetched<T>>,
     fetch: () => Promise<T>,
     what: string,
   ): Promise<{ data: T; asOf: string; stale: boolean } | { error: string; stale: true }> {
     try {
-      const { value, stale } = await ns.getOrLoad([key], async () => ({
+      const { value, stale } = await entry.getOrLoad(async () => ({
         data: await fetch(),
         fetchedAt: deps.clock().toISOString(),
       }));
@@ -65,7 +64,7 @@ export function createAdmin(deps: Deps, sync: SyncControl, accounts: AccountsSer
    * figure includes cache tokens: `tokensToday` here is all four, with CRS's figure kept as `ioTokensToday`.
    */
   async function crsDashboard() {
-    const r = await throughCache(deps.cache.crsDashboard, 'global', () => deps.crs.dashboard(), 'CRS dashboard');
+    const r = await throughCache(deps.cache.entries.crsDashboard(), () => deps.crs.dashboard(), 'CRS dashboard');
     if (!('data' in r)) return r;
     const d = r.data;
     const tokensToday = d.inputTokensToday + d.outputTokensToday + d.cacheCreateTokensToday + d.cacheReadTokensToday;
@@ -74,7 +73,7 @@ export function createAdmin(deps: Deps, sync: SyncControl, accounts: AccountsSer
 
   /** CRS's global daily trend (all keys, 30 days): cheap for CRS, cached 5 minutes. */
   async function crsTrend() {
-    const r = await throughCache(deps.cache.crsTrend, '30d', () => deps.crs.usageTrend(30), 'CRS trend');
+    const r = await throughCache(deps.cache.entries.crsTrend(), () => deps.crs.usageTrend(30), 'CRS trend');
     return 'data' in r ? { days: r.data, asOf: r.asOf, stale: r.stale } : { days: [], ...r };
   }
 

@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js';
+import type { CacheEntry } from '../../infra/cache/types.js';
 import { findOwnedKey, listKeys } from '../../infra/db/repos/keys.js';
 import { notFound } from '../errors.js';
 import type { FreshnessSource } from '../usage/freshness.js';
@@ -14,21 +15,17 @@ export type KeysService = ReturnType<typeof createKeys>;
 export function createKeys(deps: Deps, freshness: FreshnessSource) {
   const { db } = deps.database;
 
-  async function loadList(userId: string, q: ListKeysQuery, parts: string[]): Promise<string> {
-    const { value } = await deps.cache.keys.getOrLoad(
-      parts,
-      async () => {
-        const now = deps.clock();
-        const [{ items, total }, { asOf }] = await Promise.all([listKeys(db, userId, q, now), freshness.get()]);
-        return JSON.stringify({
-          items: items.map((row) => toKeyView(row, now, asOf)),
-          page: q.page,
-          pageSize: q.pageSize,
-          total,
-        });
-      },
-      { userId },
-    );
+  async function loadList(userId: string, q: ListKeysQuery, entry: CacheEntry<string>): Promise<string> {
+    const { value } = await entry.getOrLoad(async () => {
+      const now = deps.clock();
+      const [{ items, total }, { asOf }] = await Promise.all([listKeys(db, userId, q, now), freshness.get()]);
+      return JSON.stringify({
+        items: items.map((row) => toKeyView(row, now, asOf)),
+        page: q.page,
+        pageSize: q.pageSize,
+        total,
+      });
+    });
     return value;
   }
 
@@ -39,17 +36,8 @@ export function createKeys(deps: Deps, freshness: FreshnessSource) {
      * Key writes and the sync invalidate it.
      */
     listJson(userId: string, q: ListKeysQuery): string | Promise<string> {
-      const parts = [
-        'list',
-        userId,
-        q.status ?? '',
-        q.sort,
-        q.order,
-        String(q.page),
-        String(q.pageSize),
-        q.search ?? '',
-      ];
-      return deps.cache.keys.peek(parts)?.value ?? loadList(userId, q, parts);
+      const entry = deps.cache.entries.keyList({ userId, query: q });
+      return entry.peek()?.value ?? loadList(userId, q, entry);
     },
 
     async get(userId: string, keyId: string): Promise<KeyView> {

@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js';
+import type { CacheEntry } from '../../infra/cache/types.js';
 import type { LeaderboardSort } from '../../infra/db/repos/usage.js';
 import { AppError, notFound } from '../errors.js';
 import { type KeyRef, keyIndexAnswer, keyUsageAnswer, leaderboardAnswer, usageAnswer } from './answers.js';
@@ -18,31 +19,31 @@ export type Answer = string | Promise<string>;
  */
 export function createStats(deps: Deps, freshness: FreshnessSource) {
   const { db } = deps.database;
-  const { stats } = deps.cache;
+  const { entries } = deps.cache;
   const range = (q: RangeQuery) => resolveRange(q, deps.clock(), deps.config.crs.timezoneOffset);
 
   /** The cached open answer closed with the current freshness, from memory only; undefined otherwise. */
-  const fromMemory = (key: string[]): string | undefined => {
+  const fromMemory = (entry: CacheEntry<string>): string | undefined => {
     const f = freshness.current();
     if (!f) return undefined;
-    const hit = stats.peek(key);
+    const hit = entry.peek();
     return hit && closeBody(hit.value, f, hit.stale);
   };
 
-  const loaded = async (key: string[], load: () => Promise<string>, scope: { userId: string; keyId?: string }) => {
-    const cached = await stats.getOrLoad(key, load, scope);
+  const loaded = async (entry: CacheEntry<string>, load: () => Promise<string>) => {
+    const cached = await entry.getOrLoad(load);
     return closeBody(cached.value, await freshness.get(), cached.stale);
   };
 
   async function keyIndex(userId: string): Promise<Map<string, KeyRef>> {
-    const { value } = await stats.getOrLoad(['key-index', userId], () => keyIndexAnswer(db, userId), { userId });
+    const { value } = await entries.keyIndex(userId).getOrLoad(() => keyIndexAnswer(db, userId));
     return new Map((JSON.parse(value) as KeyRef[]).map((k) => [k.id, k]));
   }
 
   /** One key's totals and series: compare's unit of loading, shared by every comparison that shows the key. */
   async function keyUsage(userId: string, r: DayRange, key: KeyRef): Promise<string> {
-    const k = ['compare-key', userId, r.from, r.to, key.id];
-    const { value } = await stats.getOrLoad(k, () => keyUsageAnswer(db, userId, r, key), { userId, keyId: key.id });
+    const entry = entries.compareKey({ userId, range: r, keyId: key.id });
+    const { value } = await entry.getOrLoad(() => keyUsageAnswer(db, userId, r, key));
     return value;
   }
 
@@ -53,14 +54,17 @@ export function createStats(deps: Deps, freshness: FreshnessSource) {
    * a repeated one is one memory read. When a key cannot be loaded and no earlier comparison is graced, the
    * answer is assembled key by key instead, the failed ones saying so in their slot.
    */
-  async function compareLoaded(userId: string, keyIds: string[], r: DayRange, whole: string[]): Promise<string> {
+  async function compareLoaded(
+    userId: string,
+    keyIds: string[],
+    r: DayRange,
+    whole: CacheEntry<string>,
+  ): Promise<string> {
     const byId = await keyIndex(userId);
     if (keyIds.some((id) => !byId.has(id))) throw notFound('Key');
     try {
-      return await loaded(
-        whole,
-        async () => comparison(r, await Promise.all(keyIds.map((id) => keyUsage(userId, r, byId.get(id)!)))),
-        { userId },
+      return await loaded(whole, async () =>
+        comparison(r, await Promise.all(keyIds.map((id) => keyUsage(userId, r, byId.get(id)!)))),
       );
     } catch {
       const parts = await Promise.all(
@@ -79,15 +83,15 @@ export function createStats(deps: Deps, freshness: FreshnessSource) {
   return {
     usageJson(userId: string, q: RangeQuery & { keyId?: string }): Answer {
       const r = range(q);
-      const key = ['usage', userId, r.from, r.to, q.keyId ?? 'all'];
+      const entry = entries.usage({ userId, range: r, keyId: q.keyId });
       // Ownership is checked inside the loader: a cached entry exists only for the owner's key.
-      return fromMemory(key) ?? loaded(key, () => usageAnswer(db, userId, r, q.keyId), { userId, keyId: q.keyId });
+      return fromMemory(entry) ?? loaded(entry, () => usageAnswer(db, userId, r, q.keyId));
     },
 
     compareJson(userId: string, keyIds: string[], q: RangeQuery): Answer {
       const r = range(q);
       // Ownership is checked before the whole comparison is loaded: an entry exists only for the owner's keys.
-      const whole = ['compare', userId, r.from, r.to, keyIds.join(',')];
+      const whole = entries.compare({ userId, range: r, keyIds });
       return fromMemory(whole) ?? compareLoaded(userId, keyIds, r, whole);
     },
 
@@ -98,10 +102,8 @@ export function createStats(deps: Deps, freshness: FreshnessSource) {
       if (q.scope === 'all' && !q.isAdmin) {
         return Promise.reject(new AppError('forbidden', 'scope=all needs the admin role'));
       }
-      // The cross-user board is tagged as pseudo-user "all": the sync drops it whenever any key changes.
-      const owner = q.scope === 'all' ? 'all' : userId;
-      const key = ['leaderboard', owner, q.sortBy, String(q.limit)];
-      return fromMemory(key) ?? loaded(key, () => leaderboardAnswer(db, userId, q), { userId: owner });
+      const entry = entries.leaderboard({ userId, everyone: q.scope === 'all', sortBy: q.sortBy, limit: q.limit });
+      return fromMemory(entry) ?? loaded(entry, () => leaderboardAnswer(db, userId, q));
     },
   };
 }

@@ -21,24 +21,19 @@ export function createKeyDetails(deps: Deps) {
       const crsId = await crsIdOf(userId, keyId);
       // CRS accepts custom ranges of at most 365 days; ours may be 366.
       const startDate = daysBetween(range.from, range.to) > 365 ? addDays(range.to, -364) : range.from;
-      const { value, stale } = await deps.cache.crsKeyStats.getOrLoad(
-        ['models', keyId, range.from, range.to],
-        async () => ({
-          data: await deps.crs.keyModelStats(crsId, { period: 'custom', startDate, endDate: range.to }),
-          fetchedAt: now(),
-        }),
-        { userId, keyId },
-      );
+      const entry = deps.cache.entries.keyModels({ userId, keyId, range });
+      const { value, stale } = await entry.getOrLoad(async () => ({
+        data: await deps.crs.keyModelStats(crsId, { period: 'custom', startDate, endDate: range.to }),
+        fetchedAt: now(),
+      }));
       return JSON.stringify({ range, items: value.data, asOf: value.fetchedAt, stale });
     },
 
     async requestsJson(userId: string, keyId: string): Promise<string> {
       const crsId = await crsIdOf(userId, keyId);
-      const { value, stale } = await deps.cache.crsKeyStats.getOrLoad(
-        ['requests', keyId],
-        async () => ({ data: await deps.crs.keyUsageRecords(crsId, { pageSize: 100 }), fetchedAt: now() }),
-        { userId, keyId },
-      );
+      const { value, stale } = await deps.cache.entries
+        .keyRequests({ userId, keyId })
+        .getOrLoad(async () => ({ data: await deps.crs.keyUsageRecords(crsId, { pageSize: 100 }), fetchedAt: now() }));
       return JSON.stringify({ items: value.data, asOf: value.fetchedAt, stale });
     },
   };

@@ -1,4 +1,3 @@
-import { errors as bentoErrors } from 'bentocache';
 import { AppError } from '../../domain/errors.js';
 import type { EntryScope } from './types.js';
 
@@ -15,8 +14,8 @@ export function tagsOf(scope: EntryScope | undefined): string[] | undefined {
 }
 
 /**
- * The loader, bounded by the hard timeout. Past it the caller is answered and the single-flight lock is freed
- * (bentocache holds it until the factory settles, and its own hardTimeout does not end the factory).
+ * The loader, bounded by the hard timeout. Past it the callers are answered and the key is free for the next
+ * load; the loader itself cannot be stopped, and what it returns then is dropped.
  */
 export function capped<T>(load: () => Promise<T>, ms: number, name: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -40,13 +39,4 @@ export function capped<T>(load: () => Promise<T>, ms: number, name: string): Pro
 
 function timeoutError(name: string, ms: number): AppError {
   return new AppError('upstream_unavailable', `The data source did not answer in time (${name}, ${ms} ms)`);
-}
-
-/** Callers see their loader's own error, never bentocache's wrappers. */
-export function unwrap(err: unknown, name: string, ms: number): unknown {
-  if (err instanceof bentoErrors.E_FACTORY_ERROR) return err.cause;
-  if (err instanceof bentoErrors.E_FACTORY_HARD_TIMEOUT || err instanceof bentoErrors.E_FACTORY_SOFT_TIMEOUT) {
-    return timeoutError(name, ms);
-  }
-  return err;
 }

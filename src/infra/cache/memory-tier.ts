@@ -1,33 +1,28 @@
-import type { CreateDriverResult, L1CacheDriver } from 'bentocache/types';
 import { LRUCache } from 'lru-cache';
 import { deepFreeze } from '../../lib/deep-freeze.js';
 
 /**
- * The memory tier (L1): one LRU shared by bentocache (through `MemoryDriver` below, registered with
- * `serialize: false`, so entries are objects, not JSON) and by the namespaces' synchronous hit path, which reads
- * it directly. It also keeps the local tag index (tag → L1 keys) that invalidation uses, and the invalidation
- * epochs that keep a load started before an invalidation from being cached after it.
+ * The memory tier (L1): one LRU of this process, read directly by the namespaces' synchronous hit path
+ * (docs/decisions/008-warm-reads-without-promises.md). It also keeps the local tag index (tag → keys) that
+ * invalidation uses, and the invalidation epochs that keep a load started before an invalidation from being
+ * cached after it.
  */
 
-/** What we hand bentocache as the value: the loaded value, when it was loaded, and its tags. */
-export interface Stored<T = unknown> {
+/** One cached value: the value, when it was loaded, its tags, and until when it is fresh. */
+export interface StoredEntry<T = unknown> {
   v: T;
+  /** When the value was loaded (ms): how old it is, whichever tier it came through. */
   at: number;
   t?: string[];
+  /** Fresh until then (ms); past it the entry is only the grace period's fallback, until it is dropped. */
+  exp: number;
 }
 
-/** bentocache's entry as it stores it in an L1 driver that does not serialise (see its CacheEntry.serialize). */
-export interface RawEntry {
-  value: Stored;
-  logicalExpiration: number;
-  createdAt: number;
+/** A value loaded or set now, fresh for `ttlMs`. */
+export function freshEntry<T>(v: T, tags: string[] | undefined, ttlMs: number): StoredEntry<T> {
+  const now = Date.now();
+  return tags ? { v, at: now, t: tags, exp: now + ttlMs } : { v, at: now, exp: now + ttlMs };
 }
-
-/**
- * Deleting `_inv:tag|user:1` or `_inv:ns|stats` through bentocache applies that invalidation to the memory tier —
- * ours, and through the bus the other instances' (bentocache's bus relays deletes of any key).
- */
-export const MARKER_PREFIX = '_inv:';
 
 export interface MemoryTierOptions {
   maxItems?: number;
@@ -35,7 +30,7 @@ export interface MemoryTierOptions {
 }
 
 export class MemoryTier {
-  readonly lru: LRUCache<string, RawEntry>;
+  readonly lru: LRUCache<string, StoredEntry>;
   readonly #tags = new Map<string, Set<string>>();
   readonly #epochs = new Map<string, number>();
   #seq = 0;
@@ -45,24 +40,20 @@ export class MemoryTier {
     readonly prefix: string,
     opts: MemoryTierOptions = {},
   ) {
-    this.lru = new LRUCache<string, RawEntry>({
+    this.lru = new LRUCache<string, StoredEntry>({
       max: opts.maxItems ?? 50_000,
       maxSize: opts.maxBytes ?? 64 * 1024 * 1024,
       sizeCalculation: entrySize,
       // Every way out of the LRU (delete, eviction, expiry, overwrite) unlists the key from its tags.
-      dispose: (entry, key) => this.#untag(key, entry.value?.t),
+      dispose: (entry, key) => this.#untag(key, entry.t),
     });
   }
 
-  /** The bentocache L1 driver over this tier. */
-  driver(): CreateDriverResult<L1CacheDriver> {
-    return { options: { serialize: false }, factory: () => new MemoryDriver(this, this.prefix) };
-  }
-
-  set(key: string, entry: RawEntry, ttl?: number): void {
-    deepFreeze(entry.value);
-    this.lru.set(key, entry, { ttl: ttl && ttl > 0 && Number.isFinite(ttl) ? ttl : undefined });
-    const tags = entry.value?.t;
+  /** Keeps the entry for `keepMs` (its TTL, or its grace period when it has one); the value is frozen, shared. */
+  set(key: string, entry: StoredEntry, keepMs: number): void {
+    deepFreeze(entry.v);
+    this.lru.set(key, entry, { ttl: keepMs });
+    const tags = entry.t;
     if (tags && this.lru.has(key)) {
       for (const tag of tags) {
         const keys = this.#tags.get(tag);
@@ -70,6 +61,12 @@ export class MemoryTier {
         else this.#tags.set(tag, new Set([key]));
       }
     }
+  }
+
+  /** Another instance wrote a newer value: ours is no longer fresh, but stays as a fallback for its grace period. */
+  expire(key: string): void {
+    const entry = this.lru.peek(key);
+    if (entry) entry.exp = Math.min(entry.exp, Date.now() - 1);
   }
 
   /**
@@ -97,7 +94,7 @@ export class MemoryTier {
     }
   }
 
-  /** Records that a tag, `ns:<name>` or `k:<key>` was invalidated now, for the loads already running. */
+  /** Records that a tag, `ns:<name>` or `k:<namespace>:<key>` was invalidated now, for the loads already running. */
   bump(name: string): void {
     this.#seq++;
     // Only running loads read epochs.
@@ -136,76 +133,8 @@ export class MemoryTier {
   }
 }
 
-/**
- * bentocache's view of the tier. (bentocache namespaces are not used: a namespaced stack re-enables L1
- * serialisation — bentocache 1.6 rebuilds its options from the un-patched ones — so our namespaces are key
- * prefixes of the one root stack instead.)
- */
-class MemoryDriver implements L1CacheDriver {
-  readonly type = 'l1' as const;
-
-  constructor(
-    private readonly tier: MemoryTier,
-    readonly prefix: string,
-  ) {}
-
-  namespace(namespace: string): MemoryDriver {
-    return new MemoryDriver(this.tier, `${this.prefix}:${namespace}`);
-  }
-
-  #key(key: string): string {
-    return `${this.prefix}:${key}`;
-  }
-
-  // The L1CacheDriver interface says string: with `serialize: false` bentocache stores its entry objects.
-  get(key: string): string | undefined {
-    return this.tier.lru.get(this.#key(key)) as unknown as string | undefined;
-  }
-
-  pull(key: string): string | undefined {
-    const value = this.get(key);
-    this.delete(key);
-    return value;
-  }
-
-  set(key: string, value: string | RawEntry, ttl?: number): boolean {
-    // bentocache copies L2 hits (and graced L2 values) into L1 still serialised by its JSON serialiser, even
-    // with `serialize: false`: parse them here so that the tier only ever holds entry objects.
-    const entry = typeof value === 'string' ? (JSON.parse(value) as RawEntry) : value;
-    this.tier.set(this.#key(key), entry, ttl);
-    return true;
-  }
-
-  getRemainingTtl(key: string): number | undefined {
-    return this.tier.lru.getRemainingTTL(this.#key(key));
-  }
-
-  clear(): void {
-    const start = `${this.prefix}:`;
-    for (const key of [...this.tier.lru.keys()]) if (key.startsWith(start)) this.tier.lru.delete(key);
-  }
-
-  delete(key: string): boolean {
-    if (key.startsWith(MARKER_PREFIX)) {
-      this.tier.applyMarker(key.slice(MARKER_PREFIX.length));
-      return true;
-    }
-    // An explicit delete (ours or another instance's, via the bus): a load of the key already running must not
-    // put the deleted value back (e.g. a session read just before its revocation).
-    this.tier.bump(`k:${key}`);
-    return this.tier.lru.delete(this.#key(key));
-  }
-
-  deleteMany(keys: string[]): boolean {
-    for (const key of keys) this.delete(key);
-    return true;
-  }
-
-  async disconnect(): Promise<void> {}
-}
-
-function entrySize(entry: RawEntry): number {
-  const v = entry.value?.v;
+function entrySize(entry: StoredEntry): number {
+  const v = entry.v;
   if (typeof v === 'string') return 128 + v.length;
   return 128 + (v === undefined || v === null ? 0 : (JSON.stringify(v)?.length ?? 0));
 }

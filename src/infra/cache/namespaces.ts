@@ -47,7 +47,7 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
 export const NAMESPACES = {
-  // CRS origins: slow (seconds for per-key stats, reference §6) and flaky; the CRS client's own timeout is 10 s,
+  // CRS origins: slow (seconds for per-key stats, docs/crs.md §8) and flaky; the CRS client's own timeout is 10 s,
   // so the hard cap sits above it and the client's error (mapped to our codes) is what callers normally see.
   'crs:dashboard': spec<Fetched<CrsDashboard>>({
     prop: 'crsDashboard',
@@ -106,7 +106,69 @@ export type DefaultValues = {
   [N in NamespaceName]: (typeof NAMESPACES)[N] extends NamespaceSpec<infer T> ? T : never;
 };
 
-/** How long a Redis tag set must outlive the entries it lists (bentocache keeps an entry `grace` or `ttl`). */
+/** How long a Redis tag set must outlive the entries it lists (an entry is kept its grace period, or its TTL). */
 export const LONGEST_PHYSICAL_TTL_MS = Math.max(
   ...Object.values(NAMESPACES).map((s: NamespaceSpec) => Math.max(s.ttlMs, s.graceMs)),
 );
+
+/* The namespaces' interface (the engine's; the rest of the code goes through entries.ts). */
+
+/** An answer of the cache. */
+export interface Cached<T> {
+  /** Shared with every other reader and deep-frozen: never mutate it. */
+  value: T;
+  /**
+   * True when the value is older than it should be: older than the namespace's `staleAfterMs` (for CRS values,
+   * their TTL). Never because a load was merely slow: a value served at the soft timeout is stale only if old.
+   */
+  stale: boolean;
+}
+
+export interface EntryScope {
+  /** Tags the entry `user:<id>`: invalidateUser(id) drops it. */
+  userId?: string;
+  /** Tags the entry `key:<id>` (the portal key id): invalidateKey(id) drops it. */
+  keyId?: string;
+}
+
+/**
+ * One namespace of the engine, addressed by raw key parts. Only entries.ts and the cache's own tests and
+ * benchmark use it (through `CacheEngine.namespaces`): a caller that spelled a key by hand could miss the tags
+ * its invalidation depends on.
+ */
+export interface NamespaceCache<T> {
+  readonly name: NamespaceName;
+  /**
+   * The cached value, or the loader's (one load per key at a time per process: single-flight). With a grace
+   * period, a loader that fails, or is slower than the soft timeout, serves the last good value (`stale` when it
+   * is old); without one, the loader's error propagates (a loader past the namespace's hard timeout fails with
+   * `upstream_unavailable`). Keys are joined as `namespace:part:part…` (`:` and `%` inside a part are
+   * %-escaped). `null` is a cacheable value ("not found"); `undefined` is refused. `scope` may be computed from
+   * the loaded value (e.g. a session's user, known only once loaded); it is used only when this call loads.
+   */
+  getOrLoad(
+    key: readonly string[],
+    load: () => Promise<T>,
+    scope?: EntryScope | ((value: T) => EntryScope | undefined),
+  ): Promise<Cached<T>>;
+  /**
+   * Synchronously, what getOrLoad would answer from this process's memory tier without any I/O (counted as
+   * a hit, or as a stale read), or undefined when that needs a load, Redis or a wait: then call getOrLoad.
+   * For the hottest paths, where even an await of a settled promise shows in the profile.
+   */
+  peek(key: readonly string[]): Cached<T> | undefined;
+  /** The fresh cached value (never a stale one), or undefined. */
+  get(key: readonly string[]): Promise<T | undefined>;
+  set(key: readonly string[], value: T, scope?: EntryScope): Promise<void>;
+  delete(key: readonly string[]): Promise<void>;
+}
+
+/** The namespaces of the engine, by their property names (namespaces.ts `prop`). */
+export interface Namespaces<Values extends Record<NamespaceName, unknown> = DefaultValues> {
+  readonly crsDashboard: NamespaceCache<Values['crs:dashboard']>;
+  readonly crsTrend: NamespaceCache<Values['crs:trend']>;
+  readonly crsKeyStats: NamespaceCache<Values['crs:key-stats']>;
+  readonly keys: NamespaceCache<Values['keys']>;
+  readonly stats: NamespaceCache<Values['stats']>;
+  readonly auth: NamespaceCache<Values['auth']>;
+}

@@ -6,7 +6,7 @@ import { LONGEST_PHYSICAL_TTL_MS } from './namespaces.js';
 /**
  * The Redis side of invalidation. Tags: a set per tag (`<prefix>:_tag:user:<id>`) lists the Redis keys of the
  * entries written with that tag, so that invalidating a user deletes exactly its keys — no SCAN of the keyspace,
- * and nothing to check on a read (bentocache's own tags cost a lookup per tag on every hit). Namespaces: SCAN +
+ * and nothing to check on a read (tags checked on reads would cost a lookup per tag on every hit). Namespaces: SCAN +
  * pipelined DEL. A purge that Redis being away prevented is owed, and made when Redis is back (a Redis with
  * persistence would otherwise serve the invalidated entries again).
  */
@@ -30,7 +30,7 @@ export class RedisInvalidation {
   }
 
   /**
-   * Not awaited: sent before bentocache's SET of the entry on the same connection, so Redis applies it first
+   * Not awaited: sent before the SET of the entry on the same connection, so Redis applies it first
    * and an entry never exists in Redis unlisted. A failure (Redis down) leaves nothing to list: the SET fails too.
    */
   register(redisKey: string, tags: readonly string[]): void {

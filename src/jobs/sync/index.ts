@@ -87,7 +87,7 @@ export function createSyncJob(deps: Deps, views: SyncViews) {
 
   async function invalidate(userIds: Set<string>) {
     const ids = [...userIds];
-    if (ids.length) ids.push('all'); // the admin's cross-user leaderboard
+    if (ids.length) await deps.cache.invalidateCrossUser();
     for (let i = 0; i < ids.length; i += 50) {
       await Promise.all(ids.slice(i, i + 50).map((id) => deps.cache.invalidateUser(id)));
     }
