@@ -1,5 +1,5 @@
 /**
- * The benchmark (issue 4; targets in product.md §4): `npm run bench [-- --quick | --scale large]`.
+ * The benchmark (issue 4; targets in docs/product.md §4): `npm run bench [-- --quick | --scale large]`.
  * Starts PostgreSQL, Redis, the CRS emulator (in this process) and the portal (`node dist/main.js`, its own
  * process), seeds the scale through the product's own paths, runs the scenarios, writes
  * bench/results/latest.json and prints a Markdown table. Everything started is stopped, also on failure/Ctrl-C.

@@ -2,7 +2,7 @@ import pino, { type Logger } from 'pino';
 
 /**
  * Structured JSON logs. Redaction is a second line of defence: code never logs a password, session token,
- * `cr_` key or CRS admin token in the first place (product.md §5).
+ * `cr_` key or CRS admin token in the first place (docs/product.md §5).
  */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(

@@ -54,7 +54,7 @@ export interface Target {
   met: boolean | null;
 }
 
-/** Every target of product.md §4 that this run measured, with its figure. */
+/** Every target of docs/product.md §4 that this run measured, with its figure. */
 export function targets(r: BenchReport): Target[] {
   const out: Target[] = [];
   const warm50 = Object.entries(r.routes).map(([route, v]) => ({ route, w: v.warm['50'], ratio: v.ratioToBaseline }));

@@ -4,7 +4,7 @@
  * cost gigabytes. Global tables are few rows but hit by every key, so they are indexed by a Map.
  *
  * Row: [period, model, requests, input, output, cacheCreate, cacheRead, costMicro, lastWriteMs]. A bucket is
- * alive while `now - lastWrite < ttl`: CRS re-arms a Redis TTL at every write (reference §7.2).
+ * alive while `now - lastWrite < ttl`: CRS re-arms a Redis TTL at every write (docs/crs.md §9.2).
  */
 export const W = 9;
 export const R_REQ = 2;

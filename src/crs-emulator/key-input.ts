@@ -1,7 +1,7 @@
 import { ACCOUNT_FIELDS, type KeyRecord } from './key-record.js';
 
 /**
- * Body validation of POST and PUT /admin/api-keys with CRS's own wording (reference §3.3, §3.4). A validator
+ * Body validation of POST and PUT /admin/api-keys with CRS's own wording (docs/crs.md §4.3, §4.4). A validator
  * returns the error string CRS answers with (400 `{"error": …}`), or the changes to apply.
  */
 export const VALID_PERMISSIONS = ['claude', 'gemini', 'openai', 'droid'];
@@ -126,7 +126,7 @@ function common(b: Body, out: Body, update: boolean): string | undefined {
   if (Array.isArray(b.openaiResponsesPayloadRules)) out.openaiResponsesPayloadRules = b.openaiResponsesPayloadRules;
   const accounts: Record<string, string> = {};
   for (const f of ACCOUNT_FIELDS) {
-    if (f === 'azureOpenaiAccountId' && !update) continue; // ignored on create (reference §3.3)
+    if (f === 'azureOpenaiAccountId' && !update) continue; // ignored on create (docs/crs.md §4.3)
     if (b[f] !== undefined) accounts[f] = b[f] === null ? '' : String(b[f]);
   }
   if (Object.keys(accounts).length) out.accounts = accounts;
@@ -185,7 +185,7 @@ export function parseUpdate(b: Body, now: number): Parsed {
     const e = expiry(b.expiresAt);
     if (e && typeof e === 'object') return { error: e.error };
     out.expiresAt = e ?? '';
-    // CRS quirk (reference §8.5): setting expiresAt re-derives isActive, re-enabling a disabled key.
+    // CRS quirk (docs/crs.md, quirk 5): setting expiresAt re-derives isActive, re-enabling a disabled key.
     out.isActive = e === null ? true : new Date(e).getTime() > now;
   }
   if (b.isActive !== undefined) {

@@ -1,7 +1,7 @@
 import type { KeyRecord } from './key-record.js';
 import type { KeyStore } from './key-store.js';
 
-/** GET /admin/api-keys query handling (reference §3.2). */
+/** GET /admin/api-keys query handling (docs/crs.md §4.2). */
 export interface ListQuery {
   page: number;
   pageSize: number;

@@ -1,5 +1,5 @@
 /**
- * One API key as CRS keeps it in the `apikey:<id>` hash (reference §3.1), typed. `raw()` renders the hash the way
+ * One API key as CRS keeps it in the `apikey:<id>` hash (docs/crs.md §4.1), typed. `raw()` renders the hash the way
  * Redis stores it (every value a string, in CRS's field order); the list, deleted list and restore responses are
  * all derived from that raw form, because CRS parses a different subset of fields in each of them.
  */
@@ -150,7 +150,7 @@ const BOOL_FIELDS = [
 ];
 const JSON_FIELDS = ['restrictedModels', 'allowedClients', 'tags', 'serviceRates', 'openaiResponsesPayloadRules'];
 
-/** GET /admin/api-keys item: the mixed types of reference §3.1 (concurrencyLimit "3", isActivated "true", …). */
+/** GET /admin/api-keys item: the mixed types of docs/crs.md §4.1 (concurrencyLimit "3", isActivated "true", …). */
 export function listItem(k: KeyRecord): Record<string, unknown> {
   const out: Record<string, unknown> = raw(k);
   for (const f of NUMBER_FIELDS_IN_LIST) out[f] = Number(out[f]);

@@ -79,7 +79,7 @@ export class KeyStore {
       ...changes,
       accounts: { ...emptyAccounts(), ...(changes.accounts ?? {}) },
     };
-    key.isActive = true; // isActive is ignored on create (reference §3.3)
+    key.isActive = true; // isActive is ignored on create (docs/crs.md §4.3)
     this.keys.set(key.id, key);
     this.version++;
     this.byHash.set(key.hash, key.id);

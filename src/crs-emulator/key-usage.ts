@@ -25,7 +25,7 @@ export interface RateWindow {
 }
 
 /**
- * Everything CRS writes per key for usage (reference §7.2), in compact tables: lifetime totals
+ * Everything CRS writes per key for usage (docs/crs.md §9.2), in compact tables: lifetime totals
  * (`usage:<id>`), stored-cost totals (`usage:cost:total`, a float sum), per-model alltime/daily/monthly
  * buckets with cost micros, per-hour totals, today's cost, this week's opus cost, the request log.
  */

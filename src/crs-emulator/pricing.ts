@@ -1,5 +1,5 @@
 /**
- * CRS's list prices for the models the emulator knows (reference §7.3), per token as in CRS's price file so the
+ * CRS's list prices for the models the emulator knows (docs/crs.md §9.3), per token as in CRS's price file so the
  * floating-point results match CRS's own (`3509 * 3e-6`, not `3509 * 3 / 1e6`). Unknown models cost $0, as in
  * CRS when a model is missing from its price table.
  */

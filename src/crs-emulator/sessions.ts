@@ -14,7 +14,7 @@ export type AuthResult =
   | { session: Session; token: string }
   | { status: 401; body: { error: string; message: string } };
 
-/** Admin sessions: random 64-hex tokens, sliding 24 h idle expiry, no absolute expiry (reference §2). */
+/** Admin sessions: random 64-hex tokens, sliding 24 h idle expiry, no absolute expiry (docs/crs.md §3). */
 export class Sessions {
   private readonly map = new Map<string, Session>();
 

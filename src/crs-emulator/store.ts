@@ -22,7 +22,7 @@ export interface SeedHistoryOptions {
   seed?: number;
 }
 
-/** Body fields of POST /admin/api-keys (reference §3.3). */
+/** Body fields of POST /admin/api-keys (docs/crs.md §4.3). */
 export type CreateKeyInput = Record<string, unknown> & { name: string };
 
 /**

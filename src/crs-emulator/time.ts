@@ -1,5 +1,5 @@
 /**
- * CRS buckets days, hours and months in its own timezone (reference §1, §7): shift the UTC instant by the
+ * CRS buckets days, hours and months in its own timezone (docs/crs.md §2, §9): shift the UTC instant by the
  * offset, then read UTC fields. Periods are kept as integers (day/hour numbers since the epoch in CRS-local
  * time, month = year*12 + month) so the store never formats strings on the write path.
  */

@@ -5,7 +5,7 @@ import { DAY_MS } from './time.js';
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-/** `usage` of one key as GET /admin/usage-stats (and the deleted list) render it (reference §4.2). */
+/** `usage` of one key as GET /admin/usage-stats (and the deleted list) render it (docs/crs.md §5.1). */
 export function usageView(env: Env, key: KeyRecord) {
   const store = env.store;
   const u = store.usage.keys.get(key.id);

@@ -1,5 +1,5 @@
 /**
- * The one closed table of error codes (api.md). Domain and infrastructure code throw `AppError`;
+ * The one closed table of error codes (docs/api.md). Domain and infrastructure code throw `AppError`;
  * only the HTTP layer turns the code into a status.
  */
 export const ERROR_STATUS = {

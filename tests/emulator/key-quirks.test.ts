@@ -7,7 +7,7 @@ const UNKNOWN = '00000000-0000-0000-0000-000000000000';
 const listed = async (h: Awaited<ReturnType<typeof harness>>, id: string) =>
   (await h.call('GET', '/admin/api-keys?pageSize=100')).body.data.items.find((k: Json) => k.id === id);
 
-describe('key CRUD quirks (reference §3, §8)', () => {
+describe('key CRUD quirks (docs/crs.md §4, §10)', () => {
   it('returns the plaintext key once and keeps only its SHA-256', async () => {
     const h = await harness();
     const { id, apiKey } = await h.createKey({ name: 'k', isActive: false });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Json } from '../contract/world.js';
 import { HOUR, harness } from './harness.js';
 
-describe('statistics quirks (reference §4, §8.7)', () => {
+describe('statistics quirks (docs/crs.md §5, quirk 7)', () => {
   it('batch-stats: "monthly" always zeros; "7days" shifted a day forward from 16:00 CRS-local', async () => {
     // 2026-11-20 02:00 CRS-local: the 7th day back from 2026-11-26.
     const h = await harness({ start: '2026-11-19T18:00:00.000Z' });

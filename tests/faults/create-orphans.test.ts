@@ -6,7 +6,7 @@ import { report } from './support/report.js';
 import { FaultStack, SYNC_INTERVAL_SEC } from './support/stack.js';
 
 /**
- * product.md §2 "API keys": a create whose outcome is unknown is settled by the next sync through the marker
+ * docs/product.md §2 "API keys": a create whose outcome is unknown is settled by the next sync through the marker
  * chosen before the call (`[kp:<uuid>]` in the CRS key's description, docs/crs.md quirk 17): nothing orphaned,
  * nothing lost. Instance A is killed (-9) in the middle of a burst of creates while CRS is slow to answer, so
  * CRS holds keys A never recorded as delivered; A is then started again.

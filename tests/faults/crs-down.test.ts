@@ -5,7 +5,7 @@ import { report } from './support/report.js';
 import { FaultStack } from './support/stack.js';
 
 /**
- * product.md §5: CRS down → stats served from the portal's database marked stale, key writes 503
+ * docs/product.md §5: CRS down → stats served from the portal's database marked stale, key writes 503
  * `upstream_unavailable` with a clear message, nothing half-written; CRS back → recovery without a restart.
  * CRS is stopped for real (connections refused) and started again on its port with its saved state.
  */

@@ -5,7 +5,7 @@ import { report } from './support/report.js';
 import { FaultStack } from './support/stack.js';
 
 /**
- * product.md §5: PostgreSQL restart → requests fail fast with 503 during the gap and recover by themselves:
+ * docs/product.md §5: PostgreSQL restart → requests fail fast with 503 during the gap and recover by themselves:
  * no 500, no request left hanging. Warm reads and reads that need the database, on two instances, while
  * PostgreSQL stops (fast shutdown: connections cut) and starts again on its port.
  */

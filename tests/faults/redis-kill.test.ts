@@ -6,7 +6,7 @@ import { report } from './support/report.js';
 import { FaultStack } from './support/stack.js';
 
 /**
- * product.md §5: Redis down, slow or flapping → every endpoint still answers correctly; Redis back → used again
+ * docs/product.md §5: Redis down, slow or flapping → every endpoint still answers correctly; Redis back → used again
  * without a restart. Two instances under load while Redis is killed (-9) and started again on its port.
  */
 const stack = await FaultStack.start();

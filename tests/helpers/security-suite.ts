@@ -211,7 +211,7 @@ export function securitySuite(app: TestApp | (() => TestApp), spec: SecuritySpec
   });
 }
 
-/** Asserts the api.md error envelope with this status and code. */
+/** Asserts the docs/api.md error envelope with this status and code. */
 export function expectError(res: LightMyRequestResponse, status: number, code: string): void {
   expect(res.statusCode, res.body).toBe(status);
   const body = res.json();

@@ -69,7 +69,7 @@ describe('CRS client against the emulator: keys', () => {
     const future = new Date(Date.now() + 30 * 86_400_000).toISOString();
     await crs.setExpiration(key.id, future);
     const [afterExpiry] = await crs.listAllKeys('user:u_1001');
-    // The expiration route must not re-enable the disabled key (a PUT with expiresAt would, reference §8.5).
+    // The expiration route must not re-enable the disabled key (a PUT with expiresAt would, docs/crs.md, quirk 5).
     expect(afterExpiry).toMatchObject({ name: 'alice-laptop-2', isActive: false, totalCostLimit: 300 });
     expect(Date.parse(afterExpiry.expiresAt ?? '')).toBe(Date.parse(future));
     expect(afterExpiry.updatedAt).not.toBeNull();

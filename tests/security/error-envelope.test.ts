@@ -7,7 +7,7 @@ import { createTestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/security-suite.js';
 
 /*
- * Issue 10, point 9: every error is the api.md envelope with a request id and the security headers, including
+ * Issue 10, point 9: every error is the docs/api.md envelope with a request id and the security headers, including
  * the ones Fastify and Node's HTTP parser raise before any route runs; a body over the limit is answered 413 in a
  * way common clients can read.
  */

@@ -1,7 +1,7 @@
 import { fail, objectBody, ok, type Route } from '../context.js';
 import { tokenOf } from '../sessions.js';
 
-/** /web/auth/* (reference §2). `expiresIn` echoes CRS's default ADMIN_SESSION_TIMEOUT. */
+/** /web/auth/* (docs/crs.md §3). `expiresIn` echoes CRS's default ADMIN_SESSION_TIMEOUT. */
 export const authRoutes: Route[] = [
   {
     method: 'POST',

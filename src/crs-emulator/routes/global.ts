@@ -9,7 +9,7 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 const PLATFORMS = ['claude', 'claude-console', 'gemini', 'bedrock', 'openai', 'ccr', 'openai-responses', 'droid'];
 const startedReal = Date.now();
 
-/** Global views: dashboard (§4.5), usage-trend (§4.6), health. */
+/** Global views: dashboard, usage-trend (docs/crs.md §5.6, §5.7), health. */
 export const globalRoutes: Route[] = [
   { method: 'GET', pattern: '/admin/dashboard', auth: true, handler: dashboard },
   { method: 'GET', pattern: '/admin/usage-trend', auth: true, handler: usageTrend },
@@ -48,7 +48,7 @@ function globalPeriod(env: Env, table: 'daily' | 'hourly', period: number): numb
     out[2] += row[R_OUT];
     out[3] += row[R_CC];
     out[4] += row[R_CR];
-    // Global trends recompute list price from tokens (reference §8.12), unlike per-key stored cost.
+    // Global trends recompute list price from tokens (docs/crs.md, quirk 12), unlike per-key stored cost.
     out[5] += costOf(usage.models[row[1]], row[R_IN], row[R_OUT], row[R_CC], row[R_CR]);
   }
   return out;
@@ -68,7 +68,7 @@ function dashboard(env: Env): Reply {
     all++;
     if (!k.isDeleted) nonDeleted++;
     if (k.isActive && !k.isDeleted) active++;
-    // CRS compares the UTC createdAt date with the CRS-local date (reference §8.8).
+    // CRS compares the UTC createdAt date with the CRS-local date (docs/crs.md, quirk 8).
     if (!k.isDeleted && k.createdAt.slice(0, 10) === todayStr) createdToday++;
     oldest = Math.min(oldest, new Date(k.createdAt).getTime());
   }

@@ -4,7 +4,7 @@ import { costBreakdown, costOf, formatCost } from '../pricing.js';
 import { ACCOUNT_ID, recordTokens, type UsageEvent } from '../records.js';
 import { iso, parseDay } from '../time.js';
 
-/** Per-key model breakdown (§4.3) and request log (§4.4). */
+/** Per-key model breakdown and request log (docs/crs.md §5.4, §5.5). */
 export const keyStatsRoutes: Route[] = [
   { method: 'GET', pattern: '/admin/api-keys/:id/model-stats', auth: true, handler: modelStats },
   { method: 'GET', pattern: '/admin/api-keys/:id/usage-records', auth: true, handler: usageRecords },

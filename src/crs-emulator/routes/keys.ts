@@ -7,7 +7,7 @@ import { deletedItem } from '../views.js';
 const notFound500 = (what: string) => fail(500, { error: `Failed to ${what} API key`, message: 'API key not found' });
 const goneKey = () => fail(404, { success: false, error: 'API Key 不存在' });
 
-/** Key CRUD under /admin/api-keys (reference §3). */
+/** Key CRUD under /admin/api-keys (docs/crs.md §4). */
 export const keyRoutes: Route[] = [
   {
     method: 'GET',

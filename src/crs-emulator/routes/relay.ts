@@ -37,7 +37,7 @@ function relay(env: Env, req: Req): Reply {
     return fail(400, { type: 'error', error: { type: 'invalid_request_error', message: 'messages: Field required' } });
   }
   const model = typeof body.model === 'string' && body.model ? body.model : SONNET;
-  // A blacklist when enabled (CRS's semantics, reference §3.3).
+  // A blacklist when enabled (CRS's semantics, docs/crs.md §4.3).
   if (key.enableModelRestriction && key.restrictedModels.includes(model)) {
     return fail(403, { error: { type: 'forbidden', message: '暂无该模型访问权限' } });
   }

@@ -6,7 +6,7 @@ import { parseDay } from '../time.js';
 import { limitCounters, usageStatsEntryJson } from '../views.js';
 import { keysTrend } from './trend.js';
 
-/** Per-key statistics for all keys at once (reference §4.1, §4.2, §4.7). */
+/** Per-key statistics for all keys at once (docs/crs.md §5.3, §5.1, §5.2). */
 export const statsRoutes: Route[] = [
   {
     method: 'GET',
@@ -56,7 +56,7 @@ function batchStats(env: Env, req: Req): Reply {
   } else if (timeRange === 'today') {
     from = to = tz.dayNum(now);
   } else if (timeRange === '7days') {
-    // CRS quirk (reference §8.7): the timezone shift is applied twice, so from 16:00 CRS-local on the window
+    // CRS quirk (docs/crs.md, quirk 7): the timezone shift is applied twice, so from 16:00 CRS-local on the window
     // is [tomorrow-6 … tomorrow].
     to = tz.dayNum(now + tz.offMs);
     from = to - 6;
@@ -87,7 +87,7 @@ function keyRangeStats(env: Env, key: KeyRecord, range: string, from: number, to
   let c: Counts = zeroCounts();
   if (u) {
     if (range === 'all') c = usage.sum(u.alltime, 0, 0);
-    // 'monthly' always answers zeros in CRS (its dedup drops the current month's buckets, reference §8.7).
+    // 'monthly' always answers zeros in CRS (its dedup drops the current month's buckets, docs/crs.md, quirk 7).
     else if (range !== 'monthly') c = usage.sum(u.daily, from, to);
   }
   const cost = c.micro / 1e6;

@@ -2,7 +2,7 @@ import { fail, type Reply } from '../context.js';
 import type { Tz } from '../time.js';
 import { HOUR_MS } from '../time.js';
 
-/** Day/hour range of the trend endpoints (reference §4.6): `days` (default 7) or the last 24 h / startDate..endDate. */
+/** Day/hour range of the trend endpoints (docs/crs.md §5.7): `days` (default 7) or the last 24 h / startDate..endDate. */
 export type TrendRange =
   | { granularity: 'day'; from: number; to: number }
   | { granularity: 'hour'; from: number; to: number };

@@ -5,7 +5,7 @@ import { trendRange } from './trend-range.js';
 
 /**
  * GET /admin/api-keys-usage-trend: every non-deleted key with usage in a bucket, per bucket; cost from the stored
- * per-key micros (reference §4.7). One pass over each key's rows in range, written straight to JSON text: the
+ * per-key micros (docs/crs.md §5.2). One pass over each key's rows in range, written straight to JSON text: the
  * response has keys × buckets entries (100,000 keys × 30 days in the benchmark).
  */
 export function keysTrend(env: Env, req: Req): Reply {

@@ -1,7 +1,7 @@
 export type Role = 'user' | 'admin';
 export type UserStatus = 'active' | 'disabled';
 
-/** The public view of a user (api.md `user`). */
+/** The public view of a user (docs/api.md `user`). */
 export interface PublicUser {
   id: string;
   email: string;

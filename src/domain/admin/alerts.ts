@@ -5,7 +5,7 @@ import { checkCrsTimezone, crsTimezoneMismatch } from './crs-timezone.js';
 
 export type { Alert } from './alert.js';
 
-/** Thresholds of product.md §2 "Operations". */
+/** Thresholds of docs/product.md §2 "Operations". */
 export const ALERT_THRESHOLDS = {
   hitRate: 0.8,
   /** Reads needed in the window before a hit rate means anything. */

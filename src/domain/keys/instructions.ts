@@ -2,7 +2,7 @@ import type { Config } from '../../config.js';
 import type { KeyView } from './types.js';
 
 /**
- * "Use this key with Claude Code": CRS serves Anthropic's API under /api (reference §5). The secret is never
+ * "Use this key with Claude Code": CRS serves Anthropic's API under /api (docs/crs.md §6). The secret is never
  * stored, so the snippet carries the masked key as a placeholder for the user to replace.
  */
 export function keyInstructions(config: Config, key: KeyView) {

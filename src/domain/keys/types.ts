@@ -54,7 +54,7 @@ export interface OperatorHold {
   since: string;
 }
 
-/** The public view of a key (api.md `Key`): never the CRS key UUID, never the secret. */
+/** The public view of a key (docs/api.md `Key`): never the CRS key UUID, never the secret. */
 export interface KeyView {
   id: string;
   name: string;

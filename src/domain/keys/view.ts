@@ -5,7 +5,7 @@ import { toHold } from './operator-locks.js';
 import type { KeyStatus, KeyView } from './types.js';
 
 /**
- * CRS disables an expired key only in an hourly cleanup (reference §3.4), so "expired" is derived from the
+ * CRS disables an expired key only in an hourly cleanup (docs/crs.md §4.4), so "expired" is derived from the
  * clock here rather than trusted from the last sync.
  */
 export function effectiveStatus(row: Pick<KeyRow, 'status' | 'expiresAt'>, now: Date): KeyStatus {

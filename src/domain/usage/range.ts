@@ -25,7 +25,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const FIRST_DAY = '2000-01-01';
 export const LAST_DAY = '2100-12-31';
 
-/** Today's CRS day: shift the instant by CRS's offset, then read the UTC date (reference §7). */
+/** Today's CRS day: shift the instant by CRS's offset, then read the UTC date (docs/crs.md §9). */
 export function crsDay(at: Date, offsetHours: number): string {
   return new Date(at.getTime() + offsetHours * 3_600_000).toISOString().slice(0, 10);
 }
@@ -56,7 +56,7 @@ function validDate(s: string): boolean {
   return !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
 }
 
-/** `range=Nd` or `from`+`to` (inclusive, at most 366 days, from <= to); default 30d (api.md "Ranges"). */
+/** `range=Nd` or `from`+`to` (inclusive, at most 366 days, from <= to); default 30d (docs/api.md "Ranges"). */
 export function resolveRange(q: RangeQuery, now: Date, offsetHours: number): DayRange {
   const timezone = timezoneLabel(offsetHours);
   const issues: FieldIssue[] = [];

@@ -2,7 +2,7 @@ import type { AuthContext } from '../../domain/accounts/types.js';
 import type { CrsDashboard, CrsModelStat, CrsTrendDay, CrsUsageRecord } from '../crs/types.js';
 
 /**
- * The cache namespaces of architecture.md, declared once: each one's value type, property name on PortalCache,
+ * The cache namespaces of docs/architecture.md §5, declared once: each one's value type, property name on PortalCache,
  * and timings. Adding a namespace is one entry here (plus its property on `PortalCache`).
  */
 

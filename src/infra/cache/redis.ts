@@ -3,7 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Metrics } from '../metrics/metrics.js';
 
 /**
- * ioredis clients configured for outages (architecture.md): a request never waits for a dead Redis — commands
+ * ioredis clients configured for outages (docs/architecture.md §5): a request never waits for a dead Redis — commands
  * fail at once while disconnected and after `commandTimeout` when Redis hangs — and the client reconnects
  * forever with a growing delay, so Redis is used again as soon as it is back, without a restart.
  */

@@ -27,7 +27,7 @@ export interface CrsClientOptions {
 }
 
 /**
- * The one module that talks to CRS (architecture.md "The CRS client"). Layers, bottom up: transport.ts (fetch,
+ * The one module that talks to CRS (docs/architecture.md §6). Layers, bottom up: transport.ts (fetch,
  * timeout, metrics) → breaker.ts → session.ts (admin token) → request.ts (retries, error mapping) →
  * key-methods.ts / stats-methods.ts (routes, schemas, quirks).
  */

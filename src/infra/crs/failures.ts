@@ -3,7 +3,7 @@ import { networkFailure } from '../../lib/network-error.js';
 import { CircuitOpenError } from './breaker.js';
 
 /**
- * The one mapping of CRS failures to the portal's error codes (reference §1 status table). Everything below the
+ * The one mapping of CRS failures to the portal's error codes (docs/crs.md §2 status table). Everything below the
  * client throws these internal failures; `toAppError` is the only place that turns them into AppError.
  */
 
@@ -63,7 +63,7 @@ export function crsMessage(body: unknown): string | undefined {
   return m === undefined ? undefined : m.slice(0, 300);
 }
 
-/** PUT/DELETE of an unknown key answer 500 with this message, not 404 (reference §1, §8.3). */
+/** PUT/DELETE of an unknown key answer 500 with this message, not 404 (docs/crs.md §2, quirk 3). */
 export const isKeyNotFound500 = (status: number, body: unknown) =>
   status === 500 && field(body, 'message') === 'API key not found';
 

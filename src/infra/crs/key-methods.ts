@@ -7,7 +7,7 @@ import type { Requester } from './request.js';
 import { type CrsRequest, endpointOf } from './transport.js';
 import type { CrsClient, CrsCreateKeyInput, CrsKey, CrsKeyPage, CrsListKeysQuery, CrsUpdateKeyInput } from './types.js';
 
-/** The API-key routes (reference §3), with the quirks of §8 handled here and nowhere else. */
+/** The API-key routes (docs/crs.md §4), with the quirks of docs/crs.md §10 handled here and nowhere else. */
 type KeyMethods = Pick<
   CrsClient,
   'listKeys' | 'listAllKeys' | 'findKey' | 'listDeletedKeys' | 'createKey' | 'updateKey' | 'setExpiration' | 'deleteKey'
@@ -137,7 +137,7 @@ export function keyMethods(requester: Requester): KeyMethods {
     },
 
     async setExpiration(id, expiresAt) {
-      // The expiration route never touches isActive (§8.5); "" is CRS's "never expires".
+      // The expiration route never touches isActive (docs/crs.md, quirk 5); "" is CRS's "never expires".
       await write({
         method: 'PATCH',
         route: `${KEY}/expiration`,

@@ -3,7 +3,7 @@ import { bool, num, permissions, str, strList, timestamp } from './loose.js';
 import type { CrsDeletedKey, CrsKey, CrsKeyPage } from './types.js';
 
 /**
- * API-key shapes at the boundary (reference §3). Only the fields of `CrsKey` are read; the rest (account
+ * API-key shapes at the boundary (docs/crs.md §4). Only the fields of `CrsKey` are read; the rest (account
  * bindings, the key hash in `apiKey`, placeholder `usage`…) is dropped by zod's default stripping.
  */
 export const keySchema = z.object({
@@ -40,7 +40,7 @@ export const keyPageSchema = z
   })
   .transform(({ data }): CrsKeyPage => ({ items: data.items, ...data.pagination }));
 
-/** GET /admin/api-keys/deleted: `{success, apiKeys, total}` (no `data` envelope, reference §3.5). */
+/** GET /admin/api-keys/deleted: `{success, apiKeys, total}` (no `data` envelope, docs/crs.md §4.5). */
 export const deletedKeysSchema = z
   .object({
     apiKeys: z.array(z.object({ id: z.string().min(1), name: str, deletedAt: timestamp })),

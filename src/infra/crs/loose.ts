@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CrsInvalidResponse } from './failures.js';
 
 /**
- * CRS's loose field types (reference §3.1, §8.6): numbers arrive as numbers or strings (`"3"`), booleans as
+ * CRS's loose field types (docs/crs.md §4.1, quirk 6): numbers arrive as numbers or strings (`"3"`), booleans as
  * booleans or `"true"`, lists as arrays or JSON strings (`"[\"claude\"]"`), "none" timestamps as `""`.
  * These plain functions are shared by the zod schemas and by the hand-written normalisers of the hot arrays,
  * so both read CRS the same way. They return INVALID instead of throwing so that the fast path stays cheap.

@@ -1,6 +1,6 @@
 /**
  * The admin session token, kept in memory only. CRS sessions slide (24 h idle) and every login creates a new
- * one (reference §2), so the client logs in lazily, keeps the token, and logs in again on a 401 — one login at
+ * one (docs/crs.md §3), so the client logs in lazily, keeps the token, and logs in again on a 401 — one login at
  * a time: callers that hit 401 together share the same login and then retry with its token.
  */
 export interface Session {

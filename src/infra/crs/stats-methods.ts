@@ -6,7 +6,7 @@ import { dashboardSchema, modelStatsSchema, usageRecordsSchema, usageTrendSchema
 import { type CrsRequest, endpointOf } from './transport.js';
 import type { CrsClient, CrsKeyUsage, CrsModelPeriod } from './types.js';
 
-/** Statistics routes (reference §4) and /health. */
+/** Statistics routes (docs/crs.md §5) and /health. */
 type StatsMethods = Pick<
   CrsClient,
   'usageStats' | 'keysUsageTrend' | 'usageTrend' | 'dashboard' | 'keyModelStats' | 'keyUsageRecords' | 'health'

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bool, num, numOrNull } from './loose.js';
 import type { CrsDashboard, CrsModelStat, CrsTrendDay, CrsUsageRecord } from './types.js';
 
-/** Statistics shapes at the boundary (reference §4). The two hot arrays of the sync are in hot-parse.ts. */
+/** Statistics shapes at the boundary (docs/crs.md §5). The two hot arrays of the sync are in hot-parse.ts. */
 
 /** A sub-object CRS may omit: parsed as {} so its loose fields read as 0/false. */
 const obj = <S extends z.ZodRawShape>(shape: S) => z.object(shape).prefault({} as z.input<z.ZodObject<S>>);

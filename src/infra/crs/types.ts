@@ -1,5 +1,5 @@
 /**
- * The portal's own view of CRS (../shared/crs/reference.md), normalised at the boundary: numbers are numbers,
+ * The portal's own view of CRS (docs/crs.md), normalised at the boundary: numbers are numbers,
  * `permissions` is an array, "" timestamps are null. Nothing outside src/infra/crs sees CRS's raw shapes.
  */
 
@@ -28,7 +28,7 @@ export interface CrsKey {
   updatedAt: string | null;
 }
 
-/** Fields the portal sets on create; CRS ignores isActive on create (reference §3.3). */
+/** Fields the portal sets on create; CRS ignores isActive on create (docs/crs.md §4.3). */
 export interface CrsCreateKeyInput {
   name: string;
   description?: string;
@@ -54,7 +54,7 @@ export interface CrsCreatedKey {
 
 /**
  * Partial update for PUT /admin/api-keys/:id. `description` cannot be changed in CRS, and `expiresAt` is not
- * here on purpose: it goes through `setExpiration`, which leaves `isActive` alone (reference §8.5).
+ * here on purpose: it goes through `setExpiration`, which leaves `isActive` alone (docs/crs.md, quirk 5).
  */
 export interface CrsUpdateKeyInput {
   name?: string;
@@ -160,7 +160,7 @@ export interface CrsDashboard {
   totalCacheCreateTokens: number;
   totalCacheReadTokens: number;
   requestsToday: number;
-  /** CRS's `tokensToday`: input + output only (reference §4.5). */
+  /** CRS's `tokensToday`: input + output only (docs/crs.md §5.6). */
   tokensToday: number;
   inputTokensToday: number;
   outputTokensToday: number;

@@ -48,7 +48,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max,
-    // Fail fast while PostgreSQL restarts instead of queueing requests for long (product.md §5).
+    // Fail fast while PostgreSQL restarts instead of queueing requests for long (docs/product.md §5).
     connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30_000,
     query_timeout: 15_000,

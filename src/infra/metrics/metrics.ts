@@ -95,7 +95,7 @@ export function createMetrics() {
       labelNames: ['alert'] as const,
       registers: [registry],
     }),
-    // Read when scraped, so it costs nothing between scrapes; RSS is what product.md §4 budgets.
+    // Read when scraped, so it costs nothing between scrapes; RSS is what docs/product.md §4 budgets.
     memory: new Gauge({
       name: 'kp_process_memory_bytes',
       help: 'Memory of the portal process by kind (rss, heapUsed, heapTotal, external, arrayBuffers)',

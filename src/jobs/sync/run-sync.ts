@@ -23,7 +23,7 @@ export interface SyncOutcome {
 }
 
 /**
- * One sync cycle (architecture.md "How usage data flows"): three kinds of CRS call whatever the number of users
+ * One sync cycle (docs/architecture.md §4): three kinds of CRS call whatever the number of users
  * — the key list pages, usage-stats and the per-key trend (2 days, or 31 on a full run) — and one transaction
  * of batched writes. The three are asked for at once (CRS needs minutes for the bulk ones at 100,000 keys),
  * each reduced as it arrives; the trend is read only once the plan is ready, and streams into the transaction

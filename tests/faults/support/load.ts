@@ -17,7 +17,7 @@ export interface LoadResult {
   byStatus: Record<string, number>;
   /** The first few answers that were not 2xx, to say what went wrong. */
   samples: string[];
-  /** Codes of the error envelopes seen (api.md: `{error: {code, message, requestId}}`). */
+  /** Codes of the error envelopes seen (docs/api.md: `{error: {code, message, requestId}}`). */
   errorCodes: Record<string, number>;
 }
 

@@ -11,7 +11,7 @@ export const MAX_SPAN_DAYS = 366;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The query parameters of api.md ("range" or "from"/"to"). */
+/** The query parameters of docs/api.md ("range" or "from"/"to"). */
 export function rangeQuery(r: RangeValue): { range?: string; from?: string; to?: string } {
   return 'preset' in r ? { range: r.preset } : { from: r.from, to: r.to };
 }
