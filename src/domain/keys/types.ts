@@ -1,3 +1,5 @@
+import type { UsageFigures } from '../usage/figures.js';
+
 export type KeyStatus = 'active' | 'disabled' | 'expired' | 'deleted';
 
 export interface KeyLimits {
@@ -73,17 +75,8 @@ export interface KeyView {
   operator: OperatorHold | null;
   /** Where the CRS key is: `deleted` (soft-deleted, restorable in CRS) or `gone` tell a deleted key's fate. */
   crsState: CrsState;
-  usage: {
-    requests: number;
-    tokens: number;
-    inputTokens: number;
-    outputTokens: number;
-    cacheCreateTokens: number;
-    cacheReadTokens: number;
-    cost: number;
-    /** When the sync last wrote these totals; null before the first sync saw the key. */
-    asOf: string | null;
-  };
+  /** Lifetime figures; `asOf`: when the sync last wrote them, null before the first sync saw the key. */
+  usage: UsageFigures & { asOf: string | null };
 }
 
 export interface CreateKeyInput {

@@ -1,16 +1,10 @@
 import type { DailyRow } from '../../infra/db/repos/usage.js';
 import { fromMicros } from '../money.js';
+import type { UsageFigures } from './figures.js';
 import { type DayRange, eachDay } from './range.js';
 
-export interface UsageTotals {
-  requests: number;
-  tokens: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreateTokens: number;
-  cacheReadTokens: number;
-  cost: number;
-}
+/** A range's totals. */
+export type UsageTotals = UsageFigures;
 
 export interface SeriesPoint {
   date: string;

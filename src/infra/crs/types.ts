@@ -3,6 +3,8 @@
  * `permissions` is an array, "" timestamps are null. Nothing outside src/infra/crs sees CRS's raw shapes.
  */
 
+import type { UsageFigures } from '../../domain/usage/figures.js';
+
 export interface CrsKey {
   id: string;
   name: string;
@@ -98,16 +100,8 @@ export interface CrsKeyPage {
   totalPages: number;
 }
 
-export interface CrsUsageTotals {
-  requests: number;
-  /** input + output + cacheCreate + cacheRead ("allTokens"). */
-  tokens: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreateTokens: number;
-  cacheReadTokens: number;
-  cost: number;
-}
+/** A key's lifetime figures; `tokens` is CRS's "allTokens" (input + output + cache create + cache read). */
+export type CrsUsageTotals = UsageFigures;
 
 /** One entry of GET /admin/usage-stats: lifetime totals of one non-deleted key. */
 export interface CrsKeyUsage {

@@ -1,5 +1,6 @@
 import { and, between, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { KeyStatus } from '../../../domain/keys/types.js';
+import type { TokenSplit } from '../../../domain/usage/figures.js';
 import type { DayRange } from '../../../domain/usage/range.js';
 import type { Db } from '../client.js';
 import { apiKeys, usageDaily, users } from '../schema.js';
@@ -10,15 +11,11 @@ import type { Query } from './raw-sql.js';
  * (tests/integration/query-plans.test.ts explains them), so each returns the query itself: awaited for rows.
  */
 
-export type DailyRow = {
+export type DailyRow = TokenSplit & {
   apiKeyId: string;
   day: string;
   requests: number;
   tokens: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreateTokens: number;
-  cacheReadTokens: number;
   costMicros: number;
 };
 
