@@ -47,6 +47,7 @@ export async function openApiDocument(): Promise<ApiDocument> {
     kind: 'postgres',
     ping: unavailable,
     withLeaderLock: unavailable,
+    withExclusiveLock: unavailable,
     close: async () => {},
   };
   const app = await buildApp({

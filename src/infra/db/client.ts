@@ -24,6 +24,11 @@ export interface Database {
    */
   withLeaderLock<T>(lockId: number, fn: () => Promise<T>): Promise<T | undefined>;
   /**
+   * Runs `fn` holding the session-level advisory lock `lockId`, waiting for it, on one connection that `fn` gets as
+   * its database (so a pool of one cannot deadlock): one-off work every instance must find done, e.g. migrations.
+   */
+  withExclusiveLock<T>(lockId: number, fn: (db: Db) => Promise<T>): Promise<T>;
+  /**
    * A LISTEN/NOTIFY channel between the processes sharing this database; undefined for the embedded database,
    * which only one process uses.
    */
@@ -90,6 +95,24 @@ async function openPostgres(url: string, max: number): Promise<Database> {
         client.release(lost);
       }
     },
+    async withExclusiveLock(lockId, fn) {
+      const client = await pool.connect();
+      let failed: Error | undefined;
+      try {
+        await client.query('select pg_advisory_lock($1)', [lockId]);
+        try {
+          return await fn(drizzle(client, { schema }) as unknown as Db);
+        } finally {
+          await client.query('select pg_advisory_unlock($1)', [lockId]).catch((e: Error) => (failed = e));
+        }
+      } catch (e) {
+        failed ??= e as Error;
+        throw e;
+      } finally {
+        // A connection that failed is destroyed rather than returned to the pool (with a lock it may still hold).
+        client.release(failed);
+      }
+    },
     channel: (name, logger) => createNotifyChannel(pool, pg.Client, url, name, logger),
     close: () => pool.end(),
   };
@@ -116,6 +139,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       await client.query('select 1');
     },
     withLeaderLock: (_lockId, fn) => fn(),
+    withExclusiveLock: (_lockId, fn) => fn(db),
     close: () => client.close(),
   };
 }
