@@ -11,7 +11,7 @@ import {
   touchSession,
 } from '../../infra/db/repos/sessions.js';
 import { hashToken, looksLikeToken, newSessionToken } from './tokens.js';
-import type { AuthContext, Page, PublicUser, RequestMeta, SessionView, SignedIn } from './types.js';
+import type { AuthContext, AuthMethod, Page, PublicUser, RequestMeta, SessionView, SignedIn } from './types.js';
 import { toPublicUser } from './view.js';
 
 /** `last_seen_at` is informative (the sessions list); one write a minute per session is plenty. */
@@ -34,6 +34,8 @@ export function createSessions(deps: Deps) {
       tokenHash,
       expiresAt: row.expiresAt.getTime(),
       user: toPublicUser(row.user),
+      method: row.authMethod,
+      mfaEnrolled: row.mfaEnrolled,
     };
   }
 
@@ -67,7 +69,7 @@ export function createSessions(deps: Deps) {
 
   return {
     /** A new session; beyond SESSION_MAX_PER_USER live ones, the oldest are revoked (and dead at once). */
-    async create(user: PublicUser, meta: RequestMeta): Promise<SignedIn> {
+    async create(user: PublicUser, meta: RequestMeta, method: AuthMethod = 'password'): Promise<SignedIn> {
       const token = newSessionToken();
       const now = deps.clock();
       const expiresAt = new Date(now.getTime() + ttlMs);
@@ -78,6 +80,7 @@ export function createSessions(deps: Deps) {
         now,
         userAgent: meta.userAgent?.slice(0, 512),
         ip: meta.ip,
+        authMethod: method,
       });
       await forget(await revokeBeyond(db, user.id, deps.config.sessionMaxPerUser, now));
       return { user, token, expiresAt: expiresAt.toISOString() };
@@ -137,6 +140,7 @@ export function createSessions(deps: Deps) {
           userAgent: r.userAgent,
           ip: r.ip,
           current: r.id === auth.sessionId,
+          method: r.authMethod,
         })),
         page: page.page,
         pageSize: page.pageSize,
