@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, ssoIdentities, users } from '../../src/infra/db/schema.js';
-import { createTestDatabase } from '../helpers/db.js';
 import { createUser } from '../helpers/security-suite.js';
 import { callback, cookieOf, createSsoApp, ssoSignIn, startSso } from '../helpers/sso.js';
 
@@ -120,21 +119,18 @@ describe('OIDC sign-up rules', () => {
   });
 });
 
-describe('OIDC with the last admin, invite-only registration and SSO only', async () => {
-  // Its own portal: "last admin" needs a database with exactly one.
-  const other = await createSsoApp(
-    {
-      REGISTRATION: 'invite',
-      OIDC_ADMIN_CLAIM: 'groups',
-      OIDC_ADMIN_VALUES: 'portal-admins',
-      SSO_ONLY: 'true',
-      // The way in while the provider is down: this account alone keeps its password sign-in.
-      ADMIN_EMAIL: 'root@corp.example',
-    },
-    { databaseUrl: (await createTestDatabase()).url },
-  );
-  const odb = other.t.deps.database.db;
+// Its own portal (and database): "last admin" needs a database with exactly one.
+const other = await createSsoApp({
+  REGISTRATION: 'invite',
+  OIDC_ADMIN_CLAIM: 'groups',
+  OIDC_ADMIN_VALUES: 'portal-admins',
+  SSO_ONLY: 'true',
+  // The way in while the provider is down: this account alone keeps its password sign-in.
+  ADMIN_EMAIL: 'root@corp.example',
+});
+const odb = other.t.deps.database.db;
 
+describe('OIDC with the last admin, invite-only registration and SSO only', () => {
   it('keeps the last active admin an admin when the provider drops the group (and audits it)', async () => {
     const admin = await createUser(other.t, { role: 'admin', email: 'root@corp.example' });
     other.provider.account('boss', { email: admin.email, email_verified: true, groups: [] });
