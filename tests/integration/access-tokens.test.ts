@@ -4,7 +4,15 @@ import { hashToken } from '../../src/domain/accounts/tokens.js';
 import { accessTokens, auditLog } from '../../src/infra/db/schema.js';
 import { createTestApp } from '../helpers/app.js';
 import { createKey } from '../helpers/keys.js';
-import { authHeaders, createUser, expectBadRequest, expectError, type TestUser } from '../helpers/security-suite.js';
+import {
+  authHeaders,
+  createUser,
+  expectBadRequest,
+  expectError,
+  securitySuite,
+  type TestUser,
+} from '../helpers/security-suite.js';
+import { accountSpecs } from '../security/specs/accounts.js';
 
 /* Personal access tokens (docs/decisions/026): shown once, stored hashed, scoped, revocable, last use recorded. */
 const t = await createTestApp();
@@ -163,3 +171,5 @@ describe('personal access tokens', () => {
     expectError(await t.app.inject({ method: 'GET', url: '/api/keys', headers: bearer(token) }), 401, 'unauthorized');
   });
 });
+
+for (const spec of accountSpecs(t)) securitySuite(t, spec);
