@@ -18,6 +18,8 @@ import { KeysPage } from './pages/keys';
 import { LeaderboardPage } from './pages/leaderboard';
 import { NotFoundPage } from './pages/not-found';
 import { SettingsPage } from './pages/settings';
+import { SsoPendingPage } from './pages/sso-pending';
+import { TwoFactorPage } from './pages/two-factor';
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -46,6 +48,7 @@ function page(pathname: string, user: User): ReactNode {
   if (pathname === '/leaderboard') return <LeaderboardPage user={user} />;
   if (pathname === '/export') return <ExportPage />;
   if (pathname === '/settings') return <SettingsPage user={user} />;
+  if (pathname === '/two-factor') return <TwoFactorPage />;
   if (pathname === '/admin' || pathname.startsWith('/admin/')) return <AdminPage user={user} pathname={pathname} />;
   return <NotFoundPage />;
 }
@@ -54,7 +57,7 @@ function Routes() {
   useSessionExpiry();
   const me = useMe();
   const { pathname, search, href } = useLocation();
-  const authPage = pathname === '/login' || pathname === '/register';
+  const authPage = pathname === '/login' || pathname === '/register' || pathname === '/sso';
 
   if (me.isPending) {
     return (
@@ -73,6 +76,7 @@ function Routes() {
   const user = me.data;
   if (authPage) {
     if (user) return <Redirect to={safeNext(search.get('next'))} />;
+    if (pathname === '/sso') return <SsoPendingPage />;
     return pathname === '/login' ? <LoginPage /> : <RegisterPage />;
   }
   if (!user) return <Redirect to={loginUrl(href)} />;
