@@ -201,7 +201,7 @@ test.describe('personal access tokens', () => {
     await expect(dialog.getByRole('button', { name: t['common.copy'] })).toBeVisible();
     const token = await dialog.getByRole('textbox').inputValue();
     expect(token).toMatch(/^kpt_/);
-    await shot(page, 'tokens');
+    await shot(page, 'tokens', false);
     await dialog.getByRole('button', { name: t['common.close'] }).click();
 
     const summary = await fetch(url('/api/me/summary'), { headers: { authorization: `Bearer ${token}` } });
@@ -219,5 +219,30 @@ test.describe('personal access tokens', () => {
     await row.getByRole('button', { name: t['tokens.revoke'] }).click();
     await expect(page.getByText(t['tokens.revoked'])).toBeVisible();
     expect((await fetch(url('/api/me/summary'), { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+});
+
+test.describe('at 375 px', () => {
+  test.use({ viewport: { width: 375, height: 812 } });
+
+  test('the login page with SSO and the settings’ 2FA and token cards fit a phone, in zh-CN too', async ({ page }) => {
+    const fits = async () =>
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.goto(url('/login'));
+    await expect(page.getByRole('link', { name: 'Sign in with Test IdP' })).toBeVisible();
+    await fits();
+    const email = uniqueEmail('phone');
+    await page.goto(url('/register'));
+    await registerInUi(page, t, email, PASSWORD, 'Pho Ne');
+    await expect(page.getByRole('button', { name: t['nav.menu'] })).toBeVisible();
+    await page.goto(url('/settings'));
+    await page.getByRole('button', { name: t['mfa.enable'] }).click();
+    await expect(page.getByRole('img', { name: t['mfa.qrAlt'] })).toBeVisible();
+    await fits();
+    await page.locator('#settings-lang').selectOption('zh-CN');
+    const zh = STRINGS['zh-CN'];
+    await expect(page.getByRole('heading', { name: zh['tokens.title'] })).toBeVisible();
+    await fits();
+    await shot(page, 'settings-375-zh-CN');
   });
 });
