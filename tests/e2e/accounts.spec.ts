@@ -227,7 +227,7 @@ test.describe('at 375 px', () => {
 
   test('the login page with SSO and the settings’ 2FA and token cards fit a phone, in zh-CN too', async ({ page }) => {
     const fits = async () =>
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await page.goto(url('/login'));
     await expect(page.getByRole('link', { name: 'Sign in with Test IdP' })).toBeVisible();
     await fits();
