@@ -169,6 +169,14 @@ describe('personal access tokens', () => {
     });
     expect(off.statusCode, off.body).toBe(200);
     expectError(await t.app.inject({ method: 'GET', url: '/api/keys', headers: bearer(token) }), 401, 'unauthorized');
+    // Re-enabling the account does not bring its tokens back.
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/users/${u.id}`,
+      headers: authHeaders(admin),
+      payload: { status: 'active' },
+    });
+    expectError(await t.app.inject({ method: 'GET', url: '/api/keys', headers: bearer(token) }), 401, 'unauthorized');
   });
 });
 

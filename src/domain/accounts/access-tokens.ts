@@ -8,6 +8,7 @@ import {
   listLiveAccessTokens,
   liveAccessTokenHashes,
   revokeAccessToken,
+  revokeUserAccessTokens,
   touchAccessToken,
 } from '../../infra/db/repos/access-tokens.js';
 import { insertAudit } from '../../infra/db/repos/audit.js';
@@ -161,6 +162,12 @@ export function createAccessTokens(deps: Deps) {
       });
       touched.delete(id);
       await deps.cache.entries.accessToken(tokenHash).delete();
+    },
+
+    /** Revokes every token of the user for good (a disabled account: re-enabling does not bring them back). */
+    async revokeAll(userId: string): Promise<void> {
+      const hashes = await revokeUserAccessTokens(db, userId, deps.clock());
+      await Promise.all(hashes.map((h) => deps.cache.entries.accessToken(h).delete()));
     },
 
     /** Drops the cached contexts of the user's tokens (status, role or second factor changed). */

@@ -80,7 +80,7 @@ export interface AccountsService extends SessionResolver {
    * awaited, so the change applies on the next request rather than after the `auth` TTL.
    */
   forgetUserSessions(userId: string): Promise<void>;
-  /** For whoever disables a user (admin): revokes every live session of the user, dead before this resolves. */
+  /** For whoever disables a user (admin): revokes every live session and token of the user, dead before this resolves. */
   revokeUserSessions(userId: string): Promise<void>;
   /** True while no active admin exists: the register page then asks for the setup token (/api/meta). */
   setupRequired(): Promise<boolean>;
@@ -160,7 +160,10 @@ export function createAccounts(deps: Deps, counters: SharedCounters, oidc?: Oidc
     changePassword: (auth, input, meta) => changePassword(deps, sessions, limits, auth, input, meta),
     listSessions: (auth, page) => sessions.list(auth, page),
     forgetUserSessions: forgetUser,
-    revokeUserSessions: (userId) => sessions.revokeAll(userId),
+    // Tokens too: a disabled account's scripts stop for good, as its sessions do.
+    revokeUserSessions: async (userId) => {
+      await Promise.all([sessions.revokeAll(userId), tokens.revokeAll(userId)]);
+    },
     async revokeSession(auth, sessionId, meta) {
       if (!(await sessions.revoke(auth.user.id, sessionId))) throw notFound('Session');
       await record(auth, sessionId, 'session.revoke', meta);

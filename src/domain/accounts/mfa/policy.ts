@@ -20,7 +20,7 @@ export function createMfaPolicy(deps: Pick<Deps, 'database' | 'logger'>) {
   const load = (): Promise<MfaPolicy> => {
     loading ??= readSetting(deps.database.db, SETTING)
       .then((v) => {
-        current = POLICIES.includes(v as MfaPolicy) ? (v as MfaPolicy) : 'off';
+        current = POLICIES.find((p) => p === v) ?? 'off';
         loadedAt = Date.now();
         return current;
       })

@@ -133,8 +133,23 @@ export function createSecondFactor(deps: Deps, parts: { sessions: Sessions; limi
       if (!(await takeFlow(db, idHash, 'mfa', deps.clock()))) throw gone();
       const row = await findUserById(db, flow.userId);
       if (row?.status !== 'active') throw gone();
-      const first = flow.data.first === 'sso' ? 'sso' : 'password';
-      const signedIn = await sessions.create(toPublicUser(row), meta, `${first}+${method}` as AuthMethod);
+      const how: AuthMethod =
+        flow.data.first === 'sso'
+          ? method === 'totp'
+            ? 'sso+totp'
+            : 'sso+recovery'
+          : method === 'totp'
+            ? 'password+totp'
+            : 'password+recovery';
+      const signedIn = await sessions.create(toPublicUser(row), meta, how);
+      await insertAudit(db, {
+        actorUserId: row.id,
+        action: 'user.login',
+        targetType: 'user',
+        targetId: row.id,
+        details: { method: how, remember: Boolean(input.remember) },
+        ip: meta.ip,
+      });
       const trustedDeviceToken = input.remember ? await remember(row.id) : undefined;
       return { ...signedIn, trustedDeviceToken };
     },

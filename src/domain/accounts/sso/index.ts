@@ -68,6 +68,7 @@ export function createSso(
   async function pendingFlow(h: string | undefined) {
     if (!h || !HANDLE.test(h)) return undefined;
     const flow = await peekFlow(db, hashToken(h), 'sso-pending', deps.clock());
+    // The row's data is what `callback` below wrote (jsonb): its shape is this module's own.
     return (
       flow && { ...flow, identity: flow.data.identity as PendingIdentity, kind: flow.data.kind as 'link' | 'signup' }
     );
@@ -99,6 +100,7 @@ export function createSso(
       // Taken (deleted) before anything else: a replayed or second callback finds no flow.
       const flow = h && HANDLE.test(h) ? await takeFlow(db, hashToken(h), 'oidc', deps.clock()) : undefined;
       if (!flow) throw expired();
+      // Written by `start` above (jsonb): strings only.
       const { state, nonce, verifier, next } = flow.data as Record<string, string>;
       const identity = await client.finish(callbackUrl, { state, nonce, verifier });
       const admin = adminVerdict(deps, identity);

@@ -128,3 +128,13 @@ export async function touchAccessToken(db: Db, id: string, now: Date, minGapMs: 
       ),
     );
 }
+
+/** Revokes every live token of the user (a disabled account's); their hashes, to drop from the cache. */
+export async function revokeUserAccessTokens(db: Db, userId: string, now: Date): Promise<string[]> {
+  const rows = await db
+    .update(accessTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt)))
+    .returning({ h: accessTokens.tokenHash });
+  return rows.map((r) => r.h);
+}
