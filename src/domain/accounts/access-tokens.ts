@@ -13,6 +13,7 @@ import {
 } from '../../infra/db/repos/access-tokens.js';
 import { insertAudit } from '../../infra/db/repos/audit.js';
 import { AppError, badRequest, notFound } from '../errors.js';
+import { LAST_USE_EVERY_MS, lastUseRecorder } from './last-use.js';
 import { hashToken } from './tokens.js';
 import type { AuthContext, RequestMeta, TokenScope } from './types.js';
 import { toPublicUser } from './view.js';
@@ -27,7 +28,6 @@ export const TOKEN_PREFIX = 'kpt_';
 const SHAPE = /^kpt_[A-Za-z0-9_-]{43}$/;
 /** Live tokens per user: enough for every script and tool a person runs, not a table a script can fill. */
 export const MAX_TOKENS_PER_USER = 50;
-const TOUCH_EVERY_MS = 60_000;
 /** A token without an expiry is cached with this (it is revoked by deleting its cache entry). */
 const NEVER = Number.MAX_SAFE_INTEGER;
 
@@ -56,7 +56,10 @@ const view = (r: AccessTokenRow): AccessTokenView => ({
 
 export function createAccessTokens(deps: Deps) {
   const { db } = deps.database;
-  const touched = new Map<string, number>();
+  const lastUse = lastUseRecorder(
+    (id, now) => touchAccessToken(db, id, now, LAST_USE_EVERY_MS),
+    (err) => deps.logger.warn({ err }, 'could not record token use'),
+  );
 
   async function load(tokenHash: string): Promise<AuthContext | null> {
     const row = await findAccessTokenWithUser(db, tokenHash);
@@ -73,20 +76,12 @@ export function createAccessTokens(deps: Deps) {
     };
   }
 
-  /** Last use, at most once a minute per token and process, off the request path. */
+  /** A cached context is used only while the token lasts; each use is recorded (at most once a minute). */
   function live(value: AuthContext | null): AuthContext | null {
     if (!value) return null;
     const now = deps.clock();
-    const at = now.getTime();
-    if (value.expiresAt <= at) return null;
-    const last = touched.get(value.sessionId);
-    if (last === undefined || at - last >= TOUCH_EVERY_MS) {
-      if (touched.size > 20_000) touched.clear();
-      touched.set(value.sessionId, at);
-      touchAccessToken(db, value.sessionId, now, TOUCH_EVERY_MS).catch((err: Error) =>
-        deps.logger.warn({ err }, 'could not record token use'),
-      );
-    }
+    if (value.expiresAt <= now.getTime()) return null;
+    lastUse.touch(value.sessionId, now);
     return value;
   }
 
@@ -160,7 +155,7 @@ export function createAccessTokens(deps: Deps) {
         });
         return hash;
       });
-      touched.delete(id);
+      lastUse.forget(id);
       await deps.cache.entries.accessToken(tokenHash).delete();
     },
 

@@ -10,21 +10,20 @@ import {
   revokeSession,
   touchSession,
 } from '../../infra/db/repos/sessions.js';
+import { LAST_USE_EVERY_MS, lastUseRecorder } from './last-use.js';
 import { hashToken, looksLikeToken, newSessionToken } from './tokens.js';
 import type { AuthContext, AuthMethod, Page, PublicUser, RequestMeta, SessionView, SignedIn } from './types.js';
 import { toPublicUser } from './view.js';
-
-/** `last_seen_at` is informative (the sessions list); one write a minute per session is plenty. */
-const TOUCH_EVERY_MS = 60_000;
-const MAX_TRACKED = 20_000;
 
 export type Sessions = ReturnType<typeof createSessions>;
 
 export function createSessions(deps: Deps) {
   const { db } = deps.database;
   const ttlMs = deps.config.sessionTtlHours * 3_600_000;
-  /** sessionId → when this process last wrote its last_seen_at. */
-  const touched = new Map<string, number>();
+  const lastSeen = lastUseRecorder(
+    (sessionId, now) => touchSession(db, sessionId, now, LAST_USE_EVERY_MS),
+    (err) => deps.logger.warn({ err }, 'could not record session activity'),
+  );
 
   async function load(tokenHash: string): Promise<AuthContext | null> {
     const row = await findSessionWithUser(db, tokenHash);
@@ -39,27 +38,12 @@ export function createSessions(deps: Deps) {
     };
   }
 
-  /** Off the request path: never awaited by the caller, failures are logged and forgotten. */
-  function touch(sessionId: string, now: Date): void {
-    const at = now.getTime();
-    const last = touched.get(sessionId);
-    if (last !== undefined && at - last < TOUCH_EVERY_MS) return;
-    if (touched.size >= MAX_TRACKED) {
-      for (const [id, t] of touched) if (at - t >= TOUCH_EVERY_MS) touched.delete(id);
-      if (touched.size >= MAX_TRACKED) touched.clear();
-    }
-    touched.set(sessionId, at);
-    touchSession(db, sessionId, now, TOUCH_EVERY_MS).catch((err: Error) =>
-      deps.logger.warn({ err, sessionId }, 'could not record session activity'),
-    );
-  }
-
   /** A cached context is used only while its session lasts; each use is recorded (at most once a minute). */
   function live(value: AuthContext | null): AuthContext | null {
     if (!value) return null;
     const now = deps.clock();
     if (value.expiresAt <= now.getTime()) return null;
-    touch(value.sessionId, now);
+    lastSeen.touch(value.sessionId, now);
     return value;
   }
 
@@ -112,7 +96,7 @@ export function createSessions(deps: Deps) {
     async revoke(userId: string, sessionId: string): Promise<boolean> {
       const tokenHash = await revokeSession(db, userId, sessionId, deps.clock());
       if (!tokenHash) return false;
-      touched.delete(sessionId);
+      lastSeen.forget(sessionId);
       await deps.cache.entries.session(tokenHash).delete();
       return true;
     },

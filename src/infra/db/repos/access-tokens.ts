@@ -2,6 +2,7 @@ import { and, asc, count, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Role, TokenScope, UserStatus } from '../../../domain/accounts/types.js';
 import type { Db } from '../client.js';
 import { accessTokens, totpFactors, users } from '../schema.js';
+import { callerColumns } from './users.js';
 
 /** SQL on personal access tokens (docs/decisions/026). */
 
@@ -83,14 +84,7 @@ export async function findAccessTokenWithUser(db: Db, tokenHash: string): Promis
       expiresAt: accessTokens.expiresAt,
       revokedAt: accessTokens.revokedAt,
       mfaEnrolled: sql<boolean>`${totpFactors.confirmedAt} is not null`,
-      user: {
-        id: users.id,
-        email: users.email,
-        displayName: users.displayName,
-        role: users.role,
-        status: users.status,
-        createdAt: users.createdAt,
-      },
+      user: callerColumns,
     })
     .from(accessTokens)
     .innerJoin(users, eq(users.id, accessTokens.userId))

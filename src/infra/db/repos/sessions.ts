@@ -2,6 +2,7 @@ import { and, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, 
 import type { AuthMethod, Role, UserStatus } from '../../../domain/accounts/types.js';
 import type { Db } from '../client.js';
 import { sessions, totpFactors, users } from '../schema.js';
+import { callerColumns } from './users.js';
 
 /** SQL on sessions (the accounts module's): sign-in, every authenticated request's cache miss, revocation. */
 
@@ -70,14 +71,7 @@ export async function findSessionWithUser(db: Db, tokenHash: string): Promise<Se
       revokedAt: sessions.revokedAt,
       authMethod: sessions.authMethod,
       mfaEnrolled: sql<boolean>`${totpFactors.confirmedAt} is not null`,
-      user: {
-        id: users.id,
-        email: users.email,
-        displayName: users.displayName,
-        role: users.role,
-        status: users.status,
-        createdAt: users.createdAt,
-      },
+      user: callerColumns,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
