@@ -35,6 +35,7 @@ export interface Operation {
   /** The access the route declares (src/http/route.ts), and for a public route why. */
   'x-access'?: 'public' | 'user' | 'admin';
   'x-public-because'?: string;
+  'x-token-scope'?: 'read' | 'keys';
   description?: string;
   tags?: string[];
   security?: Record<string, string[]>[];
@@ -110,8 +111,13 @@ function renderRoute(method: string, path: string, op: Operation): string {
 function authOf(op: Operation): string {
   const access = op['x-access'] ?? (!op.security?.length ? 'public' : op.tags?.includes('admin') ? 'admin' : 'user');
   if (access === 'public') return op['x-public-because'] ? `public — ${op['x-public-because']}` : 'public';
-  const schemes = (op.security ?? []).flatMap((s) => Object.keys(s)).join(' or ');
-  return access === 'admin' ? `admin role (session: ${schemes})` : `session (${schemes})`;
+  const schemes = (op.security ?? [])
+    .flatMap((s) => Object.keys(s))
+    .filter((s) => s !== 'accessToken')
+    .join(' or ');
+  // docs/decisions/026: the scope a personal access token needs here; routes without one refuse every token.
+  const scope = op['x-token-scope'] ? `; or a personal access token with the \`${op['x-token-scope']}\` scope` : '';
+  return access === 'admin' ? `admin role (session: ${schemes})` : `session (${schemes})${scope}`;
 }
 
 function requestRows(op: Operation): string[][] {

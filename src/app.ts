@@ -25,8 +25,11 @@ import { router } from './http/route.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { authRoutes } from './http/routes/auth.js';
 import { keyRoutes } from './http/routes/keys.js';
+import { mfaRoutes } from './http/routes/mfa.js';
 import { opsRoutes } from './http/routes/ops.js';
+import { ssoRoutes } from './http/routes/sso.js';
 import { statsRoutes } from './http/routes/stats.js';
+import { tokenRoutes } from './http/routes/tokens.js';
 import { memoizingValidatorCompiler } from './http/validation.js';
 import { createServices, type Services } from './services.js';
 
@@ -85,6 +88,8 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
   registerAuth(app, services.accounts, { cookies, publicOrigin: deps.config.publicUrl?.origin });
   registerRouteLimits(app, services.limits, deps.config.keyWritesPerMinute);
   app.addHook('onClose', () => services.jobs.stop());
+  // The 2FA policy is read on every authenticated request, synchronously: known before the first one.
+  app.addHook('onReady', () => services.accounts.ready());
 
   await app.register(swagger, {
     openapi: {
@@ -94,6 +99,11 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
           cookie: { type: 'apiKey', in: 'cookie', name: cookies.session },
+          accessToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A personal access token (`kpt_…`): only routes whose x-token-scope it holds',
+          },
         },
       },
     },
@@ -104,6 +114,9 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
   await app.register(
     async (api) => {
       await authRoutes(api, services);
+      await mfaRoutes(api, services);
+      await ssoRoutes(api, services);
+      await tokenRoutes(api, services);
       await keyRoutes(api, services);
       await statsRoutes(api, services);
       await adminRoutes(api, services);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { authEnvShape, type MfaConfig, type OidcConfig, readAuthConfig } from './config-auth.js';
 import { type NotifyConfig, notifyEnvShape, readNotifyConfig } from './config-notify.js';
 
 /**
@@ -64,6 +65,7 @@ const envSchema = z.object({
   DEMO_TRAFFIC_RPM: int(30, 0, 100_000),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   ...notifyEnvShape,
+  ...authEnvShape,
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -83,7 +85,7 @@ export interface KeyLimitCaps {
   perWindowMinutes: number;
 }
 
-export interface Config {
+export interface Config extends MfaConfig {
   port: number;
   host: string;
   dataDir: string;
@@ -137,6 +139,8 @@ export interface Config {
   metricsToken?: string;
   /** E-mail and webhook channels of notifications (config-notify.ts). */
   notify: NotifyConfig;
+  /** OpenID Connect single sign-on (config-auth.ts); absent: password sign-in only. */
+  oidc?: OidcConfig;
 }
 
 export class ConfigError extends Error {
@@ -169,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push(`PUBLIC_URL: must be the portal's origin, e.g. https://portal.example.com (got ${e.PUBLIC_URL})`);
   }
   const notify = readNotifyConfig(e, problems);
+  const auth = readAuthConfig(e, publicUrl, problems);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -212,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     demoTrafficRpm: e.DEMO_TRAFFIC_RPM,
     metricsToken: e.METRICS_TOKEN,
     notify,
+    ...auth,
   };
 }
 

@@ -7,6 +7,8 @@ import { exportUsage } from './domain/usage/export.js';
 import { createFreshness, type FreshnessSource } from './domain/usage/freshness.js';
 import { createStats, type StatsService } from './domain/usage/index.js';
 import { createKeyDetails } from './domain/usage/key-details.js';
+import { createMeSummary, type MeSummaryService, minimalLimitUsage } from './domain/usage/me-summary.js';
+import { createOidcClient } from './infra/oidc/client.js';
 import { sharedCounters } from './infra/rate-limit/index.js';
 import { createJobs, type Jobs } from './jobs/index.js';
 import { createSyncJob, type SyncJob } from './jobs/sync/index.js';
@@ -18,6 +20,8 @@ export interface Services {
   keys: KeysService;
   stats: StatsService;
   keyDetails: ReturnType<typeof createKeyDetails>;
+  /** The status-bar summary (/api/me/summary). */
+  meSummary: MeSummaryService;
   sync: SyncJob;
   /** The lease and the scheduled jobs: built here, started by the start path once the port is bound. */
   jobs: Jobs;
@@ -33,15 +37,18 @@ export interface Services {
  */
 export function createServices(deps: Deps): Services {
   const counters = sharedCounters({ db: deps.database.db, redis: deps.cache.shared, logger: deps.logger });
-  const accounts = createAccounts(deps, counters);
+  const oidc = deps.config.oidc && createOidcClient(deps.config.oidc);
+  const accounts = createAccounts(deps, counters, oidc);
   const limits = createLimits(counters, deps.clock);
   const freshness = createFreshness(deps);
   const keys = createKeys(deps, freshness);
   const stats = createStats(deps, freshness);
   const keyDetails = createKeyDetails(deps);
+  // The limit usage is issue 13's; minimalLimitUsage stands in (daily and total cost) until it is wired here.
+  const meSummary = createMeSummary(deps, freshness, minimalLimitUsage(deps));
   const exporter: Services['exporter'] = (userId, q) => exportUsage(deps, userId, q);
   const sync = createSyncJob(deps, { freshness, stats, keys });
   const admin = createAdmin(deps, sync, accounts);
   const jobs = createJobs(deps, sync, admin.alerts, accounts);
-  return { accounts, freshness, keys, stats, keyDetails, sync, jobs, admin, limits, exporter };
+  return { accounts, freshness, keys, stats, keyDetails, meSummary, sync, jobs, admin, limits, exporter };
 }

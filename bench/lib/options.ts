@@ -26,7 +26,7 @@ export interface BenchOptions {
   syncWithoutLatency: boolean;
   /** Scenarios to run (default all): warm, cold, stampede, browse, direct, sync. */
   only?: Set<string>;
-  /** Warm routes to measure (default all four). */
+  /** Warm routes to measure (default all of them). */
   routes?: string[];
   /** Start the portal with --cpu-prof and summarise the profile at the end. */
   profile: boolean;
@@ -38,7 +38,7 @@ export const USAGE = `npm run bench [-- options]
   --quick            short durations, default scale, 30 days of history (< 90 s)
   --scale large      10,000 users, 100,000 keys, 30 days (3,000,000 daily rows)
   --only a,b         run only these scenarios: warm, cold, stampede, browse, direct, sync
-  --routes a,b       warm routes to measure (default: the four hot reads), e.g. /api/stats/usage
+  --routes a,b       warm routes to measure (default: every hot read), e.g. /api/stats/usage
   --profile          run the portal with --cpu-prof and print its top self-time functions
   --keep             keep the work directory (portal log, baseline bodies)`;
 

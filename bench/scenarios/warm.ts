@@ -8,12 +8,14 @@ import { cpuMs, startChild } from '../lib/procs.js';
 import type { BenchUser } from '../lib/seed.js';
 import { ROOT, waitReady } from '../lib/stack.js';
 
-/** The four hot reads of the target table, and the request each user makes for them. */
+/** The hot reads of the target table, and the request each user makes for them. */
 export const WARM_ROUTES: Record<string, (u: BenchUser) => string> = {
   '/api/stats/usage': () => '/api/stats/usage?range=30d',
   '/api/keys': () => '/api/keys',
   '/api/stats/leaderboard': () => '/api/stats/leaderboard',
   '/api/stats/compare': (u) => `/api/stats/compare?keyIds=${u.keys.slice(0, 3).join(',')}`,
+  // Status bars poll it (issue 13.6, docs/decisions/026); a session token here, a personal access token there.
+  '/api/me/summary': () => '/api/me/summary',
 };
 
 export const targetsFor = (route: string, users: BenchUser[]): Target[] =>

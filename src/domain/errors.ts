@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
+  /** The admins require a second factor of this account: only enrolling it (and signing out) works until then. */
+  mfa_required: 403,
   not_found: 404,
   /** The request's body did not arrive in time (answered by the HTTP server before any route). */
   request_timeout: 408,

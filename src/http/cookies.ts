@@ -10,6 +10,10 @@ export interface CookieNames {
   session: string;
   /** A known device's signed id (sign-in limits, docs/decisions/014). */
   device: string;
+  /** A browser remembered for the second factor (docs/decisions/027). */
+  trusted: string;
+  /** The handle of an OpenID sign-in in flight, then of a pending link or sign-up (docs/decisions/028). */
+  sso: string;
   /** Every cookie is Secure, whatever the request's scheme. */
   alwaysSecure: boolean;
 }
@@ -17,7 +21,13 @@ export interface CookieNames {
 export function cookieNames(config: Pick<Config, 'publicUrl'>): CookieNames {
   const https = config.publicUrl?.protocol === 'https:';
   const prefix = https ? '__Host-' : '';
-  return { session: `${prefix}kp_session`, device: `${prefix}kp_device`, alwaysSecure: https };
+  return {
+    session: `${prefix}kp_session`,
+    device: `${prefix}kp_device`,
+    trusted: `${prefix}kp_mfa`,
+    sso: `${prefix}kp_sso`,
+    alwaysSecure: https,
+  };
 }
 
 /** A device stays known for a year after its last sign-in. */
@@ -58,14 +68,42 @@ export function setSignInCookies(
   req: FastifyRequest,
   reply: FastifyReply,
   names: CookieNames,
-  s: { token: string; deviceToken?: string; maxAge: number },
+  s: { token?: string; deviceToken?: string; maxAge: number; trustedDeviceToken?: string; trustedMaxAge?: number },
 ): void {
   const o = options(req, names);
-  const cookies = [reply.server.serializeCookie(names.session, s.token, { ...o, maxAge: s.maxAge })];
+  const cookies: string[] = [];
+  if (s.token) cookies.push(reply.server.serializeCookie(names.session, s.token, { ...o, maxAge: s.maxAge }));
   if (s.deviceToken) {
     cookies.push(reply.server.serializeCookie(names.device, s.deviceToken, { ...o, maxAge: DEVICE_MAX_AGE }));
   }
-  reply.header('set-cookie', cookies);
+  if (s.trustedDeviceToken && s.trustedMaxAge) {
+    cookies.push(reply.server.serializeCookie(names.trusted, s.trustedDeviceToken, { ...o, maxAge: s.trustedMaxAge }));
+  }
+  if (cookies.length) appendCookies(reply, cookies);
+}
+
+/**
+ * The single sign-on's handle (a random id of a flow kept server-side), or its removal (`value` undefined).
+ * SameSite=Lax: the provider sends the browser back with a top-level GET, which carries it.
+ */
+export function setSsoCookie(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  names: CookieNames,
+  value: string | undefined,
+  maxAge = 900,
+): void {
+  const o = options(req, names);
+  const cookie = value
+    ? reply.server.serializeCookie(names.sso, value, { ...o, maxAge })
+    : reply.server.serializeCookie(names.sso, '', { ...o, expires: new Date(0), maxAge: 0 });
+  appendCookies(reply, [cookie]);
+}
+
+function appendCookies(reply: FastifyReply, cookies: string[]): void {
+  const before = reply.getHeader('set-cookie');
+  const had = before === undefined ? [] : Array.isArray(before) ? before.map(String) : [String(before)];
+  reply.header('set-cookie', [...had, ...cookies]);
 }
 
 /** Drops the session cookie (the device cookie stays: the browser remains a known device). */

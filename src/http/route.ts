@@ -14,7 +14,7 @@ import type {
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import type { AuthContext } from '../domain/accounts/types.js';
+import type { AuthContext, TokenScope } from '../domain/accounts/types.js';
 import { adminRole, sameOriginWrites } from './plugins/auth.js';
 
 /**
@@ -32,6 +32,10 @@ declare module 'fastify' {
     publicBecause?: string;
     /** The route answers JSON the domain built (docs/decisions/003); its answers are checked against its schema. */
     preSerialised?: boolean;
+    /** The scope a personal access token needs here; absent: no token may call the route (docs/decisions/026). */
+    tokenScope?: TokenScope;
+    /** A session that owes a second factor may call it (to enrol, see itself, sign out: docs/decisions/027). */
+    beforeMfa?: boolean;
   }
 }
 
@@ -52,6 +56,13 @@ export interface RouteDecl<P extends Part, Q extends Part, B extends Part, R ext
   response?: R;
   /** A per-user budget the route spends (plugins/route-limits.ts). */
   limit?: 'keyWrites';
+  /**
+   * Personal access tokens with this scope may call the route (docs/decisions/026). Left out on the account,
+   * token and admin routes: no token reaches them, whatever its scopes.
+   */
+  token?: TokenScope;
+  /** Open to a session that must still enrol a second factor (docs/decisions/027). */
+  beforeMfa?: true;
   /** Left out of the OpenAPI document (/metrics, the document itself, the web app's pages). */
   hide?: true;
 }
@@ -91,6 +102,8 @@ type Handler<S extends Schema<Part, Part, Part, Responses>, A> = (
 
 /** A session, sent as a bearer token or the session cookie (docs/api.md §1). */
 const SESSION: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }];
+/** … or a personal access token with the route's scope (`x-token-scope`). */
+const SESSION_OR_TOKEN: Record<string, string[]>[] = [...SESSION, { accessToken: [] }];
 
 /**
  * Declares routes: `r.get(url, { access, summary, querystring, response }, handler)`. From the declaration follow
@@ -144,8 +157,10 @@ function register(
   handler: RouteHandlerMethod,
   preSerialised = false,
 ): void {
-  const { access, params, querystring, body, response, limit, hide } = decl;
+  const { access, params, querystring, body, response, limit, hide, token, beforeMfa } = decl;
   const level: AccessLevel = typeof access === 'string' ? access : 'public';
+  if ((token || beforeMfa) && level === 'public') throw new Error(`${method} ${url}: tokens and 2FA need a caller`);
+  if (token && level === 'admin') throw new Error(`${method} ${url}: no personal access token reaches admin routes`);
   if (typeof access !== 'string' && !access.public.trim()) {
     throw new Error(`${method} ${url}: a public route says why it is public`);
   }
@@ -155,7 +170,8 @@ function register(
     tags: decl.tags ?? tags,
     'x-access': level,
     ...(typeof access === 'string' ? {} : { 'x-public-because': access.public }),
-    ...(level === 'public' ? {} : { security: SESSION }),
+    ...(level === 'public' ? {} : { security: token ? SESSION_OR_TOKEN : SESSION }),
+    ...(token ? { 'x-token-scope': token } : {}),
     ...(hide ? { hide } : {}),
     ...(params ? { params } : {}),
     ...(querystring ? { querystring } : {}),
@@ -171,6 +187,8 @@ function register(
       ...(typeof access === 'string' ? {} : { publicBecause: access.public }),
       ...(limit ? { limit } : {}),
       ...(preSerialised ? { preSerialised } : {}),
+      ...(token ? { tokenScope: token } : {}),
+      ...(beforeMfa ? { beforeMfa: true } : {}),
     },
     handler,
   };

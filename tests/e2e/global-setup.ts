@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { freePort } from '../support/free-port.js';
+import { startOidcProvider, type TestProvider } from '../support/oidc-provider.js';
 import { startPostgres } from '../support/postgres-server.js';
 import { RedisServer } from '../support/redis-server.js';
 import { ADMIN, CRS_ADMIN } from './support/env.js';
@@ -42,12 +43,17 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const emulator = await startEmulator({ latency: 'fast', trafficRpm: 0, ...CRS_ADMIN });
     stops.push(() => emulator.close());
 
-    const control = await startControl(emulator, databaseUrl);
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    // A real OpenID Provider for the single sign-on journeys (its accounts are added through the control server).
+    const provider = await startOidcProvider({ redirectUris: [`${baseUrl}/api/auth/oidc/callback`] });
+    stops.push(() => provider.close());
+
+    const control = await startControl(emulator, databaseUrl, provider);
     stops.push(() => new Promise((r) => control.close(r)));
 
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kp-e2e-'));
     stops.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    const port = await freePort();
     const portal = spawn(process.execPath, [path.join(root, 'dist/main.js')], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -69,10 +75,14 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
         LOG_LEVEL: 'error',
+        PUBLIC_URL: baseUrl,
+        OIDC_ISSUER: provider.issuer,
+        OIDC_CLIENT_ID: provider.clientId,
+        OIDC_CLIENT_SECRET: provider.clientSecret,
+        OIDC_NAME: 'Test IdP',
       },
     });
     stops.push(() => stopChild(portal));
-    const baseUrl = `http://127.0.0.1:${port}`;
     await waitForHealth(baseUrl, portal);
 
     process.env.E2E_BASE_URL = baseUrl;
@@ -93,7 +103,11 @@ async function createDatabase(serverUrl: string, name: string): Promise<string> 
   return serverUrl.replace(/\/postgres$/, `/${name}`);
 }
 
-function startControl(emulator: Awaited<ReturnType<EmulatorModule['startEmulator']>>, databaseUrl: string) {
+function startControl(
+  emulator: Awaited<ReturnType<EmulatorModule['startEmulator']>>,
+  databaseUrl: string,
+  provider: TestProvider,
+) {
   const db = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   const server: Server = createServer(async (req, res) => {
     try {
@@ -110,6 +124,8 @@ function startControl(emulator: Awaited<ReturnType<EmulatorModule['startEmulator
         // History older than yesterday reaches the portal on the daily full sync; make the next run that one
         // (as if a day had passed) instead of waiting a day.
         await db.query("update job_state set last_full_at = null where name = 'usage-sync'");
+      } else if (req.url === '/oidc-account') {
+        provider.account(body.sub, body.claims);
       } else if (req.url === '/crs') {
         emulator.faults.down = Boolean(body.down);
       } else {

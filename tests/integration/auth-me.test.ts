@@ -30,9 +30,11 @@ describe('GET /api/auth/me', () => {
   it('answers the caller, by bearer token and by cookie', async () => {
     const u = await createUser(t, { displayName: 'Mo' });
     const expected = { id: u.id, email: u.email, displayName: 'Mo', role: 'user', createdAt: expect.any(String) };
-    expect((await me(u)).json()).toEqual({ user: expected });
+    // How the session signed in and where it stands with the second factor (docs/decisions/027).
+    const answer = { user: expected, method: 'password', mfa: { enrolled: false, required: false } };
+    expect((await me(u)).json()).toEqual(answer);
     const byCookie = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: cookieHeaders(u) });
-    expect(byCookie.json()).toEqual({ user: expected });
+    expect(byCookie.json()).toEqual(answer);
   });
 
   it('loads a session once, then serves it from the auth cache; unknown tokens are cached too', async () => {

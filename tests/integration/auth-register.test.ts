@@ -38,7 +38,7 @@ describe('POST /api/auth/register', () => {
     expect(cookie?.value).toBe(body.token);
 
     const me = await t.app.inject({ method: 'GET', url: '/api/auth/me', cookies: { kp_session: body.token } });
-    expect(me.json()).toEqual({ user: body.user });
+    expect(me.json()).toEqual({ user: body.user, method: 'password', mfa: { enrolled: false, required: false } });
   });
 
   it('lowercases and trims the email, defaults the display name to its local part', async () => {

@@ -80,7 +80,15 @@ describe('GET /api/auth/sessions', () => {
     const items = res.json().items as Record<string, unknown>[];
     expect(items).toHaveLength(2);
     for (const item of items) {
-      expect(Object.keys(item).sort()).toEqual(['createdAt', 'current', 'id', 'ip', 'lastSeenAt', 'userAgent']);
+      expect(Object.keys(item).sort()).toEqual([
+        'createdAt',
+        'current',
+        'id',
+        'ip',
+        'lastSeenAt',
+        'method',
+        'userAgent',
+      ]);
     }
     const current = items.find((i) => i.current)!;
     expect(current.id).toBe((await sessionRow(u.token)).id);

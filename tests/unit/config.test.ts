@@ -74,3 +74,75 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('sign-in configuration (docs/decisions/027, 028)', () => {
+  const base = { CRS_BASE_URL: 'http://crs:3000', CRS_ADMIN_USERNAME: 'a', CRS_ADMIN_PASSWORD: 'b' };
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig({ ...base, ...env });
+      return [];
+    } catch (e) {
+      return (e as ConfigError).problems;
+    }
+  };
+
+  it('builds the OIDC settings with the redirect URI on PUBLIC_URL', () => {
+    const c = loadConfig({
+      ...base,
+      PUBLIC_URL: 'https://portal.example.com',
+      OIDC_ISSUER: 'https://id.example.com/realms/team',
+      OIDC_CLIENT_ID: 'portal',
+      OIDC_ALLOWED_DOMAINS: 'Example.com, @corp.example',
+      OIDC_ADMIN_CLAIM: 'groups',
+      OIDC_ADMIN_VALUES: 'admins,ops',
+    });
+    expect(c.oidc).toMatchObject({
+      clientId: 'portal',
+      redirectUri: 'https://portal.example.com/api/auth/oidc/callback',
+      allowedDomains: ['example.com', 'corp.example'],
+      adminValues: ['admins', 'ops'],
+      ssoOnly: false,
+      scopes: 'openid email profile',
+    });
+    expect(c.mfaRememberDays).toBe(30);
+  });
+
+  it.each([
+    [{ OIDC_ISSUER: 'https://id.example.com', OIDC_CLIENT_ID: 'p' }, 'PUBLIC_URL'],
+    [{ OIDC_ISSUER: 'http://id.example.com', OIDC_CLIENT_ID: 'p', PUBLIC_URL: 'https://p.example' }, 'OIDC_ISSUER'],
+    [{ OIDC_ISSUER: 'https://id.example.com', PUBLIC_URL: 'https://p.example' }, 'OIDC_CLIENT_ID'],
+    [{ SSO_ONLY: 'true' }, 'SSO_ONLY'],
+    [{ OIDC_CLIENT_ID: 'p' }, 'OIDC_CLIENT_ID'],
+    [
+      {
+        OIDC_ISSUER: 'https://id.example.com',
+        OIDC_CLIENT_ID: 'p',
+        PUBLIC_URL: 'https://p.example',
+        OIDC_SCOPES: 'email',
+      },
+      'OIDC_SCOPES',
+    ],
+    [
+      {
+        OIDC_ISSUER: 'https://id.example.com',
+        OIDC_CLIENT_ID: 'p',
+        PUBLIC_URL: 'https://p.example',
+        OIDC_ADMIN_CLAIM: 'g',
+      },
+      'OIDC_ADMIN_VALUES',
+    ],
+    [{ MFA_REMEMBER_DAYS: '-1' }, 'MFA_REMEMBER_DAYS'],
+  ])('refuses %j naming %s', (env, name) => {
+    expect(problems(env).join('\n')).toContain(name);
+  });
+
+  it('allows a plain-http issuer on loopback only (development and tests)', () => {
+    const c = loadConfig({
+      ...base,
+      PUBLIC_URL: 'http://127.0.0.1:3000',
+      OIDC_ISSUER: 'http://127.0.0.1:9000',
+      OIDC_CLIENT_ID: 'p',
+    });
+    expect(c.oidc?.issuer.href).toBe('http://127.0.0.1:9000/');
+  });
+});

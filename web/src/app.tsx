@@ -9,15 +9,18 @@ import { I18nProvider } from './i18n';
 import { loginUrl, safeNext, useMe, useSessionExpiry } from './lib/auth';
 import { matchPath, navigate, useLocation } from './lib/router';
 import { AdminPage } from './pages/admin';
-import { LoginPage, RegisterPage } from './pages/auth';
+import { RegisterPage } from './pages/auth';
 import { ComparePage } from './pages/compare';
 import { DashboardPage } from './pages/dashboard';
 import { ExportPage } from './pages/export';
 import { KeyDetailPage } from './pages/key-detail';
 import { KeysPage } from './pages/keys';
 import { LeaderboardPage } from './pages/leaderboard';
+import { LoginPage } from './pages/login';
 import { NotFoundPage } from './pages/not-found';
 import { SettingsPage } from './pages/settings';
+import { SsoPendingPage } from './pages/sso-pending';
+import { TwoFactorPage } from './pages/two-factor';
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -46,6 +49,7 @@ function page(pathname: string, user: User): ReactNode {
   if (pathname === '/leaderboard') return <LeaderboardPage user={user} />;
   if (pathname === '/export') return <ExportPage />;
   if (pathname === '/settings') return <SettingsPage user={user} />;
+  if (pathname === '/two-factor') return <TwoFactorPage />;
   if (pathname === '/admin' || pathname.startsWith('/admin/')) return <AdminPage user={user} pathname={pathname} />;
   return <NotFoundPage />;
 }
@@ -54,7 +58,7 @@ function Routes() {
   useSessionExpiry();
   const me = useMe();
   const { pathname, search, href } = useLocation();
-  const authPage = pathname === '/login' || pathname === '/register';
+  const authPage = pathname === '/login' || pathname === '/register' || pathname === '/sso';
 
   if (me.isPending) {
     return (
@@ -73,6 +77,7 @@ function Routes() {
   const user = me.data;
   if (authPage) {
     if (user) return <Redirect to={safeNext(search.get('next'))} />;
+    if (pathname === '/sso') return <SsoPendingPage />;
     return pathname === '/login' ? <LoginPage /> : <RegisterPage />;
   }
   if (!user) return <Redirect to={loginUrl(href)} />;

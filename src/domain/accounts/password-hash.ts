@@ -18,6 +18,12 @@ export async function verifyPassword(stored: string, password: string): Promise<
   }
 }
 
+/**
+ * The stored "hash" of an account made through single sign-on: no argon2 string, so nothing verifies against it,
+ * and login treats it like an unknown address (same work, same answer).
+ */
+export const NO_PASSWORD = '!sso';
+
 let dummy: Promise<string> | undefined;
 
 /**

@@ -31,6 +31,10 @@ export async function register(
   const setup = input.setupToken !== undefined;
   const policy = setup ? 'open' : deps.config.registration;
   if (policy === 'closed') throw new AppError('forbidden', 'Registration is closed on this portal');
+  // "SSO only" (docs/decisions/028): accounts come from the provider; the setup token still makes the first admin.
+  if (deps.config.oidc?.ssoOnly && !setup) {
+    throw new AppError('forbidden', 'This portal signs up through single sign-on only');
+  }
   if (policy === 'invite' && !input.inviteCode) throw badRequest('inviteCode', 'an invite code is required');
 
   const passwordHash = await hashPassword(input.password);

@@ -10,21 +10,20 @@ import {
   revokeSession,
   touchSession,
 } from '../../infra/db/repos/sessions.js';
+import { LAST_USE_EVERY_MS, lastUseRecorder } from './last-use.js';
 import { hashToken, looksLikeToken, newSessionToken } from './tokens.js';
-import type { AuthContext, Page, PublicUser, RequestMeta, SessionView, SignedIn } from './types.js';
+import type { AuthContext, AuthMethod, Page, PublicUser, RequestMeta, SessionView, SignedIn } from './types.js';
 import { toPublicUser } from './view.js';
-
-/** `last_seen_at` is informative (the sessions list); one write a minute per session is plenty. */
-const TOUCH_EVERY_MS = 60_000;
-const MAX_TRACKED = 20_000;
 
 export type Sessions = ReturnType<typeof createSessions>;
 
 export function createSessions(deps: Deps) {
   const { db } = deps.database;
   const ttlMs = deps.config.sessionTtlHours * 3_600_000;
-  /** sessionId → when this process last wrote its last_seen_at. */
-  const touched = new Map<string, number>();
+  const lastSeen = lastUseRecorder(
+    (sessionId, now) => touchSession(db, sessionId, now, LAST_USE_EVERY_MS),
+    (err) => deps.logger.warn({ err }, 'could not record session activity'),
+  );
 
   async function load(tokenHash: string): Promise<AuthContext | null> {
     const row = await findSessionWithUser(db, tokenHash);
@@ -34,22 +33,9 @@ export function createSessions(deps: Deps) {
       tokenHash,
       expiresAt: row.expiresAt.getTime(),
       user: toPublicUser(row.user),
+      method: row.authMethod,
+      mfaEnrolled: row.mfaEnrolled,
     };
-  }
-
-  /** Off the request path: never awaited by the caller, failures are logged and forgotten. */
-  function touch(sessionId: string, now: Date): void {
-    const at = now.getTime();
-    const last = touched.get(sessionId);
-    if (last !== undefined && at - last < TOUCH_EVERY_MS) return;
-    if (touched.size >= MAX_TRACKED) {
-      for (const [id, t] of touched) if (at - t >= TOUCH_EVERY_MS) touched.delete(id);
-      if (touched.size >= MAX_TRACKED) touched.clear();
-    }
-    touched.set(sessionId, at);
-    touchSession(db, sessionId, now, TOUCH_EVERY_MS).catch((err: Error) =>
-      deps.logger.warn({ err, sessionId }, 'could not record session activity'),
-    );
   }
 
   /** A cached context is used only while its session lasts; each use is recorded (at most once a minute). */
@@ -57,7 +43,7 @@ export function createSessions(deps: Deps) {
     if (!value) return null;
     const now = deps.clock();
     if (value.expiresAt <= now.getTime()) return null;
-    touch(value.sessionId, now);
+    lastSeen.touch(value.sessionId, now);
     return value;
   }
 
@@ -67,7 +53,7 @@ export function createSessions(deps: Deps) {
 
   return {
     /** A new session; beyond SESSION_MAX_PER_USER live ones, the oldest are revoked (and dead at once). */
-    async create(user: PublicUser, meta: RequestMeta): Promise<SignedIn> {
+    async create(user: PublicUser, meta: RequestMeta, method: AuthMethod = 'password'): Promise<SignedIn> {
       const token = newSessionToken();
       const now = deps.clock();
       const expiresAt = new Date(now.getTime() + ttlMs);
@@ -78,6 +64,7 @@ export function createSessions(deps: Deps) {
         now,
         userAgent: meta.userAgent?.slice(0, 512),
         ip: meta.ip,
+        authMethod: method,
       });
       await forget(await revokeBeyond(db, user.id, deps.config.sessionMaxPerUser, now));
       return { user, token, expiresAt: expiresAt.toISOString() };
@@ -109,7 +96,7 @@ export function createSessions(deps: Deps) {
     async revoke(userId: string, sessionId: string): Promise<boolean> {
       const tokenHash = await revokeSession(db, userId, sessionId, deps.clock());
       if (!tokenHash) return false;
-      touched.delete(sessionId);
+      lastSeen.forget(sessionId);
       await deps.cache.entries.session(tokenHash).delete();
       return true;
     },
@@ -137,6 +124,7 @@ export function createSessions(deps: Deps) {
           userAgent: r.userAgent,
           ip: r.ip,
           current: r.id === auth.sessionId,
+          method: r.authMethod,
         })),
         page: page.page,
         pageSize: page.pageSize,

@@ -10,8 +10,22 @@ export interface PublicUser {
   createdAt: string;
 }
 
-/** Who is calling: resolved from a session token on every authenticated request. */
+/** What a personal access token may call (docs/decisions/026): `read` usage, limits and keys; `keys` change keys. */
+export type TokenScope = 'read' | 'keys';
+export const TOKEN_SCOPES: readonly TokenScope[] = ['read', 'keys'];
+
+/** Who must have a second factor (docs/decisions/027), set by an admin. */
+export type MfaPolicy = 'off' | 'admins' | 'everyone';
+
+/**
+ * How a session was signed in: the first factor (`password`, `sso`), then the second one if any (`+totp`,
+ * `+recovery`, `+device` for a remembered browser). A personal access token's context says `token`.
+ */
+export type AuthMethod = `${'password' | 'sso'}${'' | '+totp' | '+recovery' | '+device'}` | 'token';
+
+/** Who is calling: resolved from a session token (or a personal access token) on every authenticated request. */
 export interface AuthContext {
+  /** The session's id; for a personal access token, the token's id. */
   sessionId: string;
   /** SHA-256 hex of the session token: the cache key and the revocation handle. */
   tokenHash: string;
@@ -21,6 +35,11 @@ export interface AuthContext {
    */
   expiresAt: number;
   user: PublicUser;
+  method: AuthMethod;
+  /** The user has a confirmed TOTP factor: without one, a 2FA requirement lets the caller only enrol. */
+  mfaEnrolled: boolean;
+  /** Set for a personal access token only: the routes it may call (a session has none, and no limit). */
+  scopes?: TokenScope[];
 }
 
 export interface SessionResolver {
@@ -31,6 +50,8 @@ export interface SessionResolver {
    * authenticated request), or undefined when it takes a lookup: then call resolve.
    */
   resolveCached(token: string): AuthContext | null | undefined;
+  /** Whether the 2FA policy requires a second factor of this role (synchronous: it runs on every request). */
+  mfaRequiredFor(role: Role): boolean;
 }
 
 /** Where a request came from: stored on the session and in the audit log. */
@@ -39,6 +60,8 @@ export interface RequestMeta {
   userAgent?: string;
   /** The browser's device cookie, if it sent one (sign-in limits, docs/decisions/014). */
   deviceToken?: string;
+  /** The browser's "remembered for the second factor" cookie, if it sent one (docs/decisions/027). */
+  trustedDeviceToken?: string;
 }
 
 /** What register and login answer: the raw token leaves the server exactly once, here. */
@@ -48,7 +71,19 @@ export interface SignedIn {
   expiresAt: string;
   /** For the device cookie (never in the answer's body). */
   deviceToken?: string;
+  /** For the "remember this browser" cookie after a second factor (never in the answer's body). */
+  trustedDeviceToken?: string;
 }
+
+/** The first factor was right; a second one is owed (POST /api/auth/mfa/verify with this challenge). */
+export interface MfaPending {
+  mfa: { challenge: string; expiresAt: string; methods: ('totp' | 'recovery')[] };
+  deviceToken?: string;
+}
+
+export type SignInResult = SignedIn | MfaPending;
+
+export const isMfaPending = (r: SignInResult): r is MfaPending => 'mfa' in r;
 
 export interface Page<T> {
   items: T[];
@@ -74,4 +109,5 @@ export interface SessionView {
   userAgent: string | null;
   ip: string | null;
   current: boolean;
+  method: string;
 }

@@ -1,16 +1,9 @@
 import type { Deps } from '../../deps.js';
-import type { Db } from '../../infra/db/client.js';
 import { insertAudit } from '../../infra/db/repos/audit.js';
 import { countKeys } from '../../infra/db/repos/keys.js';
-import {
-  type AdminUserRow,
-  countUsers,
-  findAdminUser,
-  listUsers,
-  lockActiveAdmins,
-  updateUser,
-} from '../../infra/db/repos/users.js';
+import { type AdminUserRow, countUsers, findAdminUser, listUsers, updateUser } from '../../infra/db/repos/users.js';
 import type { AccountsService } from '../accounts/index.js';
+import { refuseLastAdmin } from '../accounts/last-admin.js';
 import type { Role, UserStatus } from '../accounts/types.js';
 import { AppError, notFound } from '../errors.js';
 import { applyOwnerStatus, recordOwnerStatus } from '../keys/owner-status.js';
@@ -98,16 +91,4 @@ export function createAdminUsers(
       return { users, keys: keys.keys, activeKeys: keys.active };
     },
   };
-}
-
-/**
- * At least one active admin always (docs/decisions/013): called inside the transaction that would demote or
- * disable `userId`. The active admins' rows are locked first, so two admins demoting each other at the same moment
- * are serialised: the second re-reads the rows after the first commits and finds itself the last one.
- */
-async function refuseLastAdmin(tx: Db, userId: string): Promise<void> {
-  const admins = await lockActiveAdmins(tx);
-  if (admins.length === 1 && admins[0] === userId) {
-    throw new AppError('conflict', 'This is the last active admin: promote another admin first');
-  }
 }

@@ -51,10 +51,25 @@ export function registerAuth(app: FastifyInstance, sessions: SessionResolver, op
   app.decorate('checkOrigin', (req: FastifyRequest) => checkOrigin(req, opts.publicOrigin));
 
   const accept = (req: FastifyRequest, auth: AuthContext | null, via: 'cookie' | 'bearer') => {
-    if (!auth) throw new AppError('unauthorized', 'Sign in to continue');
+    // A personal access token is a bearer credential only: as a cookie it would ride along with browser requests.
+    if (!auth || (auth.scopes && via === 'cookie')) throw new AppError('unauthorized', 'Sign in to continue');
+    if (via === 'cookie') checkOrigin(req, opts.publicOrigin);
+    const config = req.routeOptions.config;
+    if (auth.scopes && !(config.tokenScope && auth.scopes.includes(config.tokenScope))) {
+      throw new AppError(
+        'forbidden',
+        config.tokenScope
+          ? `This personal access token lacks the ${config.tokenScope} scope`
+          : 'A personal access token cannot call this route; sign in',
+      );
+    }
+    // The admins' 2FA requirement holds for existing sessions and tokens too: until the user enrols, only the
+    // enrolment routes answer (docs/decisions/027). One property read and a comparison on the hot path.
+    if (!auth.mfaEnrolled && !config.beforeMfa && sessions.mfaRequiredFor(auth.user.role)) {
+      throw new AppError('mfa_required', 'Set up two-factor authentication to continue (Settings)');
+    }
     req.auth = auth;
     req.authVia = via;
-    if (via === 'cookie') checkOrigin(req, opts.publicOrigin);
   };
 
   const authenticate = async (req: FastifyRequest): Promise<void> => {

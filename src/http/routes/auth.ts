@@ -1,7 +1,13 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RequestMeta } from '../../domain/accounts/types.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  isMfaPending,
+  type MfaPending,
+  type RequestMeta,
+  type SignedIn,
+  type SignInResult,
+} from '../../domain/accounts/types.js';
 import type { Services } from '../../services.js';
-import { clearSessionCookie, cookieValues, setSignInCookies } from '../cookies.js';
+import { type CookieNames, clearSessionCookie, cookieValues, setSignInCookies } from '../cookies.js';
 import { router } from '../route.js';
 import {
   loginBody,
@@ -14,16 +20,54 @@ import {
   sessionsQuery,
   signedInResponse,
 } from '../schemas/auth.js';
+import { mfaChallenge } from '../schemas/mfa.js';
+
+/** What every sign-in route reads of the request: the address, the agent and the browser's two device cookies. */
+export const requestMeta = (req: FastifyRequest, names: CookieNames): RequestMeta => ({
+  ip: req.ip,
+  userAgent: req.headers['user-agent'],
+  deviceToken: cookieValues(req.headers.cookie, names.device)[0],
+  trustedDeviceToken: cookieValues(req.headers.cookie, names.trusted)[0],
+});
+
+type PublicSignedIn = Omit<SignedIn, 'deviceToken' | 'trustedDeviceToken'>;
+type PublicResult = PublicSignedIn | Omit<MfaPending, 'deviceToken'>;
+
+/**
+ * Sets the cookies of a sign-in's outcome: the session (and the remembered browser) when signed in; the device
+ * cookie in both cases (the password was right). Answers the body without the cookies' values.
+ */
+export function signInCookies(req: FastifyRequest, reply: FastifyReply, s: Services, r: SignedIn): PublicSignedIn;
+export function signInCookies(req: FastifyRequest, reply: FastifyReply, s: Services, r: SignInResult): PublicResult;
+export function signInCookies(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  services: Services,
+  result: SignInResult,
+): PublicResult {
+  const { accounts } = services;
+  const names = reply.server.cookieNames;
+  if (isMfaPending(result)) {
+    setSignInCookies(req, reply, names, { deviceToken: result.deviceToken, maxAge: accounts.sessionTtlSeconds });
+    return { mfa: result.mfa };
+  }
+  const { deviceToken, trustedDeviceToken, ...signedIn } = result;
+  setSignInCookies(req, reply, names, {
+    token: signedIn.token,
+    deviceToken,
+    trustedDeviceToken,
+    maxAge: accounts.sessionTtlSeconds,
+    trustedMaxAge: accounts.mfaRememberDays * 86_400,
+  });
+  return signedIn;
+}
 
 /** /api/auth: accounts and sessions (docs/api.md §1). */
-export async function authRoutes(app: FastifyInstance, { accounts }: Services): Promise<void> {
+export async function authRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const { accounts } = services;
   const r = router(app, ['auth']);
   const names = app.cookieNames;
-  const meta = (req: FastifyRequest): RequestMeta => ({
-    ip: req.ip,
-    userAgent: req.headers['user-agent'],
-    deviceToken: cookieValues(req.headers.cookie, names.device)[0],
-  });
+  const meta = (req: FastifyRequest) => requestMeta(req, names);
   // Both set the session cookie: a cross-site Origin is refused, so another site cannot sign a browser in.
   const signUp = {
     public: 'signing up: rate-limited per address, by the registration policy',
@@ -48,17 +92,21 @@ export async function authRoutes(app: FastifyInstance, { accounts }: Services): 
 
   r.post(
     '/auth/login',
-    { access: signIn, summary: 'Sign in', body: loginBody, response: { 200: signedInResponse } },
+    {
+      access: signIn,
+      summary: 'Sign in; 202 with a challenge when the account has a second factor',
+      body: loginBody,
+      response: { 200: signedInResponse, 202: mfaChallenge },
+    },
     async (req, reply) => {
-      const { deviceToken, ...signedIn } = await accounts.login(req.body, meta(req));
-      setSignInCookies(req, reply, names, { ...signedIn, deviceToken, maxAge: accounts.sessionTtlSeconds });
-      return signedIn;
+      const result = signInCookies(req, reply, services, await accounts.login(req.body, meta(req)));
+      return 'mfa' in result ? reply.code(202).send(result) : result;
     },
   );
 
   r.post(
     '/auth/logout',
-    { access: 'user', summary: 'Sign out: end this session', response: { 204: noContent } },
+    { access: 'user', beforeMfa: true, summary: 'Sign out: end this session', response: { 204: noContent } },
     async (req, reply) => {
       await accounts.logout(req.auth, meta(req));
       clearSessionCookie(req, reply, names);
@@ -66,9 +114,15 @@ export async function authRoutes(app: FastifyInstance, { accounts }: Services): 
     },
   );
 
-  r.get('/auth/me', { access: 'user', summary: 'Who is signed in', response: { 200: meResponse } }, async (req) => ({
-    user: req.auth.user,
-  }));
+  r.get(
+    '/auth/me',
+    { access: 'user', beforeMfa: true, summary: 'Who is signed in', response: { 200: meResponse } },
+    async ({ auth }) => ({
+      user: auth.user,
+      method: auth.method,
+      mfa: { enrolled: auth.mfaEnrolled, required: accounts.mfaRequiredFor(auth.user.role) },
+    }),
+  );
 
   r.post(
     '/auth/password',
@@ -88,6 +142,7 @@ export async function authRoutes(app: FastifyInstance, { accounts }: Services): 
     '/auth/sessions',
     {
       access: 'user',
+      beforeMfa: true,
       summary: 'Your sessions, newest first',
       querystring: sessionsQuery,
       response: { 200: sessionsPage },
@@ -97,7 +152,13 @@ export async function authRoutes(app: FastifyInstance, { accounts }: Services): 
 
   r.delete(
     '/auth/sessions/:id',
-    { access: 'user', summary: 'Revoke one of your sessions', params: sessionParams, response: { 204: noContent } },
+    {
+      access: 'user',
+      beforeMfa: true,
+      summary: 'Revoke one of your sessions',
+      params: sessionParams,
+      response: { 204: noContent },
+    },
     async (req, reply) => {
       await accounts.revokeSession(req.auth, req.params.id, meta(req));
       // Revoking the session this browser holds is a logout: drop the dead cookie too.

@@ -20,7 +20,13 @@ export async function keyRoutes(app: FastifyInstance, { keys }: Services): Promi
 
   r.getJson(
     '/keys',
-    { access: 'user', summary: 'Your keys, a page at a time', querystring: listKeysQuery, response: { 200: keyPage } },
+    {
+      access: 'user',
+      token: 'read',
+      summary: 'Your keys, a page at a time',
+      querystring: listKeysQuery,
+      response: { 200: keyPage },
+    },
     (req) => keys.listJson(req.auth.user.id, req.query),
   );
 
@@ -28,6 +34,7 @@ export async function keyRoutes(app: FastifyInstance, { keys }: Services): Promi
     '/keys',
     {
       access: 'user',
+      token: 'keys',
       summary: 'Create a key; the answer holds its secret, shown this once',
       limit: 'keyWrites',
       body: createKeyBody,
@@ -38,7 +45,7 @@ export async function keyRoutes(app: FastifyInstance, { keys }: Services): Promi
 
   r.get(
     '/keys/:id',
-    { access: 'user', summary: 'One of your keys', params: idParams, response: { 200: keyView } },
+    { access: 'user', token: 'read', summary: 'One of your keys', params: idParams, response: { 200: keyView } },
     async (req) => keys.get(req.auth.user.id, req.params.id),
   );
 
@@ -46,6 +53,7 @@ export async function keyRoutes(app: FastifyInstance, { keys }: Services): Promi
     '/keys/:id',
     {
       access: 'user',
+      token: 'keys',
       summary: 'Change a key (only the fields given)',
       limit: 'keyWrites',
       params: idParams,
@@ -59,6 +67,7 @@ export async function keyRoutes(app: FastifyInstance, { keys }: Services): Promi
     '/keys/:id',
     {
       access: 'user',
+      token: 'keys',
       summary: 'Delete a key (kept with its history)',
       limit: 'keyWrites',
       params: idParams,
@@ -74,6 +83,7 @@ export async function keyRoutes(app: FastifyInstance, { keys }: Services): Promi
     '/keys/:id/instructions',
     {
       access: 'user',
+      token: 'read',
       summary: 'How to use a key with Claude Code',
       params: idParams,
       response: { 200: instructions },

@@ -21,6 +21,8 @@ export async function opsRoutes(app: FastifyInstance, deps: Deps, services: Serv
     keyLimitCaps: deps.config.keyLimitCaps,
     timezone: timezoneLabel(deps.config.crs.timezoneOffset),
     version: deps.version,
+    sso: deps.config.oidc ? { name: deps.config.oidc.name, only: deps.config.oidc.ssoOnly } : null,
+    mfaRememberDays: deps.config.mfaRememberDays,
   };
   r.get(
     '/api/meta',

@@ -24,6 +24,7 @@ export async function statsRoutes(app: FastifyInstance, { stats, keyDetails, exp
     '/stats/usage',
     {
       access: 'user',
+      token: 'read',
       summary: 'Your usage over a range: totals, a daily series and each key',
       querystring: usageQuery,
       response: { 200: usageResponse },
@@ -35,6 +36,7 @@ export async function statsRoutes(app: FastifyInstance, { stats, keyDetails, exp
     '/stats/compare',
     {
       access: 'user',
+      token: 'read',
       summary: 'Two to ten of your keys side by side',
       querystring: compareQuery,
       response: { 200: compareResponse },
@@ -46,17 +48,21 @@ export async function statsRoutes(app: FastifyInstance, { stats, keyDetails, exp
     '/stats/leaderboard',
     {
       access: 'user',
+      token: 'read',
       summary: 'Keys ranked by lifetime usage (every user’s with scope=all, admins only)',
       querystring: leaderboardQuery,
       response: { 200: leaderboardResponse },
     },
-    ({ auth: { user }, query }) => stats.leaderboardJson(user.id, { ...query, isAdmin: user.role === 'admin' }),
+    // An admin's personal access token sees the admin's own keys only: no token reaches admin data.
+    ({ auth: { user, scopes }, query }) =>
+      stats.leaderboardJson(user.id, { ...query, isAdmin: user.role === 'admin' && !scopes }),
   );
 
   r.get(
     '/stats/export',
     {
       access: 'user',
+      token: 'read',
       summary: 'Download your daily usage as CSV or JSON',
       querystring: exportQuery,
       response: { 200: z.any() },
@@ -79,6 +85,7 @@ export async function statsRoutes(app: FastifyInstance, { stats, keyDetails, exp
     '/keys/:id/models',
     {
       access: 'user',
+      token: 'read',
       summary: 'A key’s usage per model over a range, from CRS',
       tags: ['keys'],
       params: idParams,
@@ -92,6 +99,7 @@ export async function statsRoutes(app: FastifyInstance, { stats, keyDetails, exp
     '/keys/:id/requests',
     {
       access: 'user',
+      token: 'read',
       summary: 'A key’s last 100 requests, from CRS',
       tags: ['keys'],
       params: idParams,

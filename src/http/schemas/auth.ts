@@ -51,7 +51,18 @@ export const signedInResponse = z.object({
   expiresAt: z.string(),
 });
 
-export const meResponse = z.object({ user: userView });
+export const meResponse = z.object({
+  user: userView,
+  method: z
+    .string()
+    .describe('How this session signed in: password or sso, then +totp, +recovery or +device; or token'),
+  mfa: z.object({
+    enrolled: z.boolean(),
+    required: z
+      .boolean()
+      .describe('The admins require a second factor: until it is enrolled, other routes answer mfa_required'),
+  }),
+});
 
 export const sessionsQuery = z.strictObject(pageQuery(20));
 
@@ -62,6 +73,7 @@ const session = z.object({
   userAgent: z.string().nullable(),
   ip: z.string().nullable(),
   current: z.boolean(),
+  method: z.string().describe('How the session signed in: password or sso, then +totp, +recovery or +device'),
 });
 
 // Not `paged()`: this answer has always listed the counts first, and a serialised answer keeps its field order.

@@ -20,6 +20,11 @@ export const metaResponse = z.object({
   }),
   timezone: z.string(),
   version: z.string(),
+  sso: z
+    .object({ name: z.string(), only: z.boolean().describe('password sign-in and registration are off') })
+    .nullable()
+    .describe('Single sign-on, when configured: the button’s label'),
+  mfaRememberDays: z.number().describe('How long "remember this browser" skips the second factor; 0: not offered'),
   /** No admin yet: the register page asks for the setup token printed at start. */
   setupRequired: z.boolean(),
 });

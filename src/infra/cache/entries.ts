@@ -72,6 +72,12 @@ export function createEntries(ns: Namespaces) {
     /** A session's context by its token hash, or null ("no such session"). Untagged: revocations delete it. */
     session: (tokenHash: string) => new CacheEntry<V['auth']>(ns.auth, [tokenHash]),
 
+    /** A personal access token's context by its hash, or null. Two parts: never the same key as a session's. */
+    accessToken: (tokenHash: string) => new CacheEntry<V['auth']>(ns.auth, ['pat', tokenHash]),
+
+    /** A user's compact summary for status bars (/api/me/summary), as open JSON. */
+    meSummary: (userId: string) => new CacheEntry<V['stats']>(ns.stats, ['me-summary', userId], userId),
+
     /** One page of a user's key list, as JSON. */
     keyList: ({ userId, query: q }: { userId: string; query: KeyListQuery }) =>
       new CacheEntry<V['keys']>(

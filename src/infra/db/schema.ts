@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { AuthMethod, TokenScope } from '../../domain/accounts/types.js';
 import type { KeyLimits, OperatorLocks, PendingWrite } from '../../domain/keys/types.js';
 
 /*
@@ -61,8 +62,113 @@ export const sessions = pgTable(
     revokedAt: ts('revoked_at'),
     userAgent: text('user_agent'),
     ip: text('ip'),
+    /** How the session was signed in: `password` or `sso`, then `+totp`, `+recovery` or `+device` (docs/decisions/027). */
+    authMethod: text('auth_method').$type<AuthMethod>().notNull().default('password'),
   },
   (t) => [uniqueIndex('sessions_token_hash_key').on(t.tokenHash), index('sessions_user_idx').on(t.userId)],
+);
+
+/**
+ * Personal access tokens (docs/decisions/026): `kpt_` + 256 random bits, only the SHA-256 stored. Scopes say which
+ * routes the token may call; never the account, token or admin routes.
+ */
+export const accessTokens = pgTable(
+  'access_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    /** The first characters after `kpt_`, to tell tokens apart in the list (8 of 43: no help to a guesser). */
+    hint: text('hint').notNull(),
+    scopes: jsonb('scopes').$type<TokenScope[]>().notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at'),
+    lastUsedAt: ts('last_used_at'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('access_tokens_hash_key').on(t.tokenHash), index('access_tokens_user_idx').on(t.userId)],
+);
+
+/**
+ * A user's TOTP authenticator (docs/decisions/027). The secret must be readable to verify codes, so it is kept
+ * as given to the app; `confirmed_at` null while enrolment waits for the first code. `last_step` is the time step
+ * of the last accepted code: a code of that step or an earlier one is a replay.
+ */
+export const totpFactors = pgTable('totp_factors', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secret: text('secret').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  confirmedAt: ts('confirmed_at'),
+  lastStep: bigint('last_step', { mode: 'number' }).notNull().default(0),
+});
+
+/** Ten one-time recovery codes per user, only their SHA-256 stored; a used one keeps its row with `used_at`. */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    usedAt: ts('used_at'),
+  },
+  (t) => [uniqueIndex('recovery_codes_user_hash_key').on(t.userId, t.codeHash)],
+);
+
+/** Browsers that may skip the second factor for a while ("remember this device"); the cookie's SHA-256. */
+export const trustedDevices = pgTable(
+  'trusted_devices',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('trusted_devices_user_idx').on(t.userId)],
+);
+
+/** An account's link to an OpenID Provider's subject (docs/decisions/028): one per (issuer, subject). */
+export const ssoIdentities = pgTable(
+  'sso_identities',
+  {
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    email: text('email'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastLoginAt: ts('last_login_at'),
+  },
+  (t) => [primaryKey({ columns: [t.issuer, t.subject] }), index('sso_identities_user_idx').on(t.userId)],
+);
+
+/**
+ * Short-lived steps of a sign-in that span requests: an OpenID authorization in flight (state, nonce, PKCE
+ * verifier), a second factor owed, an SSO identity waiting to be linked or to sign up. Keyed by the SHA-256 of a
+ * random handle the browser holds; taken with DELETE … RETURNING, so each is used once.
+ */
+export const authFlows = pgTable(
+  'auth_flows',
+  {
+    idHash: text('id_hash').primaryKey(),
+    kind: text('kind', { enum: ['oidc', 'mfa', 'sso-pending'] }).notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('auth_flows_expires_idx').on(t.expiresAt)],
 );
 
 export const apiKeys = pgTable(
@@ -266,6 +372,12 @@ export const jobLeases = pgTable('job_leases', {
 export const schema = {
   users,
   sessions,
+  accessTokens,
+  totpFactors,
+  recoveryCodes,
+  trustedDevices,
+  ssoIdentities,
+  authFlows,
   apiKeys,
   keyCreates,
   usageDaily,

@@ -1,5 +1,6 @@
 import type { TestApp } from '../../helpers/app.js';
 import type { SecuritySpec } from '../../helpers/security-suite.js';
+import { accountSpecs } from './accounts.js';
 import { adminSpecs } from './admin.js';
 import { authSpecs } from './auth.js';
 import { keySpecs } from './keys.js';
@@ -11,6 +12,7 @@ import { statsSpecs } from './stats.js';
  */
 export const SPEC_GROUPS: Record<string, (t: TestApp) => SecuritySpec[]> = {
   auth: authSpecs,
+  accounts: accountSpecs,
   keys: keySpecs,
   stats: statsSpecs,
   admin: adminSpecs,

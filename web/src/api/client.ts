@@ -35,6 +35,13 @@ export function setUnauthorizedHandler(fn: Listener | undefined): void {
   onUnauthorized = fn;
 }
 
+let onMfaRequired: Listener | undefined;
+
+/** Called on a 403 `mfa_required`: the operator requires a second factor this account has not set up yet. */
+export function setMfaRequiredHandler(fn: Listener | undefined): void {
+  onMfaRequired = fn;
+}
+
 export type Query = Record<string, string | number | boolean | undefined | null>;
 
 export function withQuery(path: string, query?: Query): string {
@@ -70,6 +77,7 @@ export async function request(path: string, opts: RequestOptions = {}): Promise<
   if (res.ok) return res;
   const err = await toApiError(res);
   if (res.status === 401 && !opts.expect401) onUnauthorized?.();
+  if (err.code === 'mfa_required') onMfaRequired?.();
   throw err;
 }
 

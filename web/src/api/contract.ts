@@ -47,7 +47,17 @@ export type {
   SortOrder,
   UpdateKeyBody,
 } from '../../../src/http/schemas/keys';
+export type {
+  MfaChallenge,
+  MfaPolicyView,
+  MfaProofBody,
+  MfaStatus,
+  MfaVerifyBody,
+  RecoveryCodes,
+  TotpSetup,
+} from '../../../src/http/schemas/mfa';
 export type { HealthResponse, MetaResponse } from '../../../src/http/schemas/ops';
+export type { SsoCompleteBody, SsoCompleted, SsoPending } from '../../../src/http/schemas/sso';
 export type {
   CompareEntry,
   CompareResponse,
@@ -62,3 +72,4 @@ export type {
   SeriesPoint,
   UsageResponse,
 } from '../../../src/http/schemas/stats';
+export type { CreatedToken, CreateTokenBody, MeSummary, TokenList, TokenView } from '../../../src/http/schemas/tokens';

@@ -19,12 +19,14 @@ import type {
   LeaderboardScope,
   LeaderboardSort,
   MetaResponse,
+  MfaStatus,
   ModelsResponse,
   OverviewResponse,
   ReleaseBody,
   RequestsResponse,
   SessionsPage,
   SortOrder,
+  TokenList,
   UpdateKeyBody,
   UsageResponse,
   UsersPage,
@@ -36,8 +38,18 @@ export const qk = {
   keys: ['keys'] as const,
   stats: ['stats'] as const,
   sessions: ['sessions'] as const,
+  mfa: ['mfa'] as const,
+  tokens: ['tokens'] as const,
   admin: ['admin'] as const,
 };
+
+export function useMfaStatus() {
+  return useQuery({ queryKey: qk.mfa, queryFn: () => api<MfaStatus>('/api/auth/mfa') });
+}
+
+export function useTokens() {
+  return useQuery({ queryKey: qk.tokens, queryFn: () => api<TokenList>('/api/tokens') });
+}
 
 export function useMeta() {
   return useQuery({ queryKey: qk.meta, queryFn: () => api<MetaResponse>('/api/meta'), staleTime: 10 * 60_000 });

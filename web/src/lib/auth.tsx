@@ -1,8 +1,16 @@
 /** Who is signed in: `GET /api/auth/me` (null = signed out), login/register/logout, and expired sessions. */
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { ApiError, api, setUnauthorizedHandler } from '../api/client';
-import type { LoginBody, MeResponse, RegisterBody, SignedInResponse, User } from '../api/contract';
+import { ApiError, api, setMfaRequiredHandler, setUnauthorizedHandler } from '../api/client';
+import type {
+  LoginBody,
+  MeResponse,
+  MfaChallenge,
+  MfaVerifyBody,
+  RegisterBody,
+  SignedInResponse,
+  User,
+} from '../api/contract';
 import { qk } from '../api/queries';
 import { navigate } from './router';
 
@@ -25,7 +33,7 @@ export function useMe() {
 /** A path inside this app to go back to after signing in (never another origin, never the auth pages). */
 export function safeNext(next: string | null | undefined): string {
   if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-  if (next.startsWith('/login') || next.startsWith('/register')) return '/';
+  if (next.startsWith('/login') || next.startsWith('/register') || next.startsWith('/sso')) return '/';
   return next;
 }
 
@@ -61,24 +69,40 @@ export function useSessionExpiry(): void {
   useEffect(() => {
     setUnauthorizedHandler(() => {
       const here = window.location.pathname + window.location.search;
-      if (here.startsWith('/login') || here.startsWith('/register')) return;
+      if (here.startsWith('/login') || here.startsWith('/register') || here.startsWith('/sso')) return;
       qc.cancelQueries();
       clearUserData(qc);
       navigate(loginUrl(here, true), { replace: true });
     });
-    return () => setUnauthorizedHandler(undefined);
+    // The operator requires a second factor this account lacks: every page but the set-up answers 403 until then.
+    setMfaRequiredHandler(() => navigate('/two-factor?required=1', { replace: true }));
+    return () => {
+      setUnauthorizedHandler(undefined);
+      setMfaRequiredHandler(undefined);
+    };
   }, [qc]);
 }
 
+/** The password step: signed in (200), or a challenge for the second factor (202). */
 export function useLogin() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: LoginBody) =>
-      api<SignedInResponse>('/api/auth/login', { method: 'POST', body, expect401: true }),
-    onSuccess: ({ user }) => {
+      api<SignedInResponse | MfaChallenge>('/api/auth/login', { method: 'POST', body, expect401: true }),
+    onSuccess: (r) => {
       // The token in the answer is for scripts; the browser keeps only the httpOnly cookie.
-      clearUserData(qc, user);
+      if ('user' in r) clearUserData(qc, r.user);
     },
+  });
+}
+
+/** The second step: the challenge and a code from the app or a recovery code. */
+export function useVerifyMfa() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: MfaVerifyBody) =>
+      api<SignedInResponse>('/api/auth/mfa/verify', { method: 'POST', body, expect401: true }),
+    onSuccess: ({ user }) => clearUserData(qc, user),
   });
 }
 

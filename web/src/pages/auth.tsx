@@ -5,10 +5,10 @@ import { ErrorMessage } from '../components/error-message';
 import { Brand, DemoBadge, LanguageSelect } from '../components/layout';
 import { TextField } from '../components/ui';
 import { useI18n } from '../i18n';
-import { safeNext, useLogin, useRegister } from '../lib/auth';
+import { safeNext, useRegister } from '../lib/auth';
 import { Link, navigate, useLocation } from '../lib/router';
 
-function AuthFrame({
+export function AuthFrame({
   title,
   subtitle,
   children,
@@ -37,67 +37,8 @@ function AuthFrame({
 }
 
 /** Keeps ?next= across the switch between the two forms. */
-function withNext(path: string, next: string): string {
+export function withNext(path: string, next: string): string {
   return next === '/' ? path : `${path}?next=${encodeURIComponent(next)}`;
-}
-
-export function LoginPage() {
-  const { t } = useI18n();
-  const { search } = useLocation();
-  const next = safeNext(search.get('next'));
-  const login = useLogin();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const err = login.error instanceof ApiError ? login.error : undefined;
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    login.mutate({ email, password }, { onSuccess: () => navigate(next, { replace: true }) });
-  };
-
-  return (
-    <AuthFrame
-      title={t('auth.login.title')}
-      subtitle={t('auth.login.subtitle')}
-      footer={
-        <>
-          {t('auth.login.noAccount')} <Link to={withNext('/register', next)}>{t('auth.login.register')}</Link>
-        </>
-      }
-    >
-      {search.get('expired') && !login.error && (
-        <div className="alert alert-info" role="status">
-          {t('auth.sessionExpired')}
-        </div>
-      )}
-      {login.error && !err?.details.length ? <ErrorMessage error={login.error} compact /> : null}
-      <form onSubmit={submit} className="form" noValidate>
-        <TextField
-          label={t('auth.email')}
-          type="email"
-          autoComplete="username"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={err?.field('email')}
-          data-autofocus
-          autoFocus
-        />
-        <TextField
-          label={t('auth.password')}
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={err?.field('password')}
-        />
-        <button type="submit" className="btn btn-primary btn-block" disabled={login.isPending}>
-          {login.isPending ? t('auth.login.pending') : t('auth.login.submit')}
-        </button>
-      </form>
-    </AuthFrame>
-  );
 }
 
 export function RegisterPage() {

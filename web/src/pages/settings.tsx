@@ -7,8 +7,10 @@ import { ErrorMessage } from '../components/error-message';
 import { LanguageSelect } from '../components/layout';
 import { Pagination, usePaging } from '../components/pagination';
 import { useToast } from '../components/toast';
+import { TokensCard } from '../components/tokens-card';
+import { TwoFactorCard } from '../components/two-factor-card';
 import { Button, Card, PageHeader, SkeletonRows, TextField } from '../components/ui';
-import { useI18n } from '../i18n';
+import { type MessageKey, useI18n } from '../i18n';
 import { signedOut } from '../lib/auth';
 
 export function SettingsPage({ user }: { user: User }) {
@@ -40,6 +42,10 @@ export function SettingsPage({ user }: { user: User }) {
         </Card>
         <PasswordCard />
       </div>
+      <div className="grid-2 gap">
+        <TwoFactorCard />
+      </div>
+      <TokensCard />
       <SessionsCard />
     </>
   );
@@ -150,6 +156,7 @@ function SessionsCard() {
             <thead>
               <tr>
                 <th scope="col">{t('settings.device')}</th>
+                <th scope="col">{t('settings.method')}</th>
                 <th scope="col">{t('settings.ip')}</th>
                 <th scope="col">{t('common.created')}</th>
                 <th scope="col">{t('settings.lastSeen')}</th>
@@ -159,7 +166,7 @@ function SessionsCard() {
               </tr>
             </thead>
             <tbody>
-              {!sessions.data && <SkeletonRows rows={2} cols={5} />}
+              {!sessions.data && <SkeletonRows rows={2} cols={6} />}
               {sessions.data?.items.map((s) => (
                 <tr key={s.id}>
                   <td>
@@ -168,6 +175,7 @@ function SessionsCard() {
                     </span>
                     {s.current && <span className="badge badge-green">{t('settings.thisDevice')}</span>}
                   </td>
+                  <td className="small">{describeMethod(s.method, t)}</td>
                   <td className="mono small">{s.ip ?? '—'}</td>
                   <td className="nowrap">{fmt.dateTime(s.createdAt)}</td>
                   <td className="nowrap" title={fmt.dateTime(s.lastSeenAt)}>
@@ -201,6 +209,20 @@ function SessionsCard() {
       )}
     </Card>
   );
+}
+
+/** "Password + authenticator code" from a session's `password+totp`. */
+function describeMethod(method: string, t: ReturnType<typeof useI18n>['t']): string {
+  const [first, second] = method.split('+');
+  const words: Record<string, MessageKey> = {
+    password: 'method.password',
+    sso: 'method.sso',
+    totp: 'method.totp',
+    recovery: 'method.recovery',
+    device: 'method.device',
+  };
+  const a = words[first] ? t(words[first]) : first;
+  return second ? `${a} + ${words[second] ? t(words[second]) : second}` : a;
 }
 
 /** Fewer sessions than the smallest page size need no pager. */

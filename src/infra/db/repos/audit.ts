@@ -7,7 +7,7 @@ export interface AuditEntry {
   actorUserId: string | null;
   /** `<entity>.<verb>`, e.g. `user.login`, `session.revoke`, `key.create`. */
   action: string;
-  targetType: 'user' | 'session' | 'key' | 'invite' | 'cache' | 'system';
+  targetType: 'user' | 'session' | 'key' | 'invite' | 'cache' | 'system' | 'token' | 'sso';
   targetId?: string | null;
   /** What changed, for a person reading the log. Never a password, token, `cr_` key or hash of one. */
   details?: Record<string, unknown>;

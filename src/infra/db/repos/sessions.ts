@@ -1,7 +1,8 @@
-import { and, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or } from 'drizzle-orm';
-import type { Role, UserStatus } from '../../../domain/accounts/types.js';
+import { and, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import type { AuthMethod, Role, UserStatus } from '../../../domain/accounts/types.js';
 import type { Db } from '../client.js';
-import { sessions, users } from '../schema.js';
+import { sessions, totpFactors, users } from '../schema.js';
+import { callerColumns } from './users.js';
 
 /** SQL on sessions (the accounts module's): sign-in, every authenticated request's cache miss, revocation. */
 
@@ -15,20 +16,32 @@ export interface SessionRow {
   revokedAt: Date | null;
   userAgent: string | null;
   ip: string | null;
+  authMethod: AuthMethod;
 }
 
 export interface SessionWithUser {
   sessionId: string;
   expiresAt: Date;
   revokedAt: Date | null;
+  authMethod: AuthMethod;
+  /** The user has a confirmed TOTP factor. */
+  mfaEnrolled: boolean;
   user: { id: string; email: string; displayName: string; role: Role; status: UserStatus; createdAt: Date };
 }
 
-export type LiveSessionRow = Pick<SessionRow, 'id' | 'createdAt' | 'lastSeenAt' | 'userAgent' | 'ip'>;
+export type LiveSessionRow = Pick<SessionRow, 'id' | 'createdAt' | 'lastSeenAt' | 'userAgent' | 'ip' | 'authMethod'>;
 
 export async function insertSession(
   db: Db,
-  s: { tokenHash: string; userId: string; expiresAt: Date; now: Date; userAgent?: string; ip?: string },
+  s: {
+    tokenHash: string;
+    userId: string;
+    expiresAt: Date;
+    now: Date;
+    userAgent?: string;
+    ip?: string;
+    authMethod: AuthMethod;
+  },
 ): Promise<SessionRow> {
   const [row] = await db
     .insert(sessions)
@@ -40,29 +53,29 @@ export async function insertSession(
       expiresAt: s.expiresAt,
       userAgent: s.userAgent ?? null,
       ip: s.ip ?? null,
+      authMethod: s.authMethod,
     })
     .returning();
   return row;
 }
 
-/** The session and its user in one indexed lookup: the cache miss path of every authenticated request. */
+/**
+ * The session, its user and whether the user has a second factor, in one indexed lookup: the cache miss path of
+ * every authenticated request.
+ */
 export async function findSessionWithUser(db: Db, tokenHash: string): Promise<SessionWithUser | undefined> {
   const [row] = await db
     .select({
       sessionId: sessions.id,
       expiresAt: sessions.expiresAt,
       revokedAt: sessions.revokedAt,
-      user: {
-        id: users.id,
-        email: users.email,
-        displayName: users.displayName,
-        role: users.role,
-        status: users.status,
-        createdAt: users.createdAt,
-      },
+      authMethod: sessions.authMethod,
+      mfaEnrolled: sql<boolean>`${totpFactors.confirmedAt} is not null`,
+      user: callerColumns,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(totpFactors, eq(totpFactors.userId, sessions.userId))
     .where(eq(sessions.tokenHash, tokenHash))
     .limit(1);
   return row;
@@ -125,6 +138,7 @@ export async function listLiveSessions(
         lastSeenAt: sessions.lastSeenAt,
         userAgent: sessions.userAgent,
         ip: sessions.ip,
+        authMethod: sessions.authMethod,
       })
       .from(sessions)
       .where(liveOf(userId, now))

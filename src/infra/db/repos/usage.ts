@@ -1,5 +1,5 @@
 import { and, between, desc, eq, inArray, ne } from 'drizzle-orm';
-import type { KeyStatus } from '../../../domain/keys/types.js';
+import type { KeyLimits, KeyStatus } from '../../../domain/keys/types.js';
 import type { TokenSplit } from '../../../domain/usage/figures.js';
 import type { DayRange } from '../../../domain/usage/range.js';
 import type { Db } from '../client.js';
@@ -113,4 +113,27 @@ export function globalLeaderboard(
     .where(ne(apiKeys.status, 'deleted'))
     .orderBy(desc(SORT[sortBy]), desc(apiKeys.id))
     .limit(limit);
+}
+
+export interface SummaryKeyRow {
+  id: string;
+  name: string;
+  status: KeyStatus;
+  limits: KeyLimits;
+  totalCostMicros: number;
+}
+
+/** The user's keys that are not deleted, with their limits and lifetime cost (the status-bar summary). */
+export function summaryKeys(db: Db, userId: string): Query<SummaryKeyRow[]> {
+  return db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      status: apiKeys.status,
+      limits: apiKeys.limits,
+      totalCostMicros: apiKeys.totalCostMicros,
+    })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.userId, userId), ne(apiKeys.status, 'deleted')))
+    .orderBy(apiKeys.name, apiKeys.id);
 }

@@ -23,6 +23,16 @@ export interface UserRow {
 /** A user as the admin lists them: never the password hash, with the number of keys not deleted. */
 export type AdminUserRow = Omit<UserRow, 'passwordHash'> & { keys: number };
 
+/** The user as a signed-in caller's context needs it (sessions and tokens join it on every cache miss). */
+export const callerColumns = {
+  id: users.id,
+  email: users.email,
+  displayName: users.displayName,
+  role: users.role,
+  status: users.status,
+  createdAt: users.createdAt,
+};
+
 /** Any lock id distinct from the jobs' leader locks; held for one registration transaction. */
 const REGISTRATION_LOCK = 7_340_001;
 

@@ -9,6 +9,7 @@ import { useToast } from '../../components/toast';
 import { Card, SkeletonRows } from '../../components/ui';
 import { useI18n } from '../../i18n';
 import { useDebounced } from '../../lib/debounce';
+import { MfaPolicyCard } from './mfa-policy';
 
 export function UsersTab({ me }: { me: User }) {
   const { t, fmt } = useI18n();
@@ -39,112 +40,119 @@ export function UsersTab({ me }: { me: User }) {
   const data = users.data;
 
   return (
-    <Card className="card-flush">
-      <div className="pad toolbar toolbar-inner">
-        <div className="search">
-          <label htmlFor="user-search" className="visually-hidden">
-            {t('admin.users.search')}
-          </label>
-          <input
-            id="user-search"
-            type="search"
-            className="input"
-            placeholder={t('admin.users.search')}
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-          />
+    <div className="stack-gap">
+      <MfaPolicyCard />
+      <Card className="card-flush">
+        <div className="pad toolbar toolbar-inner">
+          <div className="search">
+            <label htmlFor="user-search" className="visually-hidden">
+              {t('admin.users.search')}
+            </label>
+            <input
+              id="user-search"
+              type="search"
+              className="input"
+              placeholder={t('admin.users.search')}
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+            />
+          </div>
         </div>
-      </div>
-      {users.error && !data ? (
-        <div className="pad">
-          <ErrorMessage error={users.error} onRetry={() => users.refetch()} />
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('common.email')}</th>
-                <th scope="col">{t('admin.users.role')}</th>
-                <th scope="col">{t('common.status')}</th>
-                <th scope="col">{t('admin.users.maxKeys')}</th>
-                <th scope="col" className="num">
-                  {t('admin.users.keys')}
-                </th>
-                <th scope="col">{t('common.created')}</th>
-                <th scope="col">{t('admin.users.lastLogin')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {!data && <SkeletonRows rows={4} cols={7} />}
-              {data?.items.map((u) => {
-                const self = u.id === me.id;
-                return (
-                  <tr key={u.id}>
-                    <td>
-                      <div className="strong">
-                        {u.email} {self && <span className="badge badge-gray">{t('admin.users.you')}</span>}
-                      </div>
-                      <div className="muted small">{u.displayName}</div>
-                    </td>
-                    <td>
-                      <select
-                        className="input input-sm"
-                        aria-label={t('admin.users.roleFor', { email: u.email })}
-                        value={u.role}
-                        disabled={self}
-                        onChange={(e) => patch.mutate({ id: u.id, body: { role: e.target.value as User['role'] } })}
-                      >
-                        <option value="user">{t('role.user')}</option>
-                        <option value="admin">{t('role.admin')}</option>
-                      </select>
-                    </td>
-                    <td>
-                      <select
-                        className="input input-sm"
-                        aria-label={t('admin.users.statusFor', { email: u.email })}
-                        value={u.status}
-                        disabled={self}
-                        onChange={(e) =>
-                          patch.mutate({ id: u.id, body: { status: e.target.value as AdminUser['status'] } })
-                        }
-                      >
-                        <option value="active">{t('status.active')}</option>
-                        <option value="disabled">{t('status.disabled')}</option>
-                      </select>
-                    </td>
-                    <td>
-                      <QuotaInput user={u} onSave={(maxKeys) => patch.mutate({ id: u.id, body: { maxKeys } })} />
-                    </td>
-                    <td className="num">{fmt.number(u.keys)}</td>
-                    <td className="nowrap">{fmt.day(u.createdAt.slice(0, 10), 'long')}</td>
-                    <td className="nowrap">
-                      {u.lastLoginAt ? fmt.relative(u.lastLoginAt) : <span className="muted">{t('common.never')}</span>}
+        {users.error && !data ? (
+          <div className="pad">
+            <ErrorMessage error={users.error} onRetry={() => users.refetch()} />
+          </div>
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('common.email')}</th>
+                  <th scope="col">{t('admin.users.role')}</th>
+                  <th scope="col">{t('common.status')}</th>
+                  <th scope="col">{t('admin.users.maxKeys')}</th>
+                  <th scope="col" className="num">
+                    {t('admin.users.keys')}
+                  </th>
+                  <th scope="col">{t('common.created')}</th>
+                  <th scope="col">{t('admin.users.lastLogin')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {!data && <SkeletonRows rows={4} cols={7} />}
+                {data?.items.map((u) => {
+                  const self = u.id === me.id;
+                  return (
+                    <tr key={u.id}>
+                      <td>
+                        <div className="strong">
+                          {u.email} {self && <span className="badge badge-gray">{t('admin.users.you')}</span>}
+                        </div>
+                        <div className="muted small">{u.displayName}</div>
+                      </td>
+                      <td>
+                        <select
+                          className="input input-sm"
+                          aria-label={t('admin.users.roleFor', { email: u.email })}
+                          value={u.role}
+                          disabled={self}
+                          onChange={(e) => patch.mutate({ id: u.id, body: { role: e.target.value as User['role'] } })}
+                        >
+                          <option value="user">{t('role.user')}</option>
+                          <option value="admin">{t('role.admin')}</option>
+                        </select>
+                      </td>
+                      <td>
+                        <select
+                          className="input input-sm"
+                          aria-label={t('admin.users.statusFor', { email: u.email })}
+                          value={u.status}
+                          disabled={self}
+                          onChange={(e) =>
+                            patch.mutate({ id: u.id, body: { status: e.target.value as AdminUser['status'] } })
+                          }
+                        >
+                          <option value="active">{t('status.active')}</option>
+                          <option value="disabled">{t('status.disabled')}</option>
+                        </select>
+                      </td>
+                      <td>
+                        <QuotaInput user={u} onSave={(maxKeys) => patch.mutate({ id: u.id, body: { maxKeys } })} />
+                      </td>
+                      <td className="num">{fmt.number(u.keys)}</td>
+                      <td className="nowrap">{fmt.day(u.createdAt.slice(0, 10), 'long')}</td>
+                      <td className="nowrap">
+                        {u.lastLoginAt ? (
+                          fmt.relative(u.lastLoginAt)
+                        ) : (
+                          <span className="muted">{t('common.never')}</span>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+                {data && data.items.length === 0 && (
+                  <tr>
+                    <td colSpan={7} className="muted center">
+                      {t('admin.users.empty')}
                     </td>
                   </tr>
-                );
-              })}
-              {data && data.items.length === 0 && (
-                <tr>
-                  <td colSpan={7} className="muted center">
-                    {t('admin.users.empty')}
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {data && data.total > 0 && (
-        <Pagination
-          page={data.page}
-          pageSize={data.pageSize}
-          total={data.total}
-          onPage={setPage}
-          onPageSize={setPageSize}
-        />
-      )}
-    </Card>
+                )}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {data && data.total > 0 && (
+          <Pagination
+            page={data.page}
+            pageSize={data.pageSize}
+            total={data.total}
+            onPage={setPage}
+            onPageSize={setPageSize}
+          />
+        )}
+      </Card>
+    </div>
   );
 }
 
