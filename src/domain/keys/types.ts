@@ -1,3 +1,5 @@
+import type { LimitUsage } from '../meters/types.js';
+
 export type KeyStatus = 'active' | 'disabled' | 'expired' | 'deleted';
 
 export interface KeyLimits {
@@ -84,6 +86,8 @@ export interface KeyView {
     /** When the sync last wrote these totals; null before the first sync saw the key. */
     asOf: string | null;
   };
+  /** Every limit the key has, how much of it is used and when it resets (docs/product.md §2.4). */
+  limitUsage: LimitUsage[];
 }
 
 export interface CreateKeyInput {

@@ -7,6 +7,7 @@ import { type JobRow, readJob, recordRun } from '../../infra/db/repos/jobs.js';
 import type { ScheduledJob } from '../lease.js';
 import { runSync } from './run-sync.js';
 import { settle } from './settle.js';
+import { runSteps } from './steps.js';
 
 /** Advisory lock id of the usage sync: with several portal processes exactly one syncs at a time. */
 export const SYNC_LOCK_ID = 0x6b70_0001;
@@ -50,6 +51,8 @@ export function createSyncJob(deps: Deps, views: SyncViews) {
     const full = forceFull || !prev?.lastFullAt || at.getTime() - prev.lastFullAt.getTime() >= DAY_MS;
     try {
       const out = await runSync(deps, full);
+      // The hourly history, limit figures and models: separate, bounded steps that never fail the cycle (steps.ts).
+      for (const u of (await runSteps(deps)).changedUsers) out.changedUsers.add(u);
       const durationMs = performance.now() - started;
       await recordRun(db, USAGE_SYNC_JOB, { at, durationMs, keysUpdated: out.keysUpdated, full });
       deps.metrics.syncRuns.inc({ outcome: 'ok' });
