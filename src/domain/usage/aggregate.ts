@@ -32,7 +32,8 @@ export const zero = (): Acc => ({
   costMicros: 0,
 });
 
-function add(a: Acc, r: DailyRow) {
+/** Adds a row's figures to a sum (the token split and cost included). */
+export function add(a: Acc, r: Acc) {
   a.requests += r.requests;
   a.tokens += r.tokens;
   a.inputTokens += r.inputTokens;
@@ -62,7 +63,8 @@ export function aggregate(range: DayRange, rows: DailyRow[]) {
   return { totals: toTotals(total), series, byKey };
 }
 
-function entry(map: Map<string, Acc>, key: string): Acc {
+/** The sum kept under `key`, made on first use. */
+export function entry<K>(map: Map<K, Acc>, key: K): Acc {
   let acc = map.get(key);
   if (!acc) {
     acc = zero();

@@ -30,7 +30,7 @@ export type SyncJob = ReturnType<typeof createSyncJob>;
 /** The read models a sync refreshes: freshness is reset after each run, the changed users' hot views warmed. */
 export interface SyncViews {
   freshness: Pick<FreshnessSource, 'reset'>;
-  stats: Pick<StatsService, 'usageJson' | 'leaderboardJson'>;
+  stats: Pick<StatsService, 'usageJson' | 'leaderboardJson' | 'summaryJson'>;
   keys: Pick<KeysService, 'listJson'>;
 }
 
@@ -103,6 +103,7 @@ export function createSyncJob(deps: Deps, views: SyncViews) {
       for (let id = queue.shift(); id; id = queue.shift()) {
         await Promise.all([
           views.stats.usageJson(id, { range: '30d' }),
+          views.stats.summaryJson(id, { range: '30d' }),
           views.stats.leaderboardJson(id, { sortBy: 'tokens', limit: 10, scope: 'mine', isAdmin: false }),
           views.keys.listJson(id, { page: 1, pageSize: 20, sort: 'createdAt', order: 'desc' }),
         ]).catch((err) => deps.logger.debug({ err: (err as Error).message }, 'warm-up skipped a user'));
