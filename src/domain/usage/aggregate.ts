@@ -63,6 +63,16 @@ export function aggregate(range: DayRange, rows: DailyRow[]) {
   return { totals: toTotals(total), series, byKey };
 }
 
+/** The value kept under `key`, made by `make` on first use. */
+export function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    map.set(key, v);
+  }
+  return v;
+}
+
 /** The sum kept under `key`, made on first use. */
 export function entry<K>(map: Map<K, Acc>, key: K): Acc {
   let acc = map.get(key);

@@ -3,6 +3,7 @@ import { userKeys } from '../../infra/db/repos/usage.js';
 import { hourlyRows } from '../../infra/db/repos/usage-hourly.js';
 import { AppError, notFound } from '../errors.js';
 import { fromMicros } from '../money.js';
+import { getOrAdd } from './aggregate.js';
 import { openBody } from './body.js';
 import { addDays, crsDayStart, type DayRange, daysBetween } from './range.js';
 
@@ -71,8 +72,4 @@ export async function hourlyAnswer(db: Db, userId: string, r: DayRange, offset: 
   });
 }
 
-function slot(map: Map<string, Sum>, id: string): Sum {
-  let s = map.get(id);
-  if (!s) map.set(id, (s = zero()));
-  return s;
-}
+const slot = (map: Map<string, Sum>, id: string): Sum => getOrAdd(map, id, zero);

@@ -4,7 +4,7 @@ import { dailyRows, userKeys } from '../../infra/db/repos/usage.js';
 import { modelRows } from '../../infra/db/repos/usage-models.js';
 import { AppError } from '../errors.js';
 import { fromMicros } from '../money.js';
-import { type Acc, add, entry, toTotals, zero } from './aggregate.js';
+import { type Acc, add, entry, getOrAdd, toTotals, zero } from './aggregate.js';
 import { openBody } from './body.js';
 import { splitByModel } from './by-model.js';
 import { csvCell } from './csv.js';
@@ -44,8 +44,7 @@ export async function statementAnswer(db: Db, userId: string, month: string, tim
   const perModel = new Map<string | null, Acc>();
   for (const row of rows) add(total, row);
   for (const m of splitByModel(rows, models)) {
-    let k = perKey.get(m.apiKeyId);
-    if (!k) perKey.set(m.apiKeyId, (k = { sum: zero(), models: new Map() }));
+    const k = getOrAdd(perKey, m.apiKeyId, () => ({ sum: zero(), models: new Map<string | null, Acc>() }));
     add(k.sum, m);
     add(entry(k.models, m.model), m);
     add(entry(perModel, m.model), m);

@@ -2,7 +2,7 @@ import type { Db } from '../../infra/db/client.js';
 import { type DailyRow, dailyRows, userKeys } from '../../infra/db/repos/usage.js';
 import { modelRows } from '../../infra/db/repos/usage-models.js';
 import { fromMicros } from '../money.js';
-import { type Acc, add, entry, toTotals, zero } from './aggregate.js';
+import { type Acc, add, entry, getOrAdd, toTotals, zero } from './aggregate.js';
 import { openBody } from './body.js';
 import { splitByModel } from './by-model.js';
 import {
@@ -105,11 +105,7 @@ function byKeyAndModel(
   const keySums = new Map<string, Acc>();
   const modelSums = new Map<string | null, Acc>();
   const days = new Map<string, { total: Acc; keys: Map<string, Acc>; models: Map<string | null, Acc> }>();
-  const dayOf = (d: string) => {
-    let v = days.get(d);
-    if (!v) days.set(d, (v = { total: zero(), keys: new Map(), models: new Map() }));
-    return v;
-  };
+  const dayOf = (d: string) => getOrAdd(days, d, () => ({ total: zero(), keys: new Map(), models: new Map() }));
   for (const row of rows) {
     add(entry(keySums, row.apiKeyId), row);
     const d = dayOf(row.day);
