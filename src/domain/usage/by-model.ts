@@ -4,7 +4,7 @@ import type { ModelDayRow } from '../../infra/db/repos/usage-models.js';
 /**
  * A key's day by model, where the portal knows it (docs/decisions/025). The sync reads CRS's per-key model figures
  * only for keys used since their last read, and only for today and yesterday; so a day is shown by model when its
- * model rows add up exactly to its daily row (requests, tokens and cost) — and otherwise as one row of unknown
+ * model rows add up exactly to its daily row (every figure) — and otherwise as one row of unknown
  * model (`null`) carrying the daily row. Either way the rows of a day add up to the daily row: every total built
  * on them equals the sum of the daily rows.
  */
@@ -35,14 +35,19 @@ export function splitByModel(daily: DailyRow[], models: ModelDayRow[]): ModelSpl
   return out;
 }
 
+/**
+ * Complete: the model rows add up to the daily row in every figure, the token split included (the sync gives a
+ * complete day the models' exact split, repos/usage-models.ts), so the parts of any answer add up to its totals.
+ */
 function complete(d: DailyRow, ms: ModelDayRow[]): boolean {
-  let requests = 0;
-  let tokens = 0;
-  let cost = 0;
+  const sum = { requests: 0, tokens: 0, costMicros: 0, inputTokens: 0, outputTokens: 0, cacheCreateTokens: 0 };
   for (const m of ms) {
-    requests += m.requests;
-    tokens += m.tokens;
-    cost += m.costMicros;
+    sum.requests += m.requests;
+    sum.tokens += m.tokens;
+    sum.costMicros += m.costMicros;
+    sum.inputTokens += m.inputTokens;
+    sum.outputTokens += m.outputTokens;
+    sum.cacheCreateTokens += m.cacheCreateTokens;
   }
-  return requests === d.requests && tokens === d.tokens && cost === d.costMicros;
+  return (Object.keys(sum) as (keyof typeof sum)[]).every((k) => sum[k] === d[k]);
 }
