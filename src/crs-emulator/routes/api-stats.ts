@@ -102,9 +102,10 @@ function tokensFirst(t: ReturnType<typeof usageView>['total']) {
 }
 
 /**
- * What CRS counts against the limits now: today's cost and this week's Opus cost whatever the limits (user-stats
- * reads them unconditionally, unlike batch-stats, docs/crs.md quirk 7), the rate window only for a key with one.
- * An expired window reads as zeros with no bounds.
+ * What CRS counts against the limits now: today's cost, this week's Opus cost, and the rate window for a key with
+ * one (an ended window reads as zeros with no bounds). The capture shows a key with every limit set; for a key
+ * without a daily or weekly limit these read as counted here, which the portal never relies on (it reads this
+ * route only for keys with a window or weekly limit, docs/decisions/024).
  */
 function limitFigures(env: Env, key: KeyRecord) {
   const u = env.store.usage.keys.get(key.id);
