@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adminStatementsResponse } from '../../src/http/schemas/spend.js';
-import { asSums, insightsWorld, type Json } from '../helpers/insights-world.js';
+import { asSums, insightsWorld, type Json, type Sums } from '../helpers/insights-world.js';
 import { createKey } from '../helpers/keys.js';
 import { createUser } from '../helpers/security-suite.js';
 import { strictSchema } from '../helpers/strict-schema.js';
@@ -23,15 +23,11 @@ describe('GET /api/stats/statement', () => {
     expect(s.range).toEqual({ from: '2026-03-01', to: '2026-03-31', timezone: 'UTC+8' });
     const daily = await w.dailySum('2026-03-01', '2026-03-31');
     expect(asSums(s.totals)).toEqual(daily);
-    const sum = (rows: Json[]) =>
-      rows.reduce(
-        (a, r) => {
-          const x = asSums(r);
-          for (const k of Object.keys(a) as (keyof typeof a)[]) a[k] += x[k];
-          return a;
-        },
-        { ...daily, ...Object.fromEntries(Object.keys(daily).map((k) => [k, 0])) },
-      );
+    const sum = (rows: Json[]) => {
+      const out: Sums = { ...daily };
+      for (const k of Object.keys(out) as (keyof Sums)[]) out[k] = rows.reduce((a, r) => a + asSums(r)[k], 0);
+      return out;
+    };
     expect(sum(s.keys)).toEqual(daily);
     expect(sum(s.byModel)).toEqual(daily);
     for (const k of s.keys) expect(sum(k.models)).toEqual(asSums(k));

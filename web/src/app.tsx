@@ -18,6 +18,8 @@ import { KeysPage } from './pages/keys';
 import { LeaderboardPage } from './pages/leaderboard';
 import { NotFoundPage } from './pages/not-found';
 import { SettingsPage } from './pages/settings';
+import { SpendPage } from './pages/spend';
+import { StatementPage } from './pages/statement';
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -42,6 +44,8 @@ function page(pathname: string, user: User): ReactNode {
   if (pathname === '/keys') return <KeysPage />;
   const key = matchPath('/keys/:id', pathname);
   if (key) return <KeyDetailPage key={key.id} id={key.id} />;
+  if (pathname === '/spend') return <SpendPage />;
+  if (pathname === '/statement') return <StatementPage />;
   if (pathname === '/compare') return <ComparePage />;
   if (pathname === '/leaderboard') return <LeaderboardPage user={user} />;
   if (pathname === '/export') return <ExportPage />;

@@ -41,16 +41,21 @@ export type {
   KeyPage,
   KeySort,
   KeyStatus,
+  LimitKind,
   Limits,
+  LimitUsage,
   OperatorHold,
   ReleaseBody,
   SortOrder,
   UpdateKeyBody,
 } from '../../../src/http/schemas/keys';
 export type { HealthResponse, MetaResponse } from '../../../src/http/schemas/ops';
+export type { AdminStatementsResponse, StatementResponse, SummaryResponse } from '../../../src/http/schemas/spend';
 export type {
   CompareEntry,
   CompareResponse,
+  HourlyUsageResponse,
+  LeaderboardPeriod,
   LeaderboardResponse,
   LeaderboardScope,
   LeaderboardSort,
