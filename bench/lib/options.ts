@@ -38,7 +38,7 @@ export const USAGE = `npm run bench [-- options]
   --quick            short durations, default scale, 30 days of history (< 90 s)
   --scale large      10,000 users, 100,000 keys, 30 days (3,000,000 daily rows)
   --only a,b         run only these scenarios: warm, cold, stampede, browse, direct, sync
-  --routes a,b       warm routes to measure (default: the four hot reads), e.g. /api/stats/usage
+  --routes a,b       warm routes to measure (default: the hot reads), e.g. /api/stats/usage
   --profile          run the portal with --cpu-prof and print its top self-time functions
   --keep             keep the work directory (portal log, baseline bodies)`;
 
@@ -81,7 +81,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       browseSec: 60,
       browseUsers: 1000,
       browseConnections: 50,
-      browseViews: 8,
+      browseViews: 12,
       trafficRpm: 600,
       directSamples: 3,
       syncWithoutLatency: true,
@@ -106,7 +106,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     browseSec: quick ? 8 : 60,
     browseUsers: 1000,
     browseConnections: 50,
-    browseViews: quick ? 5 : 8,
+    browseViews: quick ? 5 : 12,
     trafficRpm: 600,
     directSamples: quick ? 3 : 5,
     syncWithoutLatency: !quick,

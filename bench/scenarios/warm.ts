@@ -8,12 +8,17 @@ import { cpuMs, startChild } from '../lib/procs.js';
 import type { BenchUser } from '../lib/seed.js';
 import { ROOT, waitReady } from '../lib/stack.js';
 
-/** The four hot reads of the target table, and the request each user makes for them. */
+/**
+ * The hot reads of the target table, and the request each user makes for them: the four of docs/product.md §4,
+ * and the spend summary (issue 13; `/api/me/summary` joins with the personal access tokens). Keys are paths: the
+ * baseline server answers by path.
+ */
 export const WARM_ROUTES: Record<string, (u: BenchUser) => string> = {
   '/api/stats/usage': () => '/api/stats/usage?range=30d',
   '/api/keys': () => '/api/keys',
   '/api/stats/leaderboard': () => '/api/stats/leaderboard',
   '/api/stats/compare': (u) => `/api/stats/compare?keyIds=${u.keys.slice(0, 3).join(',')}`,
+  '/api/stats/summary': () => '/api/stats/summary?range=30d',
 };
 
 export const targetsFor = (route: string, users: BenchUser[]): Target[] =>

@@ -42,10 +42,21 @@ async function opus(secret: string): Promise<number> {
   return res.status;
 }
 
+/** A card's picture; the fixed top bar is hidden meanwhile, or it would cover a card taller than the window. */
 async function elementShot(page: Page, el: Locator, name: string) {
   await page.waitForLoadState('networkidle');
   await expect(page.locator('.skeleton')).toHaveCount(0);
+  const style = await page.addStyleTag({ content: '.topbar { visibility: hidden !important; }' });
   await el.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), animations: 'disabled' });
+  await style.evaluate((node: { remove(): void }) => node.remove());
+}
+
+/** Points at a bar (its middle) the way a person would: the chart's surface takes the pointer, not the bar. */
+async function pointAt(page: Page, bar: Locator) {
+  await bar.scrollIntoViewIfNeeded();
+  const box = await bar.boundingBox();
+  if (!box) throw new Error('the bar is not drawn');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
 }
 
 const noSideScroll = async (page: Page) =>
@@ -143,8 +154,7 @@ test.describe('limits, spend, hourly view, request log, statements', () => {
       await expect(daily.locator('.recharts-bar')).toHaveCount(2);
       await daily.getByRole('radio', { name: t['spend.stack.model'] }).check();
       await expect(daily.locator('.recharts-legend-item', { hasText: OPUS })).toBeVisible();
-      const bars = daily.locator('.recharts-bar-rectangle');
-      await bars.last().hover();
+      await pointAt(page, daily.locator('.recharts-bar-rectangle').last());
       await expect(page.locator('.chart-tip')).toContainText(t['chart.total']);
       await shot(page, 'spend-summary', false);
       await noSideScroll(page);
@@ -154,7 +164,7 @@ test.describe('limits, spend, hourly view, request log, statements', () => {
       const hourly = page.locator('.card', { has: page.getByRole('heading', { name: t['spend.hourly'] }) });
       await hourly.scrollIntoViewIfNeeded();
       await expect(hourly.locator('.recharts-bar-rectangle').first()).toBeVisible();
-      await hourly.locator('.recharts-bar-rectangle').last().hover();
+      await pointAt(page, hourly.locator('.recharts-bar-rectangle').last());
       await expect(page.locator('.chart-tip')).toContainText('(UTC+8)');
       await elementShot(page, hourly, 'hourly');
     });
@@ -176,13 +186,14 @@ test.describe('limits, spend, hourly view, request log, statements', () => {
 
     await test.step('in Chinese', async () => {
       const zh = STRINGS['zh-CN'];
-      await page.getByLabel(t['lang.label']).selectOption('zh-CN');
-      await expect(page.getByRole('heading', { name: zh['spend.title'] })).toBeVisible();
+      // The top bar's language menu (the side menu has one too, for phones).
+      await page.locator('.topbar').getByLabel(t['lang.label']).selectOption('zh-CN');
+      await expect(page.getByRole('heading', { name: zh['spend.title'], exact: true })).toBeVisible();
       await expect(page.locator('[data-stat="today"] .stat-label')).toHaveText(zh['spend.today']);
       await shot(page, 'spend-summary-zh-CN', false);
       await page.goto(url(`/keys/${laptop.key.id}`));
       await expect(page.getByRole('heading', { name: zh['meter.title'] })).toBeVisible();
-      await page.getByLabel(zh['lang.label']).selectOption('en');
+      await page.locator('.topbar').getByLabel(zh['lang.label']).selectOption('en');
     });
   });
 
@@ -190,6 +201,7 @@ test.describe('limits, spend, hourly view, request log, statements', () => {
     const t = STRINGS.en;
     await page.goto(url('/login'));
     await loginInUi(page, t, ADMIN.email, ADMIN.password);
+    await expect(page).toHaveURL(url('/'));
     await page.goto(url('/admin/statements'));
     await expect(page.getByRole('link', { name: t['admin.tab.statements'] })).toHaveAttribute('aria-current', 'page');
     await expect(page.getByRole('row', { name: /Insights holder/ })).toBeVisible();

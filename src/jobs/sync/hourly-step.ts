@@ -17,14 +17,15 @@ const SPAN_MS = 24 * HOUR_MS;
 
 /**
  * Copies CRS's per-key hourly trend into usage_hourly, like the daily one into usage_daily. Each cycle reads from
- * the hour before its last read to now (one call, an hour or two of buckets); the first run, or one after a gap,
- * reads what CRS still keeps, 24 h per call: at most 8 calls.
+ * the hour before its last read to now (one call, an hour or two of buckets); the first run, one after a gap, and
+ * the sync's full run (once a day, or asked for: like the daily trend's 31 days) read what CRS still keeps, 24 h
+ * per call: at most 8 calls.
  */
-export async function syncHourly(deps: Deps): Promise<StepOutcome> {
+export async function syncHourly(deps: Deps, full = false): Promise<StepOutcome> {
   const { db } = deps.database;
   const now = deps.clock();
   const started = performance.now();
-  const last = (await readJob(db, HOURLY_JOB))?.lastSuccessAt;
+  const last = full ? undefined : (await readJob(db, HOURLY_JOB))?.lastSuccessAt;
   const floor = now.getTime() - CRS_KEEPS_MS;
   // From the start of the hour before the last read: its hour may have grown after it, and clocks differ a little.
   let from = last ? Math.floor(last.getTime() / HOUR_MS) * HOUR_MS - HOUR_MS : floor;

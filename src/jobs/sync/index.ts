@@ -52,7 +52,7 @@ export function createSyncJob(deps: Deps, views: SyncViews) {
     try {
       const out = await runSync(deps, full);
       // The hourly history, limit figures and models: separate, bounded steps that never fail the cycle (steps.ts).
-      for (const u of (await runSteps(deps)).changedUsers) out.changedUsers.add(u);
+      for (const u of (await runSteps(deps, full)).changedUsers) out.changedUsers.add(u);
       const durationMs = performance.now() - started;
       await recordRun(db, USAGE_SYNC_JOB, { at, durationMs, keysUpdated: out.keysUpdated, full });
       deps.metrics.syncRuns.inc({ outcome: 'ok' });

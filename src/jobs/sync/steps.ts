@@ -10,10 +10,10 @@ import { noChange, type StepOutcome } from './step-outcome.js';
  * `syncKeyReads`, at most 8 hourly calls), each runs on its own: a failing step is logged and leaves its previous
  * data, and never fails the cycle (the daily history and the totals are already committed).
  */
-export async function runSteps(deps: Deps): Promise<StepOutcome> {
+export async function runSteps(deps: Deps, full: boolean): Promise<StepOutcome> {
   const out = noChange();
   const steps: Array<[string, (d: Deps) => Promise<StepOutcome>]> = [
-    ['hourly', syncHourly],
+    ['hourly', (d) => syncHourly(d, full)],
     ['limits', readLimitFigures],
     ['models', readModels],
   ];

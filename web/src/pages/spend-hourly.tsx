@@ -22,7 +22,7 @@ export function HourlySection() {
       new Date(Date.parse(iso) + offsetMs),
     );
   const points = (data?.series ?? []).map((h) => ({
-    label: inCrs(h.hour, { month: 'numeric', day: 'numeric', hour: '2-digit' }),
+    label: inCrs(h.hour, { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
     title: `${inCrs(h.hour, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })} (${tz})`,
     requests: h.requests,
     tokens: h.tokens,
