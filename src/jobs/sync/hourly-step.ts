@@ -1,11 +1,11 @@
 import type { Deps } from '../../deps.js';
 import { toMicros } from '../../domain/money.js';
-import { readJob, recordRun } from '../../infra/db/repos/jobs.js';
+import { readSetting, writeSetting } from '../../infra/db/repos/settings.js';
 import { pruneHourly, writeHourly } from '../../infra/db/repos/usage-hourly.js';
 import type { StepOutcome } from './step-outcome.js';
 
-/** The hourly history's own row in job_state: when its last read started. */
-export const HOURLY_JOB = 'usage-hourly';
+/** When the hourly history's last successful read started (portal_settings, shared by every instance). */
+export const HOURLY_READ = 'sync.hourly.lastRead';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -24,35 +24,29 @@ const SPAN_MS = 24 * HOUR_MS;
 export async function syncHourly(deps: Deps, full = false): Promise<StepOutcome> {
   const { db } = deps.database;
   const now = deps.clock();
-  const started = performance.now();
-  const last = full ? undefined : (await readJob(db, HOURLY_JOB))?.lastSuccessAt;
+  const last = full ? undefined : await readSetting(db, HOURLY_READ);
   const floor = now.getTime() - CRS_KEEPS_MS;
   // From the start of the hour before the last read: its hour may have grown after it, and clocks differ a little.
-  let from = last ? Math.floor(last.getTime() / HOUR_MS) * HOUR_MS - HOUR_MS : floor;
-  if (from < floor) from = floor;
+  let from = last ? Math.floor(Date.parse(last) / HOUR_MS) * HOUR_MS - HOUR_MS : floor;
+  if (!(from >= floor)) from = floor;
   const changedUsers = new Set<string>();
   let calls = 0;
-  try {
-    for (let start = from; start < now.getTime(); start += SPAN_MS) {
-      const end = Math.min(start + SPAN_MS, now.getTime());
-      calls++;
-      await deps.crs.keysHourlyTrend(new Date(start).toISOString(), new Date(end).toISOString(), async (entries) => {
-        const rows = entries.map((e) => ({
-          crsKeyId: e.keyId,
-          hour: e.date,
-          requests: e.requests,
-          tokens: e.tokens,
-          costMicros: toMicros(e.cost),
-        }));
-        for (const u of await writeHourly(db, rows)) changedUsers.add(u);
-      });
-    }
-    await pruneHourly(db, new Date(now.getTime() - PORTAL_KEEPS_MS));
-    await recordRun(db, HOURLY_JOB, { at: now, durationMs: performance.now() - started });
-  } catch (e) {
-    const error = (e as Error).message;
-    await recordRun(db, HOURLY_JOB, { at: now, durationMs: performance.now() - started, error }).catch(() => {});
-    throw e;
+  for (let start = from; start < now.getTime(); start += SPAN_MS) {
+    const end = Math.min(start + SPAN_MS, now.getTime());
+    calls++;
+    await deps.crs.keysHourlyTrend(new Date(start).toISOString(), new Date(end).toISOString(), async (entries) => {
+      const rows = entries.map((e) => ({
+        crsKeyId: e.keyId,
+        hour: e.date,
+        requests: e.requests,
+        tokens: e.tokens,
+        costMicros: toMicros(e.cost),
+      }));
+      for (const u of await writeHourly(db, rows)) changedUsers.add(u);
+    });
   }
+  await pruneHourly(db, new Date(now.getTime() - PORTAL_KEEPS_MS));
+  // Only once every span is in: a failed read is read again from the same hour next cycle.
+  await writeSetting(db, HOURLY_READ, now.toISOString(), now);
   return { changedUsers, crsCalls: calls };
 }

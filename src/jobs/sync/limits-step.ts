@@ -5,7 +5,6 @@ import { toMicros } from '../../domain/money.js';
 import { crsDay } from '../../domain/usage/range.js';
 import { inBatches } from '../../infra/crs/pool.js';
 import type { CrsKeyLimitFigures } from '../../infra/crs/types.js';
-import { readJob, recordRun } from '../../infra/db/repos/jobs.js';
 import {
   type DueKey,
   dueForLimits,
@@ -14,6 +13,7 @@ import {
   metersReset,
   writeLimitFigures,
 } from '../../infra/db/repos/key-reads.js';
+import { readSetting, writeSetting } from '../../infra/db/repos/settings.js';
 import type { StepOutcome } from './step-outcome.js';
 
 type Read = { key: DueKey; figures?: CrsKeyLimitFigures; error?: unknown };
@@ -56,17 +56,18 @@ export async function readLimitFigures(deps: Deps): Promise<StepOutcome> {
   return { changedUsers: reset, crsCalls: due.length };
 }
 
-/** The meters' own row in job_state: when their resets were last looked for. */
-export const METERS_JOB = 'limit-meters';
+/** When the meters' resets were last looked for (portal_settings, shared by every instance). */
+export const METERS_CHECKED = 'sync.meters.checkedAt';
 
 /** Users whose meters reset since the last cycle (a day, a week, a window, an expiry): their views are redone. */
 async function resetSince(deps: Deps, now: Date): Promise<Set<string>> {
   const { db } = deps.database;
-  const prev = (await readJob(db, METERS_JOB))?.lastSuccessAt;
+  const stored = await readSetting(db, METERS_CHECKED);
+  const prev = stored ? new Date(stored) : undefined;
   const offset = deps.config.crs.timezoneOffset;
   const users =
     prev && prev < now ? await metersReset(db, prev, now, offset, crsDay(prev, offset) !== crsDay(now, offset)) : [];
-  await recordRun(db, METERS_JOB, { at: now, durationMs: 0 });
+  await writeSetting(db, METERS_CHECKED, now.toISOString(), now);
   return new Set(users);
 }
 
