@@ -1,7 +1,7 @@
 import { type Env, fail, objectBody, ok, type Reply, type Req, type Route } from '../context.js';
 import type { KeyRecord } from '../key-record.js';
 import { formatCost } from '../pricing.js';
-import { usageView } from '../views.js';
+import { limitCounters, usageView } from '../views.js';
 
 /**
  * POST /apiStats/api/user-stats (docs/crs.md §6): a key holder's own view of one key, by its secret or by its id
@@ -48,7 +48,9 @@ function refusal(key: KeyRecord, why: string): string {
 /** By id CRS hands `permissions` over as stored (a JSON string); by secret, parsed (docs/crs.md §6). */
 function userStats(env: Env, key: KeyRecord, permissions: 'raw' | 'parsed') {
   const usage = usageView(env, key);
-  const limits = limitFigures(env, key);
+  // The capture shows a key with every limit set; for a key without a daily or weekly limit these read as counted,
+  // which the portal never relies on (it reads this route only for keys with a window or weekly limit).
+  const c = limitCounters(env, key, true);
   return {
     id: key.id,
     name: key.name,
@@ -73,8 +75,15 @@ function userStats(env: Env, key: KeyRecord, permissions: 'raw' | 'parsed') {
       weeklyOpusCostLimit: key.weeklyOpusCostLimit,
       weeklyResetDay: key.weeklyResetDay,
       weeklyResetHour: key.weeklyResetHour,
-      ...limits,
+      currentWindowRequests: c.currentWindowRequests,
+      currentWindowTokens: c.currentWindowTokens,
+      currentWindowCost: c.currentWindowCost,
+      currentDailyCost: c.dailyCost,
       currentTotalCost: usage.total.cost,
+      weeklyOpusCost: c.weeklyOpusCost,
+      windowStartTime: c.windowStartTime,
+      windowEndTime: c.windowEndTime,
+      windowRemainingSeconds: c.windowRemainingSeconds,
     },
     accounts: { claudeAccountId: null, geminiAccountId: null, openaiAccountId: null, details: null },
     restrictions: {
@@ -99,41 +108,4 @@ function tokensFirst(t: ReturnType<typeof usageView>['total']) {
     requests: t.requests,
     cost: t.cost,
   };
-}
-
-/**
- * What CRS counts against the limits now: today's cost, this week's Opus cost, and the rate window for a key with
- * one (an ended window reads as zeros with no bounds). The capture shows a key with every limit set; for a key
- * without a daily or weekly limit these read as counted here, which the portal never relies on (it reads this
- * route only for keys with a window or weekly limit, docs/decisions/024).
- */
-function limitFigures(env: Env, key: KeyRecord) {
-  const u = env.store.usage.keys.get(key.id);
-  const now = env.now();
-  const out = {
-    currentWindowRequests: 0,
-    currentWindowTokens: 0,
-    currentWindowCost: 0,
-    currentDailyCost: 0,
-    weeklyOpusCost: 0,
-    windowStartTime: null as number | null,
-    windowEndTime: null as number | null,
-    windowRemainingSeconds: null as number | null,
-  };
-  if (!u) return out;
-  if (u.costDay === env.store.tz.dayNum(now)) out.currentDailyCost = u.dayCost;
-  if (u.opusWeek === env.store.usage.week(now, key)) out.weeklyOpusCost = u.opusCost;
-  const w = u.window;
-  if (key.rateLimitWindow > 0 && w) {
-    const end = w.start + key.rateLimitWindow * 60_000;
-    if (now < end) {
-      out.currentWindowRequests = w.requests;
-      out.currentWindowTokens = w.tokens;
-      out.currentWindowCost = w.cost;
-      out.windowStartTime = w.start;
-      out.windowEndTime = end;
-      out.windowRemainingSeconds = Math.max(0, Math.floor((end - now) / 1000));
-    }
-  }
-  return out;
 }

@@ -1,5 +1,6 @@
 import type { DailyRow } from '../../infra/db/repos/usage.js';
 import type { ModelDayRow } from '../../infra/db/repos/usage-models.js';
+import { type Acc, add, zero } from './aggregate.js';
 
 /**
  * A key's day by model, where the portal knows it (docs/decisions/025). The sync reads CRS's per-key model figures
@@ -40,14 +41,7 @@ export function splitByModel(daily: DailyRow[], models: ModelDayRow[]): ModelSpl
  * complete day the models' exact split, repos/usage-models.ts), so the parts of any answer add up to its totals.
  */
 function complete(d: DailyRow, ms: ModelDayRow[]): boolean {
-  const sum = { requests: 0, tokens: 0, costMicros: 0, inputTokens: 0, outputTokens: 0, cacheCreateTokens: 0 };
-  for (const m of ms) {
-    sum.requests += m.requests;
-    sum.tokens += m.tokens;
-    sum.costMicros += m.costMicros;
-    sum.inputTokens += m.inputTokens;
-    sum.outputTokens += m.outputTokens;
-    sum.cacheCreateTokens += m.cacheCreateTokens;
-  }
-  return (Object.keys(sum) as (keyof typeof sum)[]).every((k) => sum[k] === d[k]);
+  const sum = zero();
+  for (const m of ms) add(sum, m);
+  return (Object.keys(sum) as (keyof Acc)[]).every((k) => sum[k] === d[k]);
 }

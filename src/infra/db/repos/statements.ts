@@ -2,22 +2,16 @@ import { sql } from 'drizzle-orm';
 import type { DayRange } from '../../../domain/usage/range.js';
 import type { Db } from '../client.js';
 import { rowsOf } from './raw-sql.js';
+import type { DailyRow } from './usage.js';
 
 /** SQL of the operator's monthly statement: every user's totals over a range of days (usage_daily). */
 
-export interface UserTotalsRow {
+export interface UserTotalsRow extends Omit<DailyRow, 'apiKeyId' | 'day'> {
   userId: string;
   email: string;
   displayName: string;
   /** Keys with usage in the range. */
   keys: number;
-  requests: number;
-  tokens: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreateTokens: number;
-  cacheReadTokens: number;
-  costMicros: number;
 }
 
 /** Every user, with zeros when they used nothing: a shared bill is split over everyone who shares it. */

@@ -2,21 +2,13 @@ import { sql } from 'drizzle-orm';
 import type { DayRange } from '../../../domain/usage/range.js';
 import type { Db } from '../client.js';
 import { batchParam, iso, rowsOf } from './raw-sql.js';
+import type { DailyRow } from './usage.js';
 
 /** SQL of the per-model history (usage_daily_model): the sync's writes and the reads that split by model. */
 
 /** One key's day for one model, exactly as CRS's per-key model statistics say. */
-export interface ModelDayRow {
-  apiKeyId: string;
-  day: string;
+export interface ModelDayRow extends DailyRow {
   model: string;
-  requests: number;
-  tokens: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreateTokens: number;
-  cacheReadTokens: number;
-  costMicros: number;
 }
 
 /**
