@@ -38,8 +38,17 @@ export function barMeters(meters: LimitUsage[]): LimitUsage[] {
   return meters.filter((m) => fraction(m) !== null).sort((a, b) => (fraction(b) ?? 0) - (fraction(a) ?? 0));
 }
 
-/** A meter counted before its reset reads 0 once the reset has passed (the API's figure was right when sent). */
+const PERIOD_MS: Partial<Record<LimitKind, number>> = { daily_cost: DAY_MS, weekly_opus_cost: 7 * DAY_MS };
+
+/**
+ * A meter counted before its reset reads 0 once the reset has passed (the API's figure was right when sent, and a
+ * cached answer may be up to a sync interval older): a day or a week starts again, a window closes.
+ */
 export function current(m: LimitUsage, now = Date.now()): LimitUsage {
   if (m.kind === 'expiry' || m.kind === 'total_cost' || !m.resetsAt || Date.parse(m.resetsAt) > now) return m;
-  return { ...m, used: m.used === null ? null : 0, resetsAt: m.kind.startsWith('window_') ? null : m.resetsAt };
+  const period = PERIOD_MS[m.kind];
+  if (!period) return { ...m, used: m.used === null ? null : 0, resetsAt: null };
+  let next = Date.parse(m.resetsAt);
+  while (next <= now) next += period;
+  return { ...m, used: 0, resetsAt: new Date(next).toISOString() };
 }
