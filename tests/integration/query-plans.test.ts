@@ -82,7 +82,11 @@ describe('query plans use the indexes', () => {
 /** The SQL a repository function sends through `db.execute` (hand-written statements), rendered for EXPLAIN. */
 async function executed(call: (db: Db) => Promise<unknown>): Promise<string> {
   let captured: SQL | undefined;
-  const capture = { execute: async (q: SQL) => ((captured = q), { rows: [] }) } as unknown as Db;
+  const execute = async (q: SQL) => {
+    captured = q;
+    return { rows: [] };
+  };
+  const capture = { execute } as unknown as Db;
   await call(capture);
   if (!captured) throw new Error('no statement sent');
   const { sql, params } = new PgDialect().sqlToQuery(captured);
