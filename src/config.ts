@@ -44,6 +44,8 @@ const envSchema = z.object({
   CACHE_MEMORY_MB: int(64, 4, 4096),
   CRS_TIMEZONE_OFFSET: int(8, -12, 14),
   SYNC_INTERVAL: int(60, 5, 86_400),
+  SYNC_LIMIT_READS: int(50, 0, 1000),
+  SYNC_MODEL_READS: int(20, 0, 1000),
   REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
   ADMIN_EMAIL: optionalString.pipe(z.email({ message: 'must be an email address' }).optional()),
   ADMIN_PASSWORD: optionalString,
@@ -112,6 +114,12 @@ export interface Config extends MfaConfig {
     timezoneOffset: number;
   };
   syncIntervalSec: number;
+  /**
+   * The sync's per-key CRS reads per cycle, beyond its bulk reads (docs/decisions/024, 025): limit figures of keys
+   * with a rate window or weekly Opus limit, and per-model figures, each only for keys used since their last read.
+   * A bound, whatever the number of users or keys: 0 turns a kind off.
+   */
+  syncKeyReads: { limits: number; models: number };
   /** Budget of the memory cache tier (entries are counted by their JSON size). */
   cacheMemoryMb: number;
   registration: 'open' | 'invite' | 'closed';
@@ -194,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       timezoneOffset: e.CRS_TIMEZONE_OFFSET,
     },
     syncIntervalSec: e.SYNC_INTERVAL,
+    syncKeyReads: { limits: e.SYNC_LIMIT_READS, models: e.SYNC_MODEL_READS },
     cacheMemoryMb: e.CACHE_MEMORY_MB,
     registration: e.REGISTRATION,
     adminEmail: e.ADMIN_EMAIL?.toLowerCase(),

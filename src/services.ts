@@ -3,11 +3,12 @@ import { type AccountsService, createAccounts } from './domain/accounts/index.js
 import { type AdminService, createAdmin } from './domain/admin/index.js';
 import { createKeys, type KeysService } from './domain/keys/index.js';
 import { createLimits, type Limits } from './domain/limits.js';
+import { createMeters, type MetersService } from './domain/meters/index.js';
 import { exportUsage } from './domain/usage/export.js';
 import { createFreshness, type FreshnessSource } from './domain/usage/freshness.js';
 import { createStats, type StatsService } from './domain/usage/index.js';
 import { createKeyDetails } from './domain/usage/key-details.js';
-import { createMeSummary, type MeSummaryService, minimalLimitUsage } from './domain/usage/me-summary.js';
+import { createMeSummary, type MeSummaryService } from './domain/usage/me-summary.js';
 import { createOidcClient } from './infra/oidc/client.js';
 import { sharedCounters } from './infra/rate-limit/index.js';
 import { createJobs, type Jobs } from './jobs/index.js';
@@ -28,6 +29,8 @@ export interface Services {
   admin: AdminService;
   /** Budgets over the counters every instance shares (the per-user key-write limit of the HTTP layer). */
   limits: Limits;
+  /** Each key's limit meters (docs/product.md §2.4), for /api/me/summary and notifications. */
+  meters: MetersService;
   exporter: (userId: string, q: Parameters<typeof exportUsage>[2]) => ReturnType<typeof exportUsage>;
 }
 
@@ -44,11 +47,11 @@ export function createServices(deps: Deps): Services {
   const keys = createKeys(deps, freshness);
   const stats = createStats(deps, freshness);
   const keyDetails = createKeyDetails(deps);
-  // The limit usage is issue 13's; minimalLimitUsage stands in (daily and total cost) until it is wired here.
-  const meSummary = createMeSummary(deps, freshness, minimalLimitUsage(deps));
+  const meters = createMeters(deps);
+  const meSummary = createMeSummary(deps, freshness, meters);
   const exporter: Services['exporter'] = (userId, q) => exportUsage(deps, userId, q);
   const sync = createSyncJob(deps, { freshness, stats, keys });
   const admin = createAdmin(deps, sync, accounts);
   const jobs = createJobs(deps, sync, admin.alerts, accounts);
-  return { accounts, freshness, keys, stats, keyDetails, meSummary, sync, jobs, admin, limits, exporter };
+  return { accounts, freshness, keys, stats, keyDetails, meSummary, sync, jobs, admin, limits, meters, exporter };
 }

@@ -63,7 +63,9 @@ export async function runBench(
       bytes: measuredWarm?.bytes[route] ?? 0,
     };
   }
-  const callsPerCycle = 2 + Math.max(1, Math.ceil(scale.keys / 100));
+  // The bulk reads (usage-stats, the daily trend, the key list pages), one hourly trend read, and at most the
+  // per-key reads' budgets (SYNC_LIMIT_READS 50, SYNC_MODEL_READS 20 by default): a bound, spent only on keys used.
+  const callsPerCycle = 2 + Math.max(1, Math.ceil(scale.keys / 100)) + 1 + 50 + 20;
   const browseResult = wants('browse')
     ? await browse(portal.url, emulator, world.users.slice(0, o.browseUsers), {
         seconds: o.browseSec,

@@ -4,11 +4,22 @@ import { load, prime, type Target } from '../lib/load.js';
 import { delta, scrape } from '../lib/metrics.js';
 import type { BenchUser } from '../lib/seed.js';
 
-const SYNC_ENDPOINTS = new Set(['GET /admin/usage-stats', 'GET /admin/api-keys-usage-trend', 'GET /admin/api-keys']);
+/**
+ * The sync's endpoints: the bulk reads (usage-stats, the per-key daily and hourly trend, the key list) and its
+ * bounded per-key reads of keys used since their last read (limit figures, models: docs/decisions/024, 025). The
+ * browse mix never opens a key's models, so every model-stats call in the window is the sync's.
+ */
+const SYNC_ENDPOINTS = new Set([
+  'GET /admin/usage-stats',
+  'GET /admin/api-keys-usage-trend',
+  'GET /admin/api-keys',
+  'POST /apiStats/api/user-stats',
+  'GET /admin/api-keys/:id/model-stats',
+]);
 
 /**
  * What a user's browser asks for while they look around: the dashboard (usage 30 d, key list, leaderboard),
- * the usage page at other ranges and per key, and a comparison. The per-key model and request-log views are
+ * the usage page at other ranges and per key, a comparison, the spend summary, the hourly view and the statement. The per-key model and request-log views are
  * left out on purpose: they are the only reads that go to CRS by design (cached 60 s per key).
  */
 function pageViews(u: BenchUser, i: number, count: number): Target[] {
@@ -23,6 +34,11 @@ function pageViews(u: BenchUser, i: number, count: number): Target[] {
     `/api/stats/usage?range=30d&keyId=${key}`,
     '/api/stats/usage?range=90d',
     '/api/keys?sort=tokens',
+    // Issue 13's views: the spend summary, the hourly view, the statement, a ranged leaderboard.
+    '/api/stats/summary?range=30d',
+    '/api/stats/usage?granularity=hour&range=7d',
+    '/api/stats/statement',
+    '/api/stats/leaderboard?range=30d',
   ];
   return views.slice(0, count).map((path) => ({ path, token: u.token }));
 }

@@ -8,7 +8,11 @@ import { cpuMs, startChild } from '../lib/procs.js';
 import type { BenchUser } from '../lib/seed.js';
 import { ROOT, waitReady } from '../lib/stack.js';
 
-/** The hot reads of the target table, and the request each user makes for them. */
+/**
+ * The hot reads of the target table, and the request each user makes for them: the four of docs/product.md §4,
+ * and the spend summary (issue 13; `/api/me/summary` joins with the personal access tokens). Keys are paths: the
+ * baseline server answers by path.
+ */
 export const WARM_ROUTES: Record<string, (u: BenchUser) => string> = {
   '/api/stats/usage': () => '/api/stats/usage?range=30d',
   '/api/keys': () => '/api/keys',
@@ -16,6 +20,7 @@ export const WARM_ROUTES: Record<string, (u: BenchUser) => string> = {
   '/api/stats/compare': (u) => `/api/stats/compare?keyIds=${u.keys.slice(0, 3).join(',')}`,
   // Status bars poll it (issue 13.6, docs/decisions/026); a session token here, a personal access token there.
   '/api/me/summary': () => '/api/me/summary',
+  '/api/stats/summary': () => '/api/stats/summary?range=30d',
 };
 
 export const targetsFor = (route: string, users: BenchUser[]): Target[] =>

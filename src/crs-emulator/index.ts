@@ -5,6 +5,7 @@ import { seedDemo } from './demo.js';
 import type { LatencyMode } from './latency.js';
 import { load, saveAtomically } from './persistence.js';
 import { Router } from './router.js';
+import { apiStatsRoutes } from './routes/api-stats.js';
 import { authRoutes } from './routes/auth.js';
 import { globalRoutes } from './routes/global.js';
 import { keyStatsRoutes } from './routes/key-stats.js';
@@ -95,7 +96,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     settled: mirror?.settled,
   };
   const router = new Router();
-  router.add([...authRoutes, ...keyRoutes, ...statsRoutes, ...keyStatsRoutes, ...globalRoutes, ...relayRoutes]);
+  router.add([
+    ...authRoutes,
+    ...keyRoutes,
+    ...statsRoutes,
+    ...keyStatsRoutes,
+    ...globalRoutes,
+    ...relayRoutes,
+    ...apiStatsRoutes,
+  ]);
   const faults: Faults = { down: false, extraDelayMs: 0 };
   const counts = new Map<string, number>();
   const inFlight = new Map<string, InFlight>();

@@ -33,9 +33,13 @@ export class KeyStore {
     return this.#tags.sorted;
   }
 
-  create(changes: KeyChanges, opts: { createdAt?: number; id?: string } = {}): { key: KeyRecord; apiKey: string } {
+  create(
+    changes: KeyChanges,
+    opts: { createdAt?: number; id?: string; secret?: string } = {},
+  ): { key: KeyRecord; apiKey: string } {
     if (opts.id && this.keys.has(opts.id)) throw new Error(`duplicate key id ${opts.id}`);
-    const apiKey = `cr_${randomBytes(32).toString('hex')}`;
+    // `secret`: a captured key's own, so a replayed capture authenticates with it (tests/contract).
+    const apiKey = opts.secret ?? `cr_${randomBytes(32).toString('hex')}`;
     const createdAt = iso(opts.createdAt ?? this.now());
     const activation = changes.expirationMode === 'activation';
     const key: KeyRecord = {
@@ -133,6 +137,12 @@ export class KeyStore {
     this.byHash.delete(key.hash);
     this.version++;
     this.sink?.removed(key);
+  }
+
+  /** The key a secret belongs to while it still authenticates (a soft delete drops it from the lookup). */
+  byPlaintext(plaintext: string): KeyRecord | undefined {
+    const id = this.byHash.get(sha256(plaintext));
+    return id ? this.keys.get(id) : undefined;
   }
 
   /** The key a relay request authenticates as, or why not (unknown, disabled, deleted, expired). */

@@ -45,7 +45,10 @@ export class EmulatorStore {
    * Creates a key as POST /admin/api-keys would (same validation); throws on invalid input. `id` and
    * `createdAt` let tests rebuild a captured state.
    */
-  createKey(input: CreateKeyInput, opts: { createdAt?: number; id?: string } = {}): { id: string; apiKey: string } {
+  createKey(
+    input: CreateKeyInput,
+    opts: { createdAt?: number; id?: string; secret?: string } = {},
+  ): { id: string; apiKey: string } {
     const parsed = parseCreate(input);
     if ('error' in parsed) throw new Error(parsed.error);
     const { key, apiKey } = this.keys.create(parsed.changes, opts);

@@ -43,8 +43,11 @@ export function usageView(env: Env, key: KeyRecord) {
   };
 }
 
-/** Today's cost, this week's opus cost and the rate window, each only when the matching limit is set. */
-export function limitCounters(env: Env, key: KeyRecord | undefined) {
+/**
+ * Today's cost, this week's opus cost and the rate window, each only when the matching limit is set (batch-stats,
+ * docs/crs.md quirk 7) — or, with `always` (user-stats), today's and this week's cost whatever the limits.
+ */
+export function limitCounters(env: Env, key: KeyRecord | undefined, always = false) {
   const u = key ? env.store.usage.keys.get(key.id) : undefined;
   const now = env.now();
   const out = {
@@ -58,8 +61,10 @@ export function limitCounters(env: Env, key: KeyRecord | undefined) {
     windowEndTime: null as number | null,
   };
   if (!key || !u) return out;
-  if (key.dailyCostLimit > 0 && u.costDay === env.store.tz.dayNum(now)) out.dailyCost = u.dayCost;
-  if (key.weeklyOpusCostLimit > 0 && u.opusWeek === env.store.usage.week(now, key)) out.weeklyOpusCost = u.opusCost;
+  if ((always || key.dailyCostLimit > 0) && u.costDay === env.store.tz.dayNum(now)) out.dailyCost = u.dayCost;
+  if ((always || key.weeklyOpusCostLimit > 0) && u.opusWeek === env.store.usage.week(now, key)) {
+    out.weeklyOpusCost = u.opusCost;
+  }
   const w = u.window;
   if (key.rateLimitWindow > 0 && w) {
     const end = w.start + key.rateLimitWindow * 60_000;

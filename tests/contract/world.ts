@@ -61,9 +61,13 @@ export async function world(opts: { usage?: boolean } = {}): Promise<World> {
   const w: World = { emu, token: '', advance: (ms) => (now += ms), call: c };
   w.token = (await c('POST', '/web/auth/login', { username: 'admin', password: PASSWORD }, null)).body.token;
   const bodyOf = (f: string) => readSample(f).request.body as Record<string, unknown> & { name: string };
-  s.createKey(bodyOf('api-keys-create.json'), { id: ALICE, createdAt: now - 20 * 60_000 });
-  s.createKey(bodyOf('api-keys-create-minimal.json'), { id: BOB, createdAt: now - 20 * 60_000 });
-  s.createKey(bodyOf('api-keys-create-activation-mode.json'), { id: CAROL, createdAt: now - 20 * 60_000 });
+  // Each key with its captured secret, so the captures that authenticate with one (/apiStats) replay verbatim.
+  const secretOf = (f: string) => (readSample(f).response as { data: { apiKey: string } }).data.apiKey;
+  const made = (f: string, id: string) =>
+    s.createKey(bodyOf(f), { id, createdAt: now - 20 * 60_000, secret: secretOf(f) });
+  made('api-keys-create.json', ALICE);
+  made('api-keys-create-minimal.json', BOB);
+  made('api-keys-create-activation-mode.json', CAROL);
   s.createKey({ name: 'load-0001', tags: ['load'] }, { createdAt: now - 20 * 60_000 });
   if (opts.usage !== false) {
     for (const [i, id] of [ALICE, BOB, CAROL].entries()) {

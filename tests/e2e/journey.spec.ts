@@ -178,9 +178,24 @@ for (const locale of ['en', 'zh-CN'] as Locale[]) {
         const bytes = readFileSync(await download.path());
         expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
         const lines = bytes.subarray(3).toString('utf8').trim().split(/\r?\n/);
-        expect(lines[0]).toBe('date,key,requests,tokens,cost');
+        const header = lines[0].split(',');
+        expect(header).toEqual([
+          'date',
+          'keyId',
+          'key',
+          'model',
+          'requests',
+          'tokens',
+          'inputTokens',
+          'outputTokens',
+          'cacheCreateTokens',
+          'cacheReadTokens',
+          'cost',
+        ]);
         const rows = lines.slice(1).map((l) => l.split(','));
-        const tokensOf = (key: string) => rows.filter((r) => r[1] === key).reduce((s, r) => s + Number(r[3]), 0);
+        const [key, tokens] = [header.indexOf('key'), header.indexOf('tokens')];
+        const tokensOf = (name: string) =>
+          rows.filter((r) => r[key] === name).reduce((s, r) => s + Number(r[tokens]), 0);
         expect(tokensOf('Laptop')).toBe(3 * RELAY_TOKENS);
         expect(tokensOf('Laptop') + tokensOf('CI pipeline')).toBe(usage.totals.tokens);
         expect(rows.every((r) => /^\d{4}-\d{2}-\d{2}$/.test(r[0]))).toBe(true);

@@ -25,7 +25,7 @@ const row = (apiKeyId: string, userId: string, day: string, requests: number, to
 });
 
 describe('GET /api/me/summary', () => {
-  it('sums today and this month from the daily rows, and gives each key its daily and total cost usage', async () => {
+  it('sums today and this month from the daily rows, and gives each key its limit meters', async () => {
     const u = await createUser(t);
     const a = await createKey(t, u, { name: 'alpha', limits: { dailyCostLimit: 5, totalCostLimit: 100 } });
     const b = await createKey(t, u, { name: 'beta' });
@@ -48,8 +48,8 @@ describe('GET /api/me/summary', () => {
         name: 'alpha',
         status: 'active',
         limitUsage: [
-          { kind: 'dailyCost', used: 1.25, limit: 5, resetsAt: '2026-11-20T16:00:00.000Z' },
-          { kind: 'totalCost', used: 14.25, limit: 100, resetsAt: null },
+          { kind: 'daily_cost', used: 1.25, limit: 5, resetsAt: '2026-11-20T16:00:00.000Z', asOf: null },
+          { kind: 'total_cost', used: 14.25, limit: 100, resetsAt: null, asOf: null },
         ],
       },
       { id: b.id, name: 'beta', status: 'active', limitUsage: [] },

@@ -49,10 +49,20 @@ const [k1, k2] = keys;
  */
 const QUERIES: Record<string, string[]> = {
   '/api/keys': ['', '?status=all&sort=tokens&order=asc', `?search=${encodeURIComponent('lap')}`],
-  '/api/stats/usage': ['', '?range=7d', `?keyId=${k1.id}`, `?keyId=${keys[2].id}&range=90d`],
+  '/api/stats/usage': [
+    '',
+    '?range=7d',
+    `?keyId=${k1.id}`,
+    `?keyId=${keys[2].id}&range=90d`,
+    '?granularity=hour&range=7d',
+    `?granularity=hour&range=7d&keyId=${k1.id}`,
+  ],
   '/api/stats/compare': [`?keyIds=${k1.id},${k2.id}`, `?keyIds=${k2.id},${keys[2].id}&range=365d`],
-  '/api/stats/leaderboard': ['', '?sortBy=cost&limit=2', '?scope=all'],
+  '/api/stats/leaderboard': ['', '?sortBy=cost&limit=2', '?scope=all', '?range=30d', '?scope=all&range=7d'],
+  '/api/stats/summary': ['', '?range=7d', '?range=365d'],
+  '/api/stats/statement': ['', `?month=${new Date().toISOString().slice(0, 7)}`],
   '/api/keys/:id/models': ['', '?range=7d'],
+  '/api/keys/:id/requests': ['', '?page=2&pageSize=1', '?model=claude-opus-4-1-20250805'],
 };
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;

@@ -1,6 +1,12 @@
+import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
-import { dailyRows, globalLeaderboard, userLeaderboard } from '../../src/infra/db/repos/usage.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/infra/db/client.js';
+import { dueForLimits, dueForModels } from '../../src/infra/db/repos/key-reads.js';
+import { dailyRows, globalLeaderboard, rangeLeaderboard, userLeaderboard } from '../../src/infra/db/repos/usage.js';
+import { hourlyRows } from '../../src/infra/db/repos/usage-hourly.js';
+import { modelRows } from '../../src/infra/db/repos/usage-models.js';
 import { createTestDatabase } from '../helpers/db.js';
 
 /*
@@ -70,5 +76,54 @@ describe('query plans use the indexes', () => {
     const p = await plan(dailyRows(database.db, userId, range));
     expect(p).toContain('usage_daily_user_day_idx');
     expect(p).not.toMatch(/Seq Scan on usage_daily/);
+  });
+});
+
+/** The SQL a repository function sends through `db.execute` (hand-written statements), rendered for EXPLAIN. */
+async function executed(call: (db: Db) => Promise<unknown>): Promise<string> {
+  let captured: SQL | undefined;
+  const execute = async (q: SQL) => {
+    captured = q;
+    return { rows: [] };
+  };
+  const capture = { execute } as unknown as Db;
+  await call(capture);
+  if (!captured) throw new Error('no statement sent');
+  const { sql, params } = new PgDialect().sqlToQuery(captured);
+  const res = await client.query(`explain ${sql}`, params);
+  return res.rows.map((r) => r['QUERY PLAN']).join('\n');
+}
+
+describe('issue 13’s queries use the indexes (docs/decisions/024, 025)', () => {
+  const range = { from: '2026-10-28', to: '2026-11-26' };
+  beforeAll(async () => {
+    await client.query(`
+      insert into usage_daily_model (api_key_id, user_id, day, model, requests, tokens, cost_micros)
+        select k.id, k.user_id, date '2026-11-26' - d, m, 1, 100, 50
+        from api_keys k cross join generate_series(0, 1) d cross join unnest(array['sonnet', 'opus']) m;
+      insert into usage_hourly (api_key_id, user_id, hour, requests, tokens, cost_micros)
+        select k.id, k.user_id, timestamptz '2026-11-26 00:00Z' - h * interval '1 hour', 1, 100, 50
+        from api_keys k cross join generate_series(0, 23) h where k.crs_key_id < 'crs-2';
+      analyze;`);
+  });
+  it('a user’s leaderboard over a range reads usage_daily by (user_id, day)', async () => {
+    const p = await executed((db) => rangeLeaderboard(db, userId, range, 'tokens', 10));
+    expect(p).toContain('usage_daily_user_day_idx');
+    expect(p).not.toMatch(/Seq Scan on usage_daily/);
+  });
+
+  it('a user’s model rows and hours read their (user_id, …) indexes', async () => {
+    expect(await executed((db) => modelRows(db, userId, range))).toContain('usage_daily_model_user_day_idx');
+    const hours = await executed((db) => hourlyRows(db, userId, new Date('2026-11-20'), new Date('2026-11-27')));
+    expect(hours).toContain('usage_hourly_user_hour_idx');
+  });
+
+  it('the sync finds due keys by the metered and last-use indexes, not a scan of every key', async () => {
+    const limits = await executed((db) => dueForLimits(db, new Date('2026-11-26T00:00:00Z'), 50));
+    expect(limits).toContain('api_keys_metered_idx');
+    expect(limits).not.toMatch(/Seq Scan on api_keys/);
+    const models = await executed((db) => dueForModels(db, new Date(Date.now() - 60_000), 20));
+    expect(models).toContain('api_keys_last_used_idx');
+    expect(models).not.toMatch(/Seq Scan on api_keys/);
   });
 });

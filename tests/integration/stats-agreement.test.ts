@@ -152,19 +152,39 @@ describe('numbers agree with CRS and with each other', () => {
     expect(csv.headers['content-disposition']).toBe(
       `attachment; filename="usage-${usage.range.from}-${usage.range.to}.csv"`,
     );
-    expect(csv.body.startsWith('\uFEFFdate,key,requests,tokens,cost\r\n')).toBe(true);
+    const header =
+      'date,keyId,key,model,requests,tokens,inputTokens,outputTokens,cacheCreateTokens,cacheReadTokens,cost';
+    expect(csv.body.startsWith(`\uFEFF${header}\r\n`)).toBe(true);
     const rows = csv.body
       .slice(1)
       .trim()
       .split('\r\n')
       .slice(1)
       .map((l) => l.split(','));
-    expect(rows.reduce((a, r) => a + Number(r[3]), 0)).toBe(usage.totals.tokens);
-    expect(rows.reduce((a, r) => a + Number(r[2]), 0)).toBe(usage.totals.requests);
-    expect(rows.reduce((a, r) => a + micros(Number(r[4])), 0)).toBe(micros(usage.totals.cost));
+    const col = (name: string) => header.split(',').indexOf(name);
+    const sum = (name: string) => rows.reduce((a, r) => a + Number(r[col(name)]), 0);
+    expect(sum('tokens')).toBe(usage.totals.tokens);
+    expect(sum('requests')).toBe(usage.totals.requests);
+    expect(rows.reduce((a, r) => a + micros(Number(r[col('cost')])), 0)).toBe(micros(usage.totals.cost));
+    for (const split of ['inputTokens', 'outputTokens', 'cacheCreateTokens', 'cacheReadTokens']) {
+      expect(sum(split)).toBe(usage.totals[split]);
+    }
+    // Every row: its key's id and name, its split adding up to its tokens.
+    for (const r of rows) {
+      expect(keys.some((k) => k.id === r[col('keyId')])).toBe(true);
+      const parts = ['inputTokens', 'outputTokens', 'cacheCreateTokens', 'cacheReadTokens'].map((c) =>
+        Number(r[col(c)]),
+      );
+      expect(parts.reduce((a, b) => a + b, 0)).toBe(Number(r[col('tokens')]));
+    }
     const json = (await get('/api/stats/export?range=30d&format=json')).json();
+    expect(json.columns).toEqual(header.split(','));
     expect(json.rows).toHaveLength(rows.length);
-    expect(json.rows.reduce((a: number, r: { tokens: number }) => a + r.tokens, 0)).toBe(usage.totals.tokens);
+    // The same rows, the same columns, in the same order.
+    json.rows.forEach((r: Record<string, unknown>, i: number) => {
+      expect(Object.keys(r)).toEqual(json.columns);
+      expect(json.columns.map((c: string) => (r[c] === null ? '' : String(r[c])))).toEqual(rows[i]);
+    });
   });
 
   it('per-key models and requests come from CRS and match its numbers', async () => {

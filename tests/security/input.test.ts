@@ -137,7 +137,7 @@ describe('an export that fails midway', () => {
     await locker.query('rollback');
 
     const { requestId, complete, body } = await download;
-    expect(body.startsWith('\uFEFFdate,key,requests,tokens,cost')).toBe(true);
+    expect(body.startsWith('\uFEFFdate,keyId,key,model,requests,tokens,')).toBe(true);
     expect(complete).toBe(false);
     const logged = lines.filter((l) => l.includes('export failed'));
     expect(logged).toHaveLength(1);

@@ -39,6 +39,8 @@ describe('loadConfig', () => {
     [{ CRS_BASE_URL: 'not a url' }, 'CRS_BASE_URL'],
     [{ CRS_BASE_URL: 'http://crs' }, 'CRS_ADMIN_USERNAME'],
     [{ SYNC_INTERVAL: '1' }, 'SYNC_INTERVAL'],
+    [{ SYNC_LIMIT_READS: '-1' }, 'SYNC_LIMIT_READS'],
+    [{ SYNC_MODEL_READS: '5000' }, 'SYNC_MODEL_READS'],
     [{ METRICS_TOKEN: 'too-short' }, 'METRICS_TOKEN'],
     [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
     [{ ADMIN_PASSWORD: 'long enough password' }, 'ADMIN_PASSWORD: needs ADMIN_EMAIL'],
@@ -54,6 +56,11 @@ describe('loadConfig', () => {
   ])('names the bad variable in %j', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(name));
+  });
+
+  it('bounds the sync’s per-key reads (decisions 024, 025): 50 and 20 by default, 0 turns them off', () => {
+    expect(loadConfig({}).syncKeyReads).toEqual({ limits: 50, models: 20 });
+    expect(loadConfig({ SYNC_LIMIT_READS: '0', SYNC_MODEL_READS: '7' }).syncKeyReads).toEqual({ limits: 0, models: 7 });
   });
 
   it('reads the security settings', () => {

@@ -19,7 +19,9 @@ import { LeaderboardPage } from './pages/leaderboard';
 import { LoginPage } from './pages/login';
 import { NotFoundPage } from './pages/not-found';
 import { SettingsPage } from './pages/settings';
+import { SpendPage } from './pages/spend';
 import { SsoPendingPage } from './pages/sso-pending';
+import { StatementPage } from './pages/statement';
 import { TwoFactorPage } from './pages/two-factor';
 
 export function createQueryClient(): QueryClient {
@@ -45,6 +47,8 @@ function page(pathname: string, user: User): ReactNode {
   if (pathname === '/keys') return <KeysPage />;
   const key = matchPath('/keys/:id', pathname);
   if (key) return <KeyDetailPage key={key.id} id={key.id} />;
+  if (pathname === '/spend') return <SpendPage />;
+  if (pathname === '/statement') return <StatementPage />;
   if (pathname === '/compare') return <ComparePage />;
   if (pathname === '/leaderboard') return <LeaderboardPage user={user} />;
   if (pathname === '/export') return <ExportPage />;

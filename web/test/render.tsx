@@ -51,6 +51,7 @@ export function makeKey(over: Partial<Key> = {}): Key {
       cost: 12.5,
       asOf: null,
     },
+    limitUsage: [],
     ...over,
   };
 }

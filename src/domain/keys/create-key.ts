@@ -92,7 +92,7 @@ export async function createKey(
     throw notCreated(undefined);
   }
   await deps.cache.invalidateUser(actor.userId);
-  return { key: toKeyView(row, now), secret: created.secret };
+  return { key: toKeyView(row, now, { offsetHours: deps.config.crs.timezoneOffset }), secret: created.secret };
 }
 
 /** CRS rejects some zero limits on create (a rate window must be ≥ 1) and 0 is its default anyway. */

@@ -1,8 +1,10 @@
 import type { Deps } from '../../deps.js';
 import type { CacheEntry } from '../../infra/cache/types.js';
+import { meterFigures } from '../../infra/db/repos/key-reads.js';
 import { findOwnedKey, listKeys } from '../../infra/db/repos/keys.js';
 import { notFound } from '../errors.js';
 import type { FreshnessSource } from '../usage/freshness.js';
+import { crsDay } from '../usage/range.js';
 import { createKey } from './create-key.js';
 import { deleteKey } from './delete-key.js';
 import { keyInstructions } from './instructions.js';
@@ -14,13 +16,22 @@ export type KeysService = ReturnType<typeof createKeys>;
 
 export function createKeys(deps: Deps, freshness: FreshnessSource) {
   const { db } = deps.database;
+  const offsetHours = deps.config.crs.timezoneOffset;
+  /** The meters' figures of a page of keys: one statement (today is CRS's day, docs/crs.md §7.1). */
+  const figuresOf = (rows: Array<{ id: string }>, now: Date) =>
+    meterFigures(
+      db,
+      rows.map((r) => r.id),
+      crsDay(now, offsetHours),
+    );
 
   async function loadList(userId: string, q: ListKeysQuery, entry: CacheEntry<string>): Promise<string> {
     const { value } = await entry.getOrLoad(async () => {
       const now = deps.clock();
       const [{ items, total }, { asOf }] = await Promise.all([listKeys(db, userId, q, now), freshness.get()]);
+      const figures = await figuresOf(items, now);
       return JSON.stringify({
-        items: items.map((row) => toKeyView(row, now, asOf)),
+        items: items.map((row) => toKeyView(row, now, { syncedAt: asOf, figures: figures.get(row.id), offsetHours })),
         page: q.page,
         pageSize: q.pageSize,
         total,
@@ -43,7 +54,9 @@ export function createKeys(deps: Deps, freshness: FreshnessSource) {
     async get(userId: string, keyId: string): Promise<KeyView> {
       const [row, { asOf }] = await Promise.all([findOwnedKey(db, userId, keyId), freshness.get()]);
       if (!row) throw notFound('Key');
-      return toKeyView(row, deps.clock(), asOf);
+      const now = deps.clock();
+      const figures = await figuresOf([row], now);
+      return toKeyView(row, now, { syncedAt: asOf, figures: figures.get(row.id), offsetHours });
     },
 
     create: (actor: Actor, input: CreateKeyInput) => createKey(deps, actor, input),

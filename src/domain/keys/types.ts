@@ -1,3 +1,4 @@
+import type { LimitUsage } from '../meters/types.js';
 import type { UsageFigures } from '../usage/figures.js';
 
 export type KeyStatus = 'active' | 'disabled' | 'expired' | 'deleted';
@@ -77,6 +78,8 @@ export interface KeyView {
   crsState: CrsState;
   /** Lifetime figures; `asOf`: when the sync last wrote them, null before the first sync saw the key. */
   usage: UsageFigures & { asOf: string | null };
+  /** Every limit the key has, how much of it is used and when it resets (docs/product.md §2.4). */
+  limitUsage: LimitUsage[];
 }
 
 export interface CreateKeyInput {

@@ -1,9 +1,11 @@
 import type { Deps } from '../../deps.js';
 import type { CrsUpdateKeyInput } from '../../infra/crs/types.js';
 import { insertAudit } from '../../infra/db/repos/audit.js';
+import { meterFigures } from '../../infra/db/repos/key-reads.js';
 import { updateKeyAtRev } from '../../infra/db/repos/key-writes.js';
 import { findOwnedKey, type KeyRow } from '../../infra/db/repos/keys.js';
 import { AppError, type FieldIssue, notFound } from '../errors.js';
+import { crsDay } from '../usage/range.js';
 import { futureExpiry, modelRestriction, sameModels } from './crs-fields.js';
 import { type CrsStep, guardedWrite, retryStale, StaleRow } from './guarded-write.js';
 import { changedLimits, limitsOf, resolveLimits } from './limits.js';
@@ -48,7 +50,10 @@ export async function updateKey(deps: Deps, actor: Actor, keyId: string, input: 
     ip: actor.ip,
   });
   await deps.cache.invalidateUser(actor.userId);
-  return toKeyView(updated, deps.clock());
+  const now = deps.clock();
+  const offsetHours = deps.config.crs.timezoneOffset;
+  const figures = await meterFigures(deps.database.db, [updated.id], crsDay(now, offsetHours));
+  return toKeyView(updated, now, { figures: figures.get(updated.id), offsetHours });
 }
 
 const stale = (): never => {

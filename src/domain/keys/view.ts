@@ -1,4 +1,6 @@
 import type { KeyRow } from '../../infra/db/repos/keys.js';
+import { limitUsage } from '../meters/limit-usage.js';
+import type { MeterFigures } from '../meters/types.js';
 import { fromMicros } from '../money.js';
 import { limitsOf } from './limits.js';
 import { toHold } from './operator-locks.js';
@@ -17,11 +19,20 @@ export const maskKey = (prefix: string, last4: string) => `${prefix}…${last4}`
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/**
- * `syncedAt` is the last successful sync: it confirmed the totals of every live key it saw, changed or not, so a
- * live key's usage is as fresh as that (deleted keys keep the time their totals last changed).
- */
-export function toKeyView(row: KeyRow, now: Date, syncedAt: string | null = null): KeyView {
+export interface ViewContext {
+  /**
+   * The last successful sync: it confirmed the totals of every live key it saw, changed or not, so a live key's
+   * usage is as fresh as that (deleted keys keep the time their totals last changed).
+   */
+  syncedAt?: string | null;
+  /** What the limit meters are computed from (repos/key-reads.ts meterFigures); absent for a key just made. */
+  figures?: MeterFigures;
+  /** CRS's timezone: limits reset at CRS's midnight and weekday (docs/crs.md §7.1). */
+  offsetHours: number;
+}
+
+export function toKeyView(row: KeyRow, now: Date, ctx: ViewContext): KeyView {
+  const syncedAt = ctx.syncedAt ?? null;
   const usageAsOf =
     row.usageSyncedAt && row.status !== 'deleted' && syncedAt && syncedAt > row.usageSyncedAt.toISOString()
       ? syncedAt
@@ -51,5 +62,6 @@ export function toKeyView(row: KeyRow, now: Date, syncedAt: string | null = null
       cost: fromMicros(row.totalCostMicros),
       asOf: usageAsOf,
     },
+    limitUsage: limitUsage({ ...row, status: effectiveStatus(row, now) }, ctx.figures, now, ctx.offsetHours),
   };
 }

@@ -26,7 +26,8 @@ export const zero = (): Acc => ({
   costMicros: 0,
 });
 
-function add(a: Acc, r: DailyRow) {
+/** Adds a row's figures to a sum (the token split and cost included). */
+export function add(a: Acc, r: Acc) {
   a.requests += r.requests;
   a.tokens += r.tokens;
   a.inputTokens += r.inputTokens;
@@ -56,7 +57,18 @@ export function aggregate(range: DayRange, rows: DailyRow[]) {
   return { totals: toTotals(total), series, byKey };
 }
 
-function entry(map: Map<string, Acc>, key: string): Acc {
+/** The value kept under `key`, made by `make` on first use. */
+export function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    map.set(key, v);
+  }
+  return v;
+}
+
+/** The sum kept under `key`, made on first use. */
+export function entry<K>(map: Map<K, Acc>, key: K): Acc {
   let acc = map.get(key);
   if (!acc) {
     acc = zero();

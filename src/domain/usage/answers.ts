@@ -3,6 +3,7 @@ import {
   dailyRows,
   globalLeaderboard,
   type LeaderboardSort,
+  rangeLeaderboard,
   userKeys,
   userLeaderboard,
 } from '../../infra/db/repos/usage.js';
@@ -33,7 +34,7 @@ export async function usageAnswer(db: Db, userId: string, r: DayRange, keyId?: s
       return { keyId: k.id, name: k.name, requests: t.requests, tokens: t.tokens, cost: t.cost };
     })
     .sort((a, b) => b.tokens - a.tokens || a.name.localeCompare(b.name));
-  return openBody({ range: r, totals, series, perKey });
+  return openBody({ granularity: 'day', range: r, totals, series, perKey });
 }
 
 /** The user's keys (id, name, status): compare checks ownership against it. */
@@ -47,13 +48,19 @@ export async function keyUsageAnswer(db: Db, userId: string, r: DayRange, key: {
   return JSON.stringify({ keyId: key.id, name: key.name, totals, series });
 }
 
+/**
+ * Keys ranked by their lifetime totals (the default: an index scan of api_keys), or by their usage over a range of
+ * CRS days (usage_daily). The answer says which: `period` and, for a range, `range`.
+ */
 export async function leaderboardAnswer(
   db: Db,
   userId: string,
-  q: { sortBy: LeaderboardSort; limit: number; scope: 'mine' | 'all' },
+  q: { sortBy: LeaderboardSort; limit: number; scope: 'mine' | 'all'; range?: DayRange },
 ): Promise<string> {
-  const rows =
-    q.scope === 'all'
+  const everyone = q.scope === 'all';
+  const rows = q.range
+    ? await rangeLeaderboard(db, everyone ? null : userId, q.range, q.sortBy, q.limit)
+    : everyone
       ? await globalLeaderboard(db, q.sortBy, q.limit)
       : await userLeaderboard(db, userId, q.sortBy, q.limit);
   const items = rows.map(({ costMicros, lastUsedAt, ...row }, i) => ({
@@ -62,5 +69,6 @@ export async function leaderboardAnswer(
     cost: fromMicros(costMicros),
     lastUsedAt: lastUsedAt?.toISOString() ?? null,
   }));
-  return openBody({ sortBy: q.sortBy, scope: q.scope, items });
+  const period = q.range ? 'range' : 'lifetime';
+  return openBody({ sortBy: q.sortBy, scope: q.scope, period, range: q.range ?? null, items });
 }

@@ -1,8 +1,11 @@
 import { Readable } from 'node:stream';
 import type { Deps } from '../../deps.js';
 import { dailyRows, userKeys } from '../../infra/db/repos/usage.js';
+import { modelRows } from '../../infra/db/repos/usage-models.js';
 import { notFound } from '../errors.js';
 import { fromMicros } from '../money.js';
+import { type ModelSplitRow, splitByModel } from './by-model.js';
+import { csvCell } from './csv.js';
 import { addDays, type DayRange, type RangeQuery, resolveRange } from './range.js';
 
 export type ExportFormat = 'csv' | 'json';
@@ -14,11 +17,42 @@ export interface ExportFile {
 }
 
 const CHUNK_DAYS = 31;
-const COLUMNS = ['date', 'key', 'requests', 'tokens', 'cost'];
 
 /**
- * Daily usage per key from the portal's own history (so it reaches beyond CRS's 32 days), streamed a month at a
- * time so that a 366-day export of many keys never sits whole in memory.
+ * The columns of both formats, in this order (docs/api.md §7): one row per day, key and model. `model` is empty
+ * (CSV) or null (JSON) for a day the portal does not know by model; a day's rows add up to its daily figures.
+ */
+export const EXPORT_COLUMNS = [
+  'date',
+  'keyId',
+  'key',
+  'model',
+  'requests',
+  'tokens',
+  'inputTokens',
+  'outputTokens',
+  'cacheCreateTokens',
+  'cacheReadTokens',
+  'cost',
+] as const;
+
+export interface ExportRow {
+  date: string;
+  keyId: string;
+  key: string;
+  model: string | null;
+  requests: number;
+  tokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreateTokens: number;
+  cacheReadTokens: number;
+  cost: number;
+}
+
+/**
+ * Daily usage per key and model from the portal's own history (so it reaches beyond CRS's 32 days), streamed a
+ * month at a time so that a 366-day export of many keys never sits whole in memory.
  */
 export async function exportUsage(
   deps: Deps,
@@ -38,15 +72,6 @@ export async function exportUsage(
   };
 }
 
-interface ExportRow {
-  date: string;
-  keyId: string;
-  key: string;
-  requests: number;
-  tokens: number;
-  cost: number;
-}
-
 async function* chunks(
   deps: Deps,
   userId: string,
@@ -54,43 +79,58 @@ async function* chunks(
   keyId: string | undefined,
   names: Map<string, string>,
 ) {
+  const { db } = deps.database;
+  const keys = keyId ? [keyId] : undefined;
   for (let from = range.from; from <= range.to; from = addDays(from, CHUNK_DAYS)) {
     const end = addDays(from, CHUNK_DAYS - 1);
     // biome-ignore lint/complexity/useMathMinMax: ISO dates compare as strings; Math.min would turn them into NaN
     const to = end < range.to ? end : range.to;
-    const rows = await dailyRows(deps.database.db, userId, { ...range, from, to }, keyId ? [keyId] : undefined);
-    rows.sort(
-      (a, b) => a.day.localeCompare(b.day) || (names.get(a.apiKeyId) ?? '').localeCompare(names.get(b.apiKeyId) ?? ''),
+    const [daily, models] = await Promise.all([
+      dailyRows(db, userId, { from, to }, keys),
+      modelRows(db, userId, { from, to }, keys),
+    ]);
+    const name = (r: ModelSplitRow) => names.get(r.apiKeyId) ?? r.apiKeyId;
+    const rows = splitByModel(daily, models).sort(
+      (a, b) =>
+        a.day.localeCompare(b.day) ||
+        name(a).localeCompare(name(b)) ||
+        a.apiKeyId.localeCompare(b.apiKeyId) ||
+        (a.model ?? '').localeCompare(b.model ?? ''),
     );
     yield rows.map(
       (r): ExportRow => ({
         date: r.day,
         keyId: r.apiKeyId,
-        key: names.get(r.apiKeyId) ?? r.apiKeyId,
+        key: name(r),
+        model: r.model,
         requests: r.requests,
         tokens: r.tokens,
+        inputTokens: r.inputTokens,
+        outputTokens: r.outputTokens,
+        cacheCreateTokens: r.cacheCreateTokens,
+        cacheReadTokens: r.cacheReadTokens,
         cost: fromMicros(r.costMicros),
       }),
     );
   }
 }
 
-/** Excel opens UTF-8 only with a BOM; a cell starting with = + - @ would be run as a formula, so it is quoted. */
 async function* csv(rows: AsyncIterable<ExportRow[]>) {
-  yield `\uFEFF${COLUMNS.join(',')}\r\n`;
+  yield `\uFEFF${EXPORT_COLUMNS.join(',')}\r\n`;
   for await (const batch of rows) {
-    if (batch.length)
-      yield batch.map((r) => `${r.date},${cell(r.key)},${r.requests},${r.tokens},${r.cost}\r\n`).join('');
+    if (batch.length) yield batch.map(csvLine).join('');
   }
 }
 
-function cell(s: string): string {
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) || safe !== s ? `"${safe.replaceAll('"', '""')}"` : safe;
+function csvLine(r: ExportRow): string {
+  const { date, keyId, key, model, requests, tokens, inputTokens, outputTokens, cacheCreateTokens, cacheReadTokens } =
+    r;
+  const split = `${inputTokens},${outputTokens},${cacheCreateTokens},${cacheReadTokens}`;
+  return `${date},${keyId},${csvCell(key)},${csvCell(model ?? '')},${requests},${tokens},${split},${r.cost}\r\n`;
 }
 
 async function* json(rows: AsyncIterable<ExportRow[]>, range: DayRange) {
-  yield `{"range":${JSON.stringify(range)},"columns":${JSON.stringify(COLUMNS)},"rows":[`;
+  yield `{"range":${JSON.stringify(range)},"columns":${JSON.stringify(EXPORT_COLUMNS)},"rows":[`;
   let first = true;
   for await (const batch of rows) {
     if (!batch.length) continue;

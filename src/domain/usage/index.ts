@@ -5,7 +5,10 @@ import { AppError, notFound } from '../errors.js';
 import { type KeyRef, keyIndexAnswer, keyUsageAnswer, leaderboardAnswer, usageAnswer } from './answers.js';
 import { closeBody, openBody } from './body.js';
 import type { FreshnessSource } from './freshness.js';
-import { type DayRange, type RangeQuery, resolveRange } from './range.js';
+import { checkHourlyRange, hourlyAnswer } from './hourly.js';
+import { crsDay, type DayRange, type RangeQuery, resolveRange, timezoneLabel } from './range.js';
+import { adminStatementAnswer, adminStatementCsv, resolveMonth, statementAnswer } from './statement.js';
+import { type SpendSummary, summaryAnswer } from './summary.js';
 
 export type StatsService = ReturnType<typeof createStats>;
 
@@ -20,7 +23,9 @@ export type Answer = string | Promise<string>;
 export function createStats(deps: Deps, freshness: FreshnessSource) {
   const { db } = deps.database;
   const { entries } = deps.cache;
-  const range = (q: RangeQuery) => resolveRange(q, deps.clock(), deps.config.crs.timezoneOffset);
+  const offset = deps.config.crs.timezoneOffset;
+  const range = (q: RangeQuery) => resolveRange(q, deps.clock(), offset);
+  const hasRange = (q: RangeQuery) => q.range !== undefined || q.from !== undefined || q.to !== undefined;
 
   /** The cached open answer closed with the current freshness, from memory only; undefined otherwise. */
   const fromMemory = (entry: CacheEntry<string>): string | undefined => {
@@ -80,12 +85,49 @@ export function createStats(deps: Deps, freshness: FreshnessSource) {
     }
   }
 
+  function summaryJson(userId: string, q: RangeQuery): Answer {
+    const r = range(q);
+    const today = crsDay(deps.clock(), offset);
+    const entry = entries.summary({ userId, range: r, today });
+    return fromMemory(entry) ?? loaded(entry, () => summaryAnswer(db, userId, r, deps.clock(), offset));
+  }
+
   return {
-    usageJson(userId: string, q: RangeQuery & { keyId?: string }): Answer {
+    /** Daily usage; with `granularity=hour`, every hour of at most 7 CRS days (usage_hourly). */
+    usageJson(userId: string, q: RangeQuery & { keyId?: string; granularity?: 'day' | 'hour' }): Answer {
       const r = range(q);
+      if (q.granularity === 'hour') {
+        checkHourlyRange(r);
+        const entry = entries.hourlyUsage({ userId, range: r, keyId: q.keyId });
+        return fromMemory(entry) ?? loaded(entry, () => hourlyAnswer(db, userId, r, offset, q.keyId));
+      }
       const entry = entries.usage({ userId, range: r, keyId: q.keyId });
       // Ownership is checked inside the loader: a cached entry exists only for the owner's key.
       return fromMemory(entry) ?? loaded(entry, () => usageAnswer(db, userId, r, q.keyId));
+    },
+
+    /** The spend summary of docs/product.md §2.4, as JSON (GET /api/stats/summary). */
+    summaryJson,
+
+    /** The same summary as an object, for callers that pick from it (/api/me/summary). */
+    async spendSummary(userId: string, q: RangeQuery = {}): Promise<SpendSummary> {
+      return JSON.parse(await summaryJson(userId, q)) as SpendSummary;
+    },
+
+    /** A user's monthly statement (default: this CRS month). */
+    statementJson(userId: string, month?: string): Answer {
+      const m = resolveMonth(month, deps.clock(), offset);
+      const entry = entries.statement({ userId, month: m });
+      return fromMemory(entry) ?? loaded(entry, () => statementAnswer(db, userId, m, timezoneLabel(offset)));
+    },
+
+    /** Every user's totals of a month, for the operator; as JSON or CSV. */
+    async adminStatement(month: string | undefined, format: 'json' | 'csv'): Promise<{ month: string; body: string }> {
+      const m = resolveMonth(month, deps.clock(), offset);
+      const entry = entries.adminStatement(m);
+      const load = () => adminStatementAnswer(db, m, timezoneLabel(offset));
+      if (format === 'json') return { month: m, body: await (fromMemory(entry) ?? loaded(entry, load)) };
+      return { month: m, body: adminStatementCsv((await entry.getOrLoad(load)).value) };
     },
 
     compareJson(userId: string, keyIds: string[], q: RangeQuery): Answer {
@@ -95,15 +137,24 @@ export function createStats(deps: Deps, freshness: FreshnessSource) {
       return fromMemory(whole) ?? compareLoaded(userId, keyIds, r, whole);
     },
 
+    /** Lifetime totals by default; with a range (as usage takes it), the usage of those days. */
     leaderboardJson(
       userId: string,
-      q: { sortBy: LeaderboardSort; limit: number; scope: 'mine' | 'all'; isAdmin: boolean },
+      q: { sortBy: LeaderboardSort; limit: number; scope: 'mine' | 'all'; isAdmin: boolean } & RangeQuery,
     ): Answer {
       if (q.scope === 'all' && !q.isAdmin) {
         return Promise.reject(new AppError('forbidden', 'scope=all needs the admin role'));
       }
-      const entry = entries.leaderboard({ userId, everyone: q.scope === 'all', sortBy: q.sortBy, limit: q.limit });
-      return fromMemory(entry) ?? loaded(entry, () => leaderboardAnswer(db, userId, q));
+      const r = hasRange(q) ? range(q) : undefined;
+      const entry = entries.leaderboard({
+        userId,
+        everyone: q.scope === 'all',
+        sortBy: q.sortBy,
+        limit: q.limit,
+        range: r,
+      });
+      const load = () => leaderboardAnswer(db, userId, { sortBy: q.sortBy, limit: q.limit, scope: q.scope, range: r });
+      return fromMemory(entry) ?? loaded(entry, load);
     },
   };
 }

@@ -1,7 +1,9 @@
 import type { Deps } from '../../deps.js';
+import type { CrsUsageRecord } from '../../infra/crs/types.js';
 import { findOwnedKey } from '../../infra/db/repos/keys.js';
 import { notFound } from '../errors.js';
 import { addDays, daysBetween, type RangeQuery, resolveRange } from './range.js';
+import { type RequestLogQuery, requestPage } from './request-log.js';
 
 /**
  * Per-model breakdown and recent requests of one key: only CRS has them, so they come from CRS through the
@@ -29,12 +31,16 @@ export function createKeyDetails(deps: Deps) {
       return JSON.stringify({ range, items: value.data, asOf: value.fetchedAt, stale });
     },
 
-    async requestsJson(userId: string, keyId: string): Promise<string> {
+    /**
+     * The request log: every record CRS keeps of the key (its last 200, docs/crs.md quirk 11), fetched in one call
+     * and cached like before, then filtered and paged here — so paging and filters add no CRS call. Newest first.
+     */
+    async requestsJson(userId: string, keyId: string, q: RequestLogQuery = {}): Promise<string> {
       const crsId = await crsIdOf(userId, keyId);
       const { value, stale } = await deps.cache.entries
         .keyRequests({ userId, keyId })
-        .getOrLoad(async () => ({ data: await deps.crs.keyUsageRecords(crsId, { pageSize: 100 }), fetchedAt: now() }));
-      return JSON.stringify({ items: value.data, asOf: value.fetchedAt, stale });
+        .getOrLoad(async () => ({ data: await deps.crs.keyUsageRecords(crsId, { pageSize: 200 }), fetchedAt: now() }));
+      return JSON.stringify({ ...requestPage(value.data as CrsUsageRecord[], q), asOf: value.fetchedAt, stale });
     },
   };
 }

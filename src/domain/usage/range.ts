@@ -104,3 +104,20 @@ function presetRange(days: number, now: Date, offsetHours: number, timezone: str
   presets.set(key, { day, range });
   return range;
 }
+
+/** The calendar month of a CRS day, `YYYY-MM`, and its first and last days. */
+export function monthRange(month: string): { from: string; to: string } {
+  const [y, m] = month.split('-').map(Number);
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` };
+}
+
+/** The month before `YYYY-MM`. */
+export function previousMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/** The UTC instant a CRS day starts (CRS's midnight). */
+export const crsDayStart = (day: string, offsetHours: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) - offsetHours * 3_600_000);

@@ -21,9 +21,10 @@ import {
 } from '../schemas/admin.js';
 import { idParams } from '../schemas/common.js';
 import { adminKey, adminKeysPage, adminKeysQuery, releaseBody } from '../schemas/keys.js';
+import { adminStatementsQuery, adminStatementsResponse } from '../schemas/spend.js';
 
 /** /api/admin/*: every route needs the admin role (401 without a session, 403 without the role). */
-export async function adminRoutes(app: FastifyInstance, { admin }: Services): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, { admin, stats }: Services): Promise<void> {
   const r = router(app, ['admin']);
 
   r.get(
@@ -34,6 +35,26 @@ export async function adminRoutes(app: FastifyInstance, { admin }: Services): Pr
       response: { 200: overviewResponse },
     },
     () => admin.overview(),
+  );
+
+  r.get(
+    '/admin/statements',
+    {
+      access: 'admin',
+      summary: 'Every user’s totals of a month, to split a shared bill (JSON, or CSV with format=csv)',
+      querystring: adminStatementsQuery,
+      response: { 200: z.union([adminStatementsResponse, z.string().describe('the same as CSV (format=csv)')]) },
+    },
+    async (req, reply) => {
+      const { month, body } = await stats.adminStatement(req.query.month, req.query.format);
+      // The domain built the body (JSON, or CSV from the same cached JSON): sent as it is.
+      if (req.query.format === 'json') return reply.type('application/json; charset=utf-8').send(body);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="statements-${month}.csv"`)
+        .header('cache-control', 'no-store')
+        .send(body);
+    },
   );
 
   r.get(

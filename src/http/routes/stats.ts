@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../services.js';
 import { router } from '../route.js';
 import { idParams } from '../schemas/common.js';
+import { statementQuery, statementResponse, summaryResponse } from '../schemas/spend.js';
 import {
   compareQuery,
   compareResponse,
@@ -11,9 +12,10 @@ import {
   leaderboardResponse,
   modelsResponse,
   rangeOnlyQuery,
+  requestsQuery,
   requestsResponse,
+  usageOrHourly,
   usageQuery,
-  usageResponse,
 } from '../schemas/stats.js';
 
 /** /api/stats/* and the CRS-backed per-key details: pre-serialised answers from the domain, and the export. */
@@ -25,11 +27,35 @@ export async function statsRoutes(app: FastifyInstance, { stats, keyDetails, exp
     {
       access: 'user',
       token: 'read',
-      summary: 'Your usage over a range: totals, a daily series and each key',
+      summary: 'Your usage over a range: totals, a daily (or hourly) series and each key',
       querystring: usageQuery,
-      response: { 200: usageResponse },
+      response: { 200: usageOrHourly },
     },
     (req) => stats.usageJson(req.auth.user.id, req.query),
+  );
+
+  r.getJson(
+    '/stats/summary',
+    {
+      access: 'user',
+      token: 'read',
+      summary: 'Your spend: today, this month and its projection, the range against the one before, by key and model',
+      querystring: rangeOnlyQuery,
+      response: { 200: summaryResponse },
+    },
+    (req) => stats.summaryJson(req.auth.user.id, req.query),
+  );
+
+  r.getJson(
+    '/stats/statement',
+    {
+      access: 'user',
+      token: 'read',
+      summary: 'Your monthly statement: tokens and cost by key and model',
+      querystring: statementQuery,
+      response: { 200: statementResponse },
+    },
+    (req) => stats.statementJson(req.auth.user.id, req.query.month),
   );
 
   r.getJson(
@@ -49,7 +75,7 @@ export async function statsRoutes(app: FastifyInstance, { stats, keyDetails, exp
     {
       access: 'user',
       token: 'read',
-      summary: 'Keys ranked by lifetime usage (every user’s with scope=all, admins only)',
+      summary: 'Keys ranked by lifetime usage or a range’s (every user’s with scope=all, admins only)',
       querystring: leaderboardQuery,
       response: { 200: leaderboardResponse },
     },
@@ -100,11 +126,12 @@ export async function statsRoutes(app: FastifyInstance, { stats, keyDetails, exp
     {
       access: 'user',
       token: 'read',
-      summary: 'A key’s last 100 requests, from CRS',
+      summary: 'A key’s request log (the last 200 CRS keeps), filtered and paged, from CRS',
       tags: ['keys'],
       params: idParams,
+      querystring: requestsQuery,
       response: { 200: requestsResponse },
     },
-    (req) => keyDetails.requestsJson(req.auth.user.id, req.params.id),
+    (req) => keyDetails.requestsJson(req.auth.user.id, req.params.id, req.query),
   );
 }

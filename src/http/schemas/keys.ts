@@ -76,6 +76,28 @@ export const operatorHold = z
 
 const keyStatus = z.enum(['active', 'disabled', 'expired', 'deleted']);
 
+/**
+ * One limit meter (docs/product.md §2.4): `used` of `limit` (USD for costs, counts for requests and tokens), until
+ * `resetsAt`. `concurrency` has no `used` (CRS does not say how many requests are in flight); `expiry` has neither,
+ * its `resetsAt` is when the key stops working. `asOf`: when a CRS-only figure (window, weekly Opus) was read.
+ */
+export const limitUsage = z.object({
+  kind: z.enum([
+    'daily_cost',
+    'total_cost',
+    'weekly_opus_cost',
+    'window_requests',
+    'window_tokens',
+    'window_cost',
+    'concurrency',
+    'expiry',
+  ]),
+  used: z.number().nullable(),
+  limit: z.number().nullable(),
+  resetsAt: z.string().nullable(),
+  asOf: z.string().nullable(),
+});
+
 export const keyView = z.object({
   id: z.string(),
   name: z.string(),
@@ -95,6 +117,8 @@ export const keyView = z.object({
   /** For a deleted key: `deleted` (soft-deleted in CRS, restorable there) or `gone`. */
   crsState: z.enum(['live', 'deleted', 'gone']),
   usage: tokenSplit.extend({ asOf: z.string().nullable() }),
+  /** Every limit the key has and how much of it is used: from the portal's data, never a CRS call per view. */
+  limitUsage: z.array(limitUsage),
 });
 
 export const keyPage = paged(keyView);
@@ -137,6 +161,8 @@ const releaseFields = z.strictObject({
 export const releaseBody = optionalBody(releaseFields);
 
 export type KeyStatus = z.infer<typeof keyStatus>;
+export type LimitUsage = z.infer<typeof limitUsage>;
+export type LimitKind = LimitUsage['kind'];
 export type Limits = z.infer<typeof limits>;
 export type OperatorHold = NonNullable<z.infer<typeof operatorHold>>;
 export type Key = z.infer<typeof keyView>;

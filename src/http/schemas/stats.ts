@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tokenSplit } from './common.js';
+import { isoDateTime, singleLine, tokenSplit } from './common.js';
 
 /*
  * /api/stats/* and a key's CRS details. Every answer here is pre-serialised by the domain (docs/decisions/003): the
@@ -15,7 +15,12 @@ export const rangeQuery = {
   to: z.string().optional(),
 };
 
-export const usageQuery = z.strictObject({ ...rangeQuery, keyId: uuid.optional() });
+export const usageQuery = z.strictObject({
+  ...rangeQuery,
+  keyId: uuid.optional(),
+  /** `hour`: every hour of at most 7 CRS days (CRS keeps hours 7 days); default `day`. */
+  granularity: z.enum(['day', 'hour'], { message: 'must be day or hour' }).default('day'),
+});
 export const rangeOnlyQuery = z.strictObject(rangeQuery);
 
 export const compareQuery = z.strictObject({
@@ -38,6 +43,8 @@ const leaderboardSort = z
 const leaderboardScope = z.enum(['mine', 'all'], { message: 'must be mine or all' }).default('mine');
 
 export const leaderboardQuery = z.strictObject({
+  /** A range as usage takes it ranks by the usage of those days; none ranks by lifetime totals. */
+  ...rangeQuery,
   sortBy: leaderboardSort,
   limit: z.coerce
     .number({ message: 'must be a number' })
@@ -54,12 +61,13 @@ export const exportQuery = z.strictObject({
   format: z.enum(['csv', 'json'], { message: 'must be csv or json' }).default('csv'),
 });
 
-const rangeEcho = z.object({ from: z.string(), to: z.string(), timezone: z.string() });
+export const rangeEcho = z.object({ from: z.string(), to: z.string(), timezone: z.string() });
 const seriesPoint = z.object({ date: z.string(), requests: z.number(), tokens: z.number(), cost: z.number() });
 const series = z.array(seriesPoint);
-const fresh = { asOf: z.string().nullable(), stale: z.boolean() };
+export const fresh = { asOf: z.string().nullable(), stale: z.boolean() };
 
 export const usageResponse = z.object({
+  granularity: z.literal('day'),
   range: rangeEcho,
   totals: tokenSplit,
   series,
@@ -68,6 +76,28 @@ export const usageResponse = z.object({
   ),
   ...fresh,
 });
+
+const brief = { requests: z.number(), tokens: z.number(), cost: z.number() };
+
+/** `granularity=hour`: requests, tokens and cost per hour and key (CRS's hourly trend has no token split). */
+export const hourlyUsageResponse = z.object({
+  granularity: z.literal('hour'),
+  range: rangeEcho,
+  totals: z.object(brief),
+  series: z.array(
+    z.object({
+      /** The UTC instant the hour starts. */
+      hour: z.string(),
+      ...brief,
+      /** The keys used in the hour (those with usage only). */
+      keys: z.array(z.object({ keyId: z.string(), ...brief })),
+    }),
+  ),
+  perKey: z.array(z.object({ keyId: z.string(), name: z.string(), ...brief })),
+  ...fresh,
+});
+
+export const usageOrHourly = z.discriminatedUnion('granularity', [usageResponse, hourlyUsageResponse]);
 
 const compareEntry = z.union([
   z.object({ keyId: z.string(), name: z.string(), totals: tokenSplit, series }),
@@ -79,6 +109,9 @@ export const compareResponse = z.object({ range: rangeEcho, keys: z.array(compar
 export const leaderboardResponse = z.object({
   sortBy: leaderboardSort.unwrap(),
   scope: leaderboardScope.unwrap(),
+  /** What the ranking sums: lifetime totals, or the usage of `range`. */
+  period: z.enum(['lifetime', 'range']),
+  range: rangeEcho.nullable(),
   items: z.array(
     z.object({
       rank: z.number(),
@@ -104,11 +137,30 @@ const recentRequest = modelRow.omit({ requests: true }).extend({
   statusCode: z.number().nullable(),
 });
 
-export const requestsResponse = z.object({ items: z.array(recentRequest), ...fresh });
+/** The request log's page and filters: CRS keeps a key's last 200 requests; `from`/`to` are ISO instants. */
+export const requestsQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).max(200).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  model: singleLine(1, 100).optional(),
+  from: isoDateTime.optional(),
+  to: isoDateTime.optional(),
+});
+
+export const requestsResponse = z.object({
+  items: z.array(recentRequest),
+  page: z.number(),
+  pageSize: z.number(),
+  /** Records matching the filters, of the (at most 200) CRS keeps. */
+  total: z.number(),
+  /** The models among the kept records (what the model filter may choose). */
+  models: z.array(z.string()),
+  ...fresh,
+});
 
 export type RangeEcho = z.infer<typeof rangeEcho>;
 export type SeriesPoint = z.infer<typeof seriesPoint>;
 export type UsageResponse = z.infer<typeof usageResponse>;
+export type HourlyUsageResponse = z.infer<typeof hourlyUsageResponse>;
 export type CompareEntry = z.infer<typeof compareEntry>;
 export type CompareResponse = z.infer<typeof compareResponse>;
 export type LeaderboardSort = z.infer<typeof leaderboardSort>;
@@ -118,3 +170,4 @@ export type ModelRow = z.infer<typeof modelRow>;
 export type ModelsResponse = z.infer<typeof modelsResponse>;
 export type RecentRequest = z.infer<typeof recentRequest>;
 export type RequestsResponse = z.infer<typeof requestsResponse>;
+export type LeaderboardPeriod = LeaderboardResponse['period'];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDateTime, singleLine } from './common.js';
+import { limitUsage } from './keys.js';
 
 /* Personal access tokens (docs/decisions/026) and the status-bar summary they are made for. */
 
@@ -28,13 +29,6 @@ export const createdToken = tokenView.extend({
 });
 
 export const tokenList = z.object({ items: z.array(tokenView) });
-
-const limitUsage = z.object({
-  kind: z.string().describe('dailyCost, totalCost, weeklyOpusCost, …'),
-  used: z.number(),
-  limit: z.number(),
-  resetsAt: z.string().nullable(),
-});
 
 const spend = z.object({ requests: z.number(), tokens: z.number(), cost: z.number() });
 

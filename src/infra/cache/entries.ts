@@ -110,10 +110,34 @@ export function createEntries(ns: Namespaces) {
      * A leaderboard: of the user's own keys, or (`everyone`, the admin's view) of all users' keys — dropped by
      * `invalidateCrossUser`, which the sync calls whenever any usage changed.
      */
-    leaderboard: ({ userId, everyone, sortBy, limit }: LeaderboardArgs) =>
-      everyone
-        ? new CacheEntry<V['stats']>(ns.stats, ['leaderboard-all', sortBy, String(limit)], EVERYONE)
-        : new CacheEntry<V['stats']>(ns.stats, ['leaderboard', userId, sortBy, String(limit)], userId),
+    leaderboard: ({ userId, everyone, sortBy, limit, range }: LeaderboardArgs) => {
+      const period = range ? [range.from, range.to] : [];
+      return everyone
+        ? new CacheEntry<V['stats']>(ns.stats, ['leaderboard-all', sortBy, String(limit), ...period], EVERYONE)
+        : new CacheEntry<V['stats']>(ns.stats, ['leaderboard', userId, sortBy, String(limit), ...period], userId);
+    },
+
+    /** A user's hourly usage over a range of CRS days, of one key or all, as open JSON. */
+    hourlyUsage: ({ userId, range, keyId }: { userId: string; range: Range; keyId?: string }) =>
+      new CacheEntry<V['stats']>(
+        ns.stats,
+        keyId === undefined
+          ? ['usage-hour', userId, range.from, range.to]
+          : ['usage-hour', userId, range.from, range.to, keyId],
+        userId,
+        keyId,
+      ),
+
+    /** A user's spend summary: the range, and `today` (its today and month figures change with CRS's day). */
+    summary: ({ userId, range, today }: { userId: string; range: Range; today: string }) =>
+      new CacheEntry<V['stats']>(ns.stats, ['summary', userId, today, range.from, range.to], userId),
+
+    /** A user's monthly statement (month = YYYY-MM, CRS's calendar). */
+    statement: ({ userId, month }: { userId: string; month: string }) =>
+      new CacheEntry<V['stats']>(ns.stats, ['statement', userId, month], userId),
+
+    /** Every user's totals of a month (the operator's statement): dropped with the cross-user entries. */
+    adminStatement: (month: string) => new CacheEntry<V['stats']>(ns.stats, ['statement-all', month], EVERYONE),
 
     /** CRS's dashboard: global, dropped by its TTL or a purge only. */
     crsDashboard: () => new CacheEntry<V['crs:dashboard']>(ns.crsDashboard, ['global']),
@@ -137,6 +161,8 @@ interface LeaderboardArgs {
   everyone: boolean;
   sortBy: string;
   limit: number;
+  /** Ranked by the usage of these CRS days; absent: by lifetime totals. */
+  range?: Range;
 }
 
 export type CacheEntries = ReturnType<typeof createEntries>;

@@ -83,6 +83,7 @@ export function isRetryable(e: unknown): boolean {
 }
 
 const KEY_ROUTE = /\/:id(\/|$)/;
+const USER_STATS = 'POST /apiStats/api/user-stats';
 
 export function toAppError(e: unknown): unknown {
   if (e instanceof AppError) return e;
@@ -116,6 +117,10 @@ function httpToAppError(e: CrsHttpError): AppError {
   const { status, body, endpoint } = e;
   if (isKeyNotFound500(status, body) || (status === 404 && KEY_ROUTE.test(endpoint))) {
     return new AppError('not_found', 'CRS API key not found');
+  }
+  // Per-key stats by id: 404 for an unknown or deleted key, 403 for a disabled or expired one (docs/crs.md §6).
+  if ((status === 404 || status === 403) && endpoint === USER_STATS) {
+    return new AppError('not_found', 'CRS keeps no live key with this id (unknown, deleted, disabled or expired)');
   }
   if (status === 400) {
     return new AppError('bad_request', `CRS rejected the request: ${crsMessage(body) ?? 'invalid input'}`);

@@ -105,7 +105,8 @@ export function usageStatsReader(): BodyReader<CrsKeyUsage[]> {
 const KEYS_TREND = 'GET /admin/api-keys-usage-trend';
 const TREND_FIELDS = ['tokens', 'requests', 'cost'];
 
-const isTrendDate = (p: readonly (string | number)[]) => p.length === 3 && p[2] === 'date' && p[0] === 'data';
+type Path = readonly (string | number)[];
+const isTrendBucket = (field: 'date' | 'hour') => (p: Path) => p.length === 3 && p[2] === field && p[0] === 'data';
 const isTrendKey = (p: readonly (string | number)[]) => p.length === 4 && p[2] === 'apiKeys' && p[0] === 'data';
 
 /**
@@ -116,7 +117,10 @@ const isTrendKey = (p: readonly (string | number)[]) => p.length === 4 && p[2] =
 export function keysTrendReader(
   onBatch: (entries: CrsTrendEntry[]) => unknown,
   batchSize = 5000,
+  /** `hour` for granularity=hour: each bucket is named by its UTC instant, handed over as the entry's `date`. */
+  bucket: 'date' | 'hour' = 'date',
 ): BodyReader<Promise<void>> {
+  const isTrendDate = isTrendBucket(bucket);
   let batch: CrsTrendEntry[] = [];
   let sawData = false;
   let day = -1;
@@ -124,7 +128,7 @@ export function keysTrendReader(
   /** Entries of the current day read before its date (CRS sends the date first; JSON does not promise it). */
   let early: Array<Omit<CrsTrendEntry, 'date'>> = [];
   const endDay = () => {
-    if (day >= 0 && date === undefined) fail(KEYS_TREND, `data.${day}.date`, 'expected a date');
+    if (day >= 0 && date === undefined) fail(KEYS_TREND, `data.${day}.${bucket}`, `expected a ${bucket}`);
   };
   const scanner = new JsonScanner({
     select: (p) => isTrendKey(p) || isTrendDate(p),
@@ -139,7 +143,7 @@ export function keysTrendReader(
     },
     onValue: (p, v) => {
       if (isTrendDate(p)) {
-        if (typeof v !== 'string') fail(KEYS_TREND, `data.${day}.date`, 'expected a date');
+        if (typeof v !== 'string') fail(KEYS_TREND, `data.${day}.${bucket}`, `expected a ${bucket}`);
         date = v;
         for (const e of early) batch.push({ ...e, date });
         early = [];

@@ -107,7 +107,8 @@ export function createRequester(opts: RequesterOptions): Requester {
 
   async function call<T>(req: CrsRequest, parse: (body: unknown) => T): Promise<T> {
     const endpoint = endpointOf(req);
-    const maxAttempts = req.method === 'GET' && !req.noRetry ? Math.max(1, retry.attempts) : 1;
+    const reads = (req.method === 'GET' && !req.noRetry) || req.retryable;
+    const maxAttempts = reads ? Math.max(1, retry.attempts) : 1;
     for (let n = 1; ; n++) {
       try {
         return await once(req, parse);

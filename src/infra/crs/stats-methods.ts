@@ -2,14 +2,28 @@ import { keysTrendReader, usageStatsReader } from './hot-parse.js';
 import { healthSchema } from './key-schemas.js';
 import { parseWith } from './loose.js';
 import type { Requester } from './request.js';
-import { dashboardSchema, modelStatsSchema, usageRecordsSchema, usageTrendSchema } from './stats-schemas.js';
+import {
+  dashboardSchema,
+  modelStatsSchema,
+  usageRecordsSchema,
+  usageTrendSchema,
+  userStatsSchema,
+} from './stats-schemas.js';
 import { type CrsRequest, endpointOf } from './transport.js';
 import type { CrsClient, CrsKeyUsage, CrsModelPeriod } from './types.js';
 
 /** Statistics routes (docs/crs.md §5) and /health. */
 type StatsMethods = Pick<
   CrsClient,
-  'usageStats' | 'keysUsageTrend' | 'usageTrend' | 'dashboard' | 'keyModelStats' | 'keyUsageRecords' | 'health'
+  | 'usageStats'
+  | 'keysUsageTrend'
+  | 'keysHourlyTrend'
+  | 'keyLimitFigures'
+  | 'usageTrend'
+  | 'dashboard'
+  | 'keyModelStats'
+  | 'keyUsageRecords'
+  | 'health'
 >;
 
 const days = (n: number) => {
@@ -37,6 +51,26 @@ export function statsMethods(requester: Requester, bulkTimeoutMs: number): Stats
           read: () => keysTrendReader(onBatch),
         },
         () => undefined,
+      ),
+
+    // CRS takes at most 24 h per hourly call (400 otherwise, docs/crs.md §5.7); the caller splits longer spans.
+    keysHourlyTrend: (startDate, endDate, onBatch) =>
+      get(
+        {
+          route: '/admin/api-keys-usage-trend',
+          query: { granularity: 'hour', startDate, endDate },
+          timeoutMs: bulkTimeoutMs,
+          read: () => keysTrendReader(onBatch, 5000, 'hour'),
+        },
+        () => undefined,
+      ),
+
+    // A public route, called with the key's id (docs/crs.md §6, quirk 10): no admin token, and the id never
+    // leaves the server. A read, so it is retried like a GET.
+    keyLimitFigures: (id) =>
+      requester.call(
+        { method: 'POST', route: '/apiStats/api/user-stats', body: { apiId: id }, anonymous: true, retryable: true },
+        parseWith(userStatsSchema, 'POST /apiStats/api/user-stats'),
       ),
 
     usageTrend: (n) =>

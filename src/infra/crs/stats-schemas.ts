@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bool, num, numOrNull } from './loose.js';
-import type { CrsDashboard, CrsModelStat, CrsTrendDay, CrsUsageRecord } from './types.js';
+import type { CrsDashboard, CrsKeyLimitFigures, CrsModelStat, CrsTrendDay, CrsUsageRecord } from './types.js';
 
 /** Statistics shapes at the boundary (docs/crs.md §5). The two hot arrays of the sync are in hot-parse.ts. */
 
@@ -130,4 +130,48 @@ export const usageRecordsSchema = z
       tokens: totalTokens,
       durationMs: responseTime ?? durationMs,
     })),
+  );
+
+/** A window bound: epoch ms (CRS) or an ISO string, null when no window is open. */
+const instant = z
+  .union([z.number(), z.string(), z.null()])
+  .optional()
+  .transform((v): string | null => {
+    if (v === null || v === undefined || v === '') return null;
+    const t = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+    return Number.isFinite(t) ? new Date(t).toISOString() : null;
+  });
+
+/** POST /apiStats/api/user-stats: only `data.limits` is read (docs/crs.md §6). */
+export const userStatsSchema = z
+  .object({
+    data: z.object({
+      limits: z.object({
+        currentWindowRequests: num,
+        currentWindowTokens: num,
+        currentWindowCost: num,
+        windowStartTime: instant,
+        windowEndTime: instant,
+        weeklyOpusCost: num,
+        weeklyResetDay: num,
+        weeklyResetHour: num,
+        currentDailyCost: num,
+        currentTotalCost: num,
+      }),
+    }),
+  })
+  .transform(
+    ({ data: { limits: l } }): CrsKeyLimitFigures => ({
+      windowStart: l.windowEndTime ? l.windowStartTime : null,
+      windowEnd: l.windowStartTime ? l.windowEndTime : null,
+      windowRequests: l.currentWindowRequests,
+      windowTokens: l.currentWindowTokens,
+      windowCost: l.currentWindowCost,
+      weeklyOpusCost: l.weeklyOpusCost,
+      // CRS's defaults when a key never set them: Monday, midnight.
+      weeklyResetDay: l.weeklyResetDay >= 1 && l.weeklyResetDay <= 7 ? l.weeklyResetDay : 1,
+      weeklyResetHour: l.weeklyResetHour >= 0 && l.weeklyResetHour <= 23 ? l.weeklyResetHour : 0,
+      dailyCost: l.currentDailyCost,
+      totalCost: l.currentTotalCost,
+    }),
   );

@@ -20,6 +20,8 @@ export interface CrsRequest {
   anonymous?: boolean;
   /** A GET that must not be retried (health checks report the state as it is). */
   noRetry?: boolean;
+  /** A POST that only reads (CRS's per-key stats): retried like a GET. */
+  retryable?: boolean;
   /**
    * Read a 2xx body as it arrives instead of whole: a new reader per attempt gets the text chunk by chunk, and
    * what its `end()` returns becomes the response body. For the sync's bulk answers (hot-parse.ts).

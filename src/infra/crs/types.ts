@@ -119,6 +119,26 @@ export interface CrsTrendEntry {
   cost: number;
 }
 
+/**
+ * POST /apiStats/api/user-stats by key id (docs/crs.md §6): what CRS counts against a key's limits right now. The
+ * rate window is null when none is open; money is USD.
+ */
+export interface CrsKeyLimitFigures {
+  /** ISO instants of the open rate window, or null. */
+  windowStart: string | null;
+  windowEnd: string | null;
+  windowRequests: number;
+  windowTokens: number;
+  windowCost: number;
+  /** This week's Opus cost (the week since the key's last weekly reset). */
+  weeklyOpusCost: number;
+  /** 1 = Monday … 7 = Sunday, 0–23, in CRS's timezone. */
+  weeklyResetDay: number;
+  weeklyResetHour: number;
+  dailyCost: number;
+  totalCost: number;
+}
+
 export interface CrsModelStat {
   model: string;
   requests: number;
@@ -224,6 +244,17 @@ export interface CrsClient {
    * (awaited). A failed attempt that is retried hands its entries over again: `onBatch` must be idempotent.
    */
   keysUsageTrend(days: number, onBatch: (entries: CrsTrendEntry[]) => unknown): Promise<void>;
+  /**
+   * The per-key hourly trend between two instants (at most 24 h apart, CRS's limit), streamed like the daily one;
+   * each entry's `date` is the ISO instant its hour starts (CRS's `hour`, in UTC).
+   */
+  keysHourlyTrend(start: string, end: string, onBatch: (entries: CrsTrendEntry[]) => unknown): Promise<void>;
+  /**
+   * One key's limit figures (the rate window, the weekly Opus cost), from CRS's per-key stats by id: the only place
+   * CRS says them without scanning its keyspace (docs/decisions/024). `not_found` for an unknown or deleted key;
+   * a disabled or expired key is refused (CRS answers 403).
+   */
+  keyLimitFigures(id: string): Promise<CrsKeyLimitFigures>;
   usageTrend(days: number): Promise<CrsTrendDay[]>;
   dashboard(): Promise<CrsDashboard>;
   /** CRS answers 200 [] for an unknown id here (no not_found possible). */

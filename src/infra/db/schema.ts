@@ -24,6 +24,13 @@ import type { KeyLimits, OperatorLocks, PendingWrite } from '../../domain/keys/t
  */
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const big = (name: string) => bigint(name, { mode: 'number' }).notNull().default(0);
+/**
+ * Keys whose limits only CRS can meter (a rate window, a weekly Opus cost): the sync reads their figures from CRS.
+ * One expression for the partial index and the query that uses it (repos/key-reads.ts).
+ */
+export const METERED = sql.raw(
+  "((limits->>'rateLimitWindow')::numeric > 0 or (limits->>'weeklyOpusCostLimit')::numeric > 0)",
+);
 
 export const users = pgTable(
   'users',
@@ -232,6 +239,9 @@ export const apiKeys = pgTable(
     // The admin's "keys held by the operator" page, and the sync's repair of suspended keys.
     index('api_keys_locked_idx').on(t.id).where(sql`operator_locks is not null`),
     index('api_keys_suspended_idx').on(t.userId).where(sql`suspended`),
+    // The sync's per-key reads (docs/decisions/024, 025): recently used keys, and keys with metered limits.
+    index('api_keys_last_used_idx').on(t.lastUsedAt),
+    index('api_keys_metered_idx').on(t.id).where(sql`${METERED}`),
   ],
 );
 
@@ -284,6 +294,92 @@ export const usageDaily = pgTable(
   },
   (t) => [primaryKey({ columns: [t.apiKeyId, t.day] }), index('usage_daily_user_day_idx').on(t.userId, t.day)],
 );
+
+/**
+ * The portal's hourly history per key (CRS hours, stored as the UTC instant the hour starts), from CRS's per-key
+ * hourly trend: requests, tokens (cache included) and cost, no token split (CRS's hourly trend has none). CRS keeps
+ * hourly buckets 7 days (docs/crs.md §7.4); the sync keeps 8 days here and drops older rows.
+ */
+export const usageHourly = pgTable(
+  'usage_hourly',
+  {
+    apiKeyId: uuid('api_key_id')
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull(),
+    hour: ts('hour').notNull(),
+    requests: big('requests'),
+    tokens: big('tokens'),
+    costMicros: big('cost_micros'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.apiKeyId, t.hour] }),
+    index('usage_hourly_user_hour_idx').on(t.userId, t.hour),
+    // The sync drops hours past retention by this one.
+    index('usage_hourly_hour_idx').on(t.hour),
+  ],
+);
+
+/**
+ * One key's day per model, exactly as CRS's per-key model statistics give it (stored cost, exact token split).
+ * Written by the sync for keys used since their last model read (docs/decisions/025); a day whose model rows add
+ * up to its `usage_daily` row is "complete" and shown by model, any other day as one row of unknown model.
+ */
+export const usageDailyModel = pgTable(
+  'usage_daily_model',
+  {
+    apiKeyId: uuid('api_key_id')
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    model: text('model').notNull(),
+    requests: big('requests'),
+    tokens: big('tokens'),
+    inputTokens: big('input_tokens'),
+    outputTokens: big('output_tokens'),
+    cacheCreateTokens: big('cache_create_tokens'),
+    cacheReadTokens: big('cache_read_tokens'),
+    costMicros: big('cost_micros'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.apiKeyId, t.day, t.model] }),
+    index('usage_daily_model_user_day_idx').on(t.userId, t.day),
+  ],
+);
+
+/**
+ * What the sync last read from CRS about one key beyond the bulk reads (docs/decisions/024): its limit figures
+ * from CRS's per-key stats (the rate window and the weekly Opus cost, which only CRS counts) and when its models
+ * were last read. A key is read again only after it was used (or its limits changed) since.
+ */
+export const keyCrsReads = pgTable('key_crs_reads', {
+  apiKeyId: uuid('api_key_id')
+    .primaryKey()
+    .references(() => apiKeys.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id').notNull(),
+  /** When the limit figures below were read (null: never), and the key's last use as known then. */
+  limitsReadAt: ts('limits_read_at'),
+  limitsSeenUsedAt: ts('limits_seen_used_at'),
+  /** The rate window CRS was counting at that moment (null: none open). */
+  windowStart: ts('window_start'),
+  windowEnd: ts('window_end'),
+  windowRequests: big('window_requests'),
+  windowTokens: big('window_tokens'),
+  windowCostMicros: big('window_cost_micros'),
+  /** This week's Opus cost and the week it belongs to (the reset that opened it). */
+  opusCostMicros: big('opus_cost_micros'),
+  opusWeekStart: ts('opus_week_start'),
+  /** CRS's weekly reset of this key: 1 = Monday … 7 = Sunday, hour 0–23, in CRS's timezone. */
+  weeklyResetDay: integer('weekly_reset_day').notNull().default(1),
+  weeklyResetHour: integer('weekly_reset_hour').notNull().default(0),
+  /**
+   * When the key's per-model figures were last read (null: never), and its last use as CRS's list said then: a
+   * later use (compared on CRS's own clock, never the portal's) makes it due again.
+   */
+  modelsReadAt: ts('models_read_at'),
+  modelsSeenUsedAt: ts('models_seen_used_at'),
+});
 
 export const invites = pgTable('invites', {
   code: text('code').primaryKey(),
@@ -381,6 +477,9 @@ export const schema = {
   apiKeys,
   keyCreates,
   usageDaily,
+  usageHourly,
+  usageDailyModel,
+  keyCrsReads,
   invites,
   setupTokens,
   portalSettings,

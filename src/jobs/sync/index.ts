@@ -7,6 +7,7 @@ import { type JobRow, readJob, recordRun } from '../../infra/db/repos/jobs.js';
 import type { ScheduledJob } from '../lease.js';
 import { runSync } from './run-sync.js';
 import { settle } from './settle.js';
+import { runSteps } from './steps.js';
 
 /** Advisory lock id of the usage sync: with several portal processes exactly one syncs at a time. */
 export const SYNC_LOCK_ID = 0x6b70_0001;
@@ -29,7 +30,7 @@ export type SyncJob = ReturnType<typeof createSyncJob>;
 /** The read models a sync refreshes: freshness is reset after each run, the changed users' hot views warmed. */
 export interface SyncViews {
   freshness: Pick<FreshnessSource, 'reset'>;
-  stats: Pick<StatsService, 'usageJson' | 'leaderboardJson'>;
+  stats: Pick<StatsService, 'usageJson' | 'leaderboardJson' | 'summaryJson'>;
   keys: Pick<KeysService, 'listJson'>;
 }
 
@@ -50,6 +51,8 @@ export function createSyncJob(deps: Deps, views: SyncViews) {
     const full = forceFull || !prev?.lastFullAt || at.getTime() - prev.lastFullAt.getTime() >= DAY_MS;
     try {
       const out = await runSync(deps, full);
+      // The hourly history, limit figures and models: separate, bounded steps that never fail the cycle (steps.ts).
+      for (const u of (await runSteps(deps, full)).changedUsers) out.changedUsers.add(u);
       const durationMs = performance.now() - started;
       await recordRun(db, USAGE_SYNC_JOB, { at, durationMs, keysUpdated: out.keysUpdated, full });
       deps.metrics.syncRuns.inc({ outcome: 'ok' });
@@ -100,6 +103,7 @@ export function createSyncJob(deps: Deps, views: SyncViews) {
       for (let id = queue.shift(); id; id = queue.shift()) {
         await Promise.all([
           views.stats.usageJson(id, { range: '30d' }),
+          views.stats.summaryJson(id, { range: '30d' }),
           views.stats.leaderboardJson(id, { sortBy: 'tokens', limit: 10, scope: 'mine', isAdmin: false }),
           views.keys.listJson(id, { page: 1, pageSize: 20, sort: 'createdAt', order: 'desc' }),
         ]).catch((err) => deps.logger.debug({ err: (err as Error).message }, 'warm-up skipped a user'));

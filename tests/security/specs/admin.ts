@@ -5,6 +5,7 @@ import type { SecuritySpec } from '../../helpers/security-suite.js';
 export const adminSpecs = (): SecuritySpec[] => [
   { method: 'GET', url: '/api/admin/overview', admin: true },
   { method: 'GET', url: '/api/admin/users', admin: true },
+  { method: 'GET', url: '/api/admin/statements', admin: true },
   {
     method: 'PATCH',
     url: `/api/admin/users/${randomUUID()}`,

@@ -7,6 +7,15 @@ export const statsSpecs = (t: TestApp): SecuritySpec[] => [
   { method: 'GET', url: '/api/stats/usage' },
   { method: 'GET', url: '/api/stats/leaderboard' },
   { method: 'GET', url: '/api/stats/export' },
+  { method: 'GET', url: '/api/stats/summary' },
+  { method: 'GET', url: '/api/stats/statement' },
+  {
+    name: 'GET /api/stats/usage (hourly)',
+    method: 'GET',
+    url: `/api/stats/usage?granularity=hour&range=7d&keyId=${randomUUID()}`,
+    ownedResource: async (owner) =>
+      `/api/stats/usage?granularity=hour&range=7d&keyId=${(await createKey(t, owner)).id}`,
+  },
   {
     method: 'GET',
     url: `/api/stats/compare?keyIds=${randomUUID()},${randomUUID()}`,

@@ -41,7 +41,9 @@ export type {
   KeyPage,
   KeySort,
   KeyStatus,
+  LimitKind,
   Limits,
+  LimitUsage,
   OperatorHold,
   ReleaseBody,
   SortOrder,
@@ -57,10 +59,13 @@ export type {
   TotpSetup,
 } from '../../../src/http/schemas/mfa';
 export type { HealthResponse, MetaResponse } from '../../../src/http/schemas/ops';
+export type { AdminStatementsResponse, StatementResponse, SummaryResponse } from '../../../src/http/schemas/spend';
 export type { SsoCompleteBody, SsoCompleted, SsoPending } from '../../../src/http/schemas/sso';
 export type {
   CompareEntry,
   CompareResponse,
+  HourlyUsageResponse,
+  LeaderboardPeriod,
   LeaderboardResponse,
   LeaderboardScope,
   LeaderboardSort,

@@ -5,10 +5,12 @@ import { api } from './client';
 import type {
   AdminKey,
   AdminKeysPage,
+  AdminStatementsResponse,
   CacheStatsResponse,
   CompareResponse,
   CreatedKey,
   CreateKeyBody,
+  HourlyUsageResponse,
   Instructions,
   InviteStatus,
   InvitesPage,
@@ -26,6 +28,8 @@ import type {
   RequestsResponse,
   SessionsPage,
   SortOrder,
+  StatementResponse,
+  SummaryResponse,
   TokenList,
   UpdateKeyBody,
   UsageResponse,
@@ -103,10 +107,54 @@ export function useKeyModels(id: string, range: RangeValue) {
   });
 }
 
-export function useKeyRequests(id: string) {
+/** The request log's page and filters (`from`/`to` ISO instants). */
+export interface RequestLogParams {
+  page: number;
+  pageSize: number;
+  model?: string;
+  from?: string;
+  to?: string;
+}
+
+export function useKeyRequests(id: string, p: RequestLogParams) {
   return useQuery({
-    queryKey: [...qk.stats, 'requests', id],
-    queryFn: () => api<RequestsResponse>(`/api/keys/${id}/requests`),
+    queryKey: [...qk.stats, 'requests', id, p],
+    queryFn: () => api<RequestsResponse>(`/api/keys/${id}/requests`, { query: { ...p } }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Every hour of at most 7 CRS days. */
+export function useHourly(range: RangeValue, keyId?: string) {
+  return useQuery({
+    queryKey: [...qk.stats, 'hourly', rangeKey(range), keyId ?? ''],
+    queryFn: () =>
+      api<HourlyUsageResponse>('/api/stats/usage', { query: { ...rangeQuery(range), keyId, granularity: 'hour' } }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useSummary(range: RangeValue) {
+  return useQuery({
+    queryKey: [...qk.stats, 'summary', rangeKey(range)],
+    queryFn: () => api<SummaryResponse>('/api/stats/summary', { query: rangeQuery(range) }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useStatement(month: string) {
+  return useQuery({
+    queryKey: [...qk.stats, 'statement', month],
+    queryFn: () => api<StatementResponse>('/api/stats/statement', { query: { month } }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useAdminStatements(month: string) {
+  return useQuery({
+    queryKey: [...qk.admin, 'statements', month],
+    queryFn: () => api<AdminStatementsResponse>('/api/admin/statements', { query: { month } }),
+    placeholderData: keepPreviousData,
   });
 }
 
@@ -128,10 +176,19 @@ export function useCompare(keyIds: string[], range: RangeValue) {
   });
 }
 
-export function useLeaderboard(sortBy: LeaderboardSort, scope: LeaderboardScope, limit: number) {
+/** `range` null: lifetime totals; else the usage of the range. */
+export function useLeaderboard(
+  sortBy: LeaderboardSort,
+  scope: LeaderboardScope,
+  limit: number,
+  range: RangeValue | null,
+) {
   return useQuery({
-    queryKey: [...qk.stats, 'leaderboard', sortBy, scope, limit],
-    queryFn: () => api<LeaderboardResponse>('/api/stats/leaderboard', { query: { sortBy, scope, limit } }),
+    queryKey: [...qk.stats, 'leaderboard', sortBy, scope, limit, range ? rangeKey(range) : 'lifetime'],
+    queryFn: () =>
+      api<LeaderboardResponse>('/api/stats/leaderboard', {
+        query: { sortBy, scope, limit, ...(range ? rangeQuery(range) : {}) },
+      }),
     placeholderData: keepPreviousData,
   });
 }

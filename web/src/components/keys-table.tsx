@@ -2,6 +2,7 @@ import type { Key, KeySort, SortOrder } from '../api/contract';
 import { useI18n } from '../i18n';
 import { Link } from '../lib/router';
 import { KeyStatusCell, OriginBadge, ToggleButton } from './key-status';
+import { LimitMeters } from './limit-meters';
 import { Button, SkeletonRows } from './ui';
 
 export interface KeysTableProps {
@@ -64,6 +65,9 @@ export function KeysTable({ items, loading, sort, order, onSort, onEdit, onToggl
             {sortable('lastUsedAt', t('common.lastUsed'))}
             {sortable('tokens', t('common.tokens'), true)}
             {sortable('cost', t('common.cost'), true)}
+            <th scope="col" className="meters-col">
+              {t('meter.column')}
+            </th>
             {sortable('createdAt', t('common.created'))}
             <th scope="col" className="actions-col">
               <span className="visually-hidden">{t('common.actions')}</span>
@@ -71,7 +75,7 @@ export function KeysTable({ items, loading, sort, order, onSort, onEdit, onToggl
           </tr>
         </thead>
         <tbody>
-          {!items && <SkeletonRows cols={8} />}
+          {!items && <SkeletonRows cols={9} />}
           {items?.map((k) => (
             <tr key={k.id}>
               <td className="name-cell">
@@ -94,6 +98,9 @@ export function KeysTable({ items, loading, sort, order, onSort, onEdit, onToggl
                 {fmt.compact(k.usage.tokens)}
               </td>
               <td className="num">{fmt.money(k.usage.cost)}</td>
+              <td className="meters-col">
+                <LimitMeters meters={k.limitUsage} compact />
+              </td>
               <td className="nowrap" title={fmt.dateTime(k.createdAt)}>
                 {fmt.day(k.createdAt.slice(0, 10), 'long')}
               </td>

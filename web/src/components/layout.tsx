@@ -12,6 +12,16 @@ const NAV: { to: string; label: MessageKey; icon: string; exact?: boolean }[] = 
     label: 'nav.keys',
     icon: 'M14 7a5 5 0 1 1-4.9 6H3v-3h2V8h3v2h1.1A5 5 0 0 1 14 7zm0 3a2 2 0 1 0 0 4 2 2 0 0 0 0-4z',
   },
+  {
+    to: '/spend',
+    label: 'nav.spend',
+    icon: 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm1 15v2h-2v-2a4 4 0 0 1-3-3.5h2a2 2 0 0 0 2 1.5h1a1.5 1.5 0 0 0 0-3h-2a3.5 3.5 0 0 1-.5-7V5h2v2a3.5 3.5 0 0 1 3 3h-2a1.5 1.5 0 0 0-1.5-1H11a1.5 1.5 0 0 0 0 3h2a3.5 3.5 0 0 1 0 7z',
+  },
+  {
+    to: '/statement',
+    label: 'nav.statement',
+    icon: 'M6 2h9l5 5v15H6zm8 1.5V8h4.5zM9 12h8v1.5H9zm0 3.5h8V17H9zm0-7h4V10H9z',
+  },
   { to: '/compare', label: 'nav.compare', icon: 'M3 17l6-6 4 4 8-8v3h2V3h-7v2h3l-6 6-4-4-7 7z' },
   { to: '/leaderboard', label: 'nav.leaderboard', icon: 'M4 20h4V10H4zm6 0h4V4h-4zm6 0h4v-7h-4z' },
   { to: '/export', label: 'nav.export', icon: 'M12 3v10l4-4 1.4 1.4L12 16l-5.4-5.6L8 9l4 4V3zM4 19h16v2H4z' },

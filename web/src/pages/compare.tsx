@@ -17,7 +17,7 @@ const MAX = 10;
 type Row = CompareEntry | { keyId: string };
 
 export function ComparePage() {
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const { search } = useLocation();
   const [range, setRange] = useUrlRange();
   const [metric, setMetric] = useState<Metric>('tokens');
@@ -40,7 +40,15 @@ export function ComparePage() {
     <>
       <PageHeader
         title={t('compare.title')}
-        subtitle={t('compare.subtitle')}
+        subtitle={
+          data
+            ? `${t('compare.subtitle')} · ${t('compare.period', {
+                from: fmt.day(data.range.from, 'long'),
+                to: fmt.day(data.range.to, 'long'),
+                tz: data.range.timezone,
+              })}`
+            : t('compare.subtitle')
+        }
         actions={data && <Freshness asOf={data.asOf} stale={data.stale} timezone={data.range.timezone} />}
       />
       <Card

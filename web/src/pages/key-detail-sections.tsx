@@ -1,16 +1,15 @@
-import { useState } from 'react';
 import type { Key, Limits } from '../api/contract';
-import { useInstructions, useKeyModels, useKeyRequests } from '../api/queries';
+import { useInstructions, useKeyModels } from '../api/queries';
 import { CopyButton } from '../components/copy-button';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
-import { Button, Card, Skeleton, SkeletonRows } from '../components/ui';
+import { Card, Skeleton } from '../components/ui';
 import { UsageTable } from '../components/usage-table';
 import { useI18n } from '../i18n';
 import { ALL_LIMITS, limitLabel, MONEY_LIMITS, WINDOW_FIELDS } from '../lib/key-limits';
 import { useUrlRange } from '../lib/range';
 
-/** The cards under a key's usage chart: models, limits, Claude Code instructions, recent requests. */
+/** The cards under a key's usage chart: models, limits, Claude Code instructions (the request log: key-requests.tsx). */
 
 export function ModelsCard({ id }: { id: string }) {
   const { t } = useI18n();
@@ -99,91 +98,6 @@ export function InstructionsCard({ id }: { id: string }) {
         <pre className="snippet">{ins.data.snippet}</pre>
       ) : (
         <Skeleton height="72px" width="100%" />
-      )}
-    </Card>
-  );
-}
-
-const FIRST_REQUESTS = 15;
-
-export function RequestsCard({ id }: { id: string }) {
-  const { t, fmt } = useI18n();
-  const req = useKeyRequests(id);
-  const data = req.data;
-  const [all, setAll] = useState(false);
-  const items = all ? data?.items : data?.items.slice(0, FIRST_REQUESTS);
-  return (
-    <Card
-      title={t('detail.requests')}
-      className="card-flush"
-      actions={data && <Freshness asOf={data.asOf} stale={data.stale} />}
-    >
-      {req.error && !data ? (
-        <div className="pad">
-          <ErrorMessage error={req.error} onRetry={() => req.refetch()} compact />
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('detail.time')}</th>
-                <th scope="col">{t('common.model')}</th>
-                <th scope="col" className="num">
-                  {t('detail.input')}
-                </th>
-                <th scope="col" className="num">
-                  {t('detail.output')}
-                </th>
-                <th scope="col" className="num">
-                  {t('detail.cache')}
-                </th>
-                <th scope="col" className="num">
-                  {t('common.cost')}
-                </th>
-                <th scope="col" className="num">
-                  {t('detail.duration')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {!data && <SkeletonRows rows={4} cols={7} />}
-              {items?.map((r, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: requests have no id; the list is replaced whole
-                <tr key={`${r.timestamp}-${i}`}>
-                  <td className="nowrap" title={fmt.dateTime(r.timestamp)}>
-                    {fmt.relative(r.timestamp)}
-                  </td>
-                  <td className="mono small">{r.model}</td>
-                  <td className="num">{fmt.number(r.inputTokens)}</td>
-                  <td className="num">{fmt.number(r.outputTokens)}</td>
-                  <td className="num">
-                    {fmt.compact(r.cacheCreateTokens)} / {fmt.compact(r.cacheReadTokens)}
-                  </td>
-                  <td className="num">{fmt.money(r.cost)}</td>
-                  <td className="num">{r.durationMs === null ? '—' : fmt.duration(r.durationMs)}</td>
-                </tr>
-              ))}
-              {data && data.items.length === 0 && (
-                <tr>
-                  <td colSpan={7} className="muted center">
-                    {t('detail.noRequests')}
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {data && data.items.length > FIRST_REQUESTS && !all && (
-        <div className="pagination">
-          <span className="muted small">
-            {t('common.pageOf', { from: 1, to: FIRST_REQUESTS, total: data.items.length })}
-          </span>
-          <Button size="sm" onClick={() => setAll(true)}>
-            {t('detail.showAll', { n: data.items.length })}
-          </Button>
-        </div>
       )}
     </Card>
   );

@@ -6,13 +6,15 @@ import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
 import { useKeyActions } from '../components/key-actions';
 import { KeyStatusCell, OriginBadge, ToggleButton } from '../components/key-status';
+import { LimitMeters } from '../components/limit-meters';
 import { RangePicker } from '../components/range-picker';
 import { TokenSplitBar } from '../components/token-split';
 import { Button, Card, PageHeader, Skeleton } from '../components/ui';
 import { useI18n } from '../i18n';
 import { useUrlRange } from '../lib/range';
 import { Link, navigate } from '../lib/router';
-import { InstructionsCard, LimitsCard, ModelsCard, RequestsCard } from './key-detail-sections';
+import { InstructionsCard, LimitsCard, ModelsCard } from './key-detail-sections';
+import { RequestsCard } from './key-requests';
 
 export function KeyDetailPage({ id }: { id: string }) {
   const { t, fmt } = useI18n();
@@ -73,6 +75,11 @@ export function KeyDetailPage({ id }: { id: string }) {
         }
       />
       {k && <KeyNotes k={k} />}
+      {k && k.status !== 'deleted' && (
+        <Card title={t('meter.title')}>
+          <LimitMeters meters={k.limitUsage} />
+        </Card>
+      )}
       <UsageSection id={id} />
       <div className="grid-2 gap">
         <ModelsCard id={id} />

@@ -4,9 +4,11 @@ import { useLeaderboard } from '../api/queries';
 import { MetricPicker, metricFormat } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
+import { RangePicker } from '../components/range-picker';
 import { Card, EmptyState, PageHeader, Segmented } from '../components/ui';
 import { KeyLink, ShareBar, UsageTable } from '../components/usage-table';
 import { useI18n } from '../i18n';
+import { useUrlRange } from '../lib/range';
 import { Link } from '../lib/router';
 
 const LIMITS = [10, 25, 50, 100];
@@ -18,7 +20,9 @@ export function LeaderboardPage({ user }: { user: User }) {
   const [sortBy, setSortBy] = useState<LeaderboardSort>('tokens');
   const [scope, setScope] = useState<'mine' | 'all'>('mine');
   const [limit, setLimit] = useState(10);
-  const lb = useLeaderboard(sortBy, scope, limit);
+  const [lifetime, setLifetime] = useState(true);
+  const [range, setRange] = useUrlRange();
+  const lb = useLeaderboard(sortBy, scope, limit, lifetime ? null : range);
   const data = lb.data;
   const max = Math.max(1, ...(data?.items.map((i) => i[sortBy]) ?? [1]));
   const value = metricFormat(fmt, sortBy);
@@ -28,9 +32,27 @@ export function LeaderboardPage({ user }: { user: User }) {
     <>
       <PageHeader
         title={t('lb.title')}
-        subtitle={t('lb.subtitle')}
-        actions={data && <Freshness asOf={data.asOf} stale={data.stale} />}
+        subtitle={
+          data?.range
+            ? t('lb.periodRange', { from: fmt.day(data.range.from, 'long'), to: fmt.day(data.range.to, 'long') })
+            : data
+              ? t('lb.periodLifetime')
+              : t('lb.subtitle')
+        }
+        actions={data && <Freshness asOf={data.asOf} stale={data.stale} timezone={data.range?.timezone} />}
       />
+      <div className="toolbar">
+        <Segmented
+          label={t('lb.period')}
+          value={lifetime ? 'lifetime' : 'range'}
+          onChange={(v) => setLifetime(v === 'lifetime')}
+          options={[
+            { value: 'lifetime', label: t('lb.lifetime') },
+            { value: 'range', label: t('range.label') },
+          ]}
+        />
+        {!lifetime && <RangePicker value={range} onChange={setRange} />}
+      </div>
       <div className="toolbar">
         <MetricPicker label={t('lb.sortBy')} value={sortBy} onChange={setSortBy} />
         {user.role === 'admin' && (

@@ -1,10 +1,10 @@
-import { and, between, desc, eq, inArray, ne } from 'drizzle-orm';
-import type { KeyLimits, KeyStatus } from '../../../domain/keys/types.js';
+import { and, between, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { KeyStatus } from '../../../domain/keys/types.js';
 import type { TokenSplit } from '../../../domain/usage/figures.js';
 import type { DayRange } from '../../../domain/usage/range.js';
 import type { Db } from '../client.js';
 import { apiKeys, usageDaily, users } from '../schema.js';
-import type { Query } from './raw-sql.js';
+import { type Query, rowsOf } from './raw-sql.js';
 
 /**
  * SQL of the usage read models. Every query is bounded by (user, days) or a LIMIT and served by an index
@@ -115,25 +115,36 @@ export function globalLeaderboard(
     .limit(limit);
 }
 
-export interface SummaryKeyRow {
-  id: string;
-  name: string;
-  status: KeyStatus;
-  limits: KeyLimits;
-  totalCostMicros: number;
-}
+const RANGE_SORT = { tokens: sql`sum(d.tokens)`, requests: sql`sum(d.requests)`, cost: sql`sum(d.cost_micros)` };
 
-/** The user's keys that are not deleted, with their limits and lifetime cost (the status-bar summary). */
-export function summaryKeys(db: Db, userId: string): Query<SummaryKeyRow[]> {
-  return db
-    .select({
-      id: apiKeys.id,
-      name: apiKeys.name,
-      status: apiKeys.status,
-      limits: apiKeys.limits,
-      totalCostMicros: apiKeys.totalCostMicros,
-    })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.userId, userId), ne(apiKeys.status, 'deleted')))
-    .orderBy(apiKeys.name, apiKeys.id);
+/**
+ * Top keys by their usage over a range (usage_daily), of one user (usage_daily_user_day_idx) or of every user
+ * (`userId` null, the admin's board: every day row of the range). Deleted keys leave the ranking, as on the
+ * lifetime board.
+ */
+export async function rangeLeaderboard(
+  db: Db,
+  userId: string | null,
+  range: Pick<DayRange, 'from' | 'to'>,
+  sortBy: LeaderboardSort,
+  limit: number,
+): Promise<Array<LeaderRow & { owner?: string }>> {
+  const who = userId ? sql`and d.user_id = ${userId}::uuid` : sql``;
+  const result = await db.execute(sql`
+    select k.id as "keyId", k.name, sum(d.requests) as requests, sum(d.tokens) as tokens,
+      sum(d.cost_micros) as "costMicros", k.last_used_at as "lastUsedAt", u.display_name as owner
+    from usage_daily d join api_keys k on k.id = d.api_key_id join users u on u.id = k.user_id
+    where d.day between ${range.from}::date and ${range.to}::date ${who} and k.status <> 'deleted'
+    group by k.id, u.display_name
+    order by ${RANGE_SORT[sortBy]} desc, k.id desc
+    limit ${limit}`);
+  return rowsOf<Record<string, unknown>>(result).map((r) => ({
+    keyId: r.keyId as string,
+    name: r.name as string,
+    requests: Number(r.requests),
+    tokens: Number(r.tokens),
+    costMicros: Number(r.costMicros),
+    lastUsedAt: r.lastUsedAt ? new Date(r.lastUsedAt as string) : null,
+    ...(userId ? {} : { owner: r.owner as string }),
+  }));
 }

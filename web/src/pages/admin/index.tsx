@@ -7,12 +7,14 @@ import { CacheTab } from './cache';
 import { InvitesTab } from './invites';
 import { KeysTab } from './keys';
 import { OverviewTab } from './overview';
+import { StatementsTab } from './statements';
 import { UsersTab } from './users';
 
 const TABS: { path: string; label: MessageKey }[] = [
   { path: '/admin', label: 'admin.tab.overview' },
   { path: '/admin/users', label: 'admin.tab.users' },
   { path: '/admin/keys', label: 'admin.tab.keys' },
+  { path: '/admin/statements', label: 'admin.tab.statements' },
   { path: '/admin/invites', label: 'admin.tab.invites' },
   { path: '/admin/cache', label: 'admin.tab.cache' },
 ];
@@ -35,6 +37,8 @@ export function AdminPage({ user, pathname }: { user: User; pathname: string }) 
       <UsersTab me={user} />
     ) : tab === '/admin/keys' ? (
       <KeysTab />
+    ) : tab === '/admin/statements' ? (
+      <StatementsTab />
     ) : tab === '/admin/invites' ? (
       <InvitesTab />
     ) : tab === '/admin/cache' ? (
