@@ -25,6 +25,7 @@ import { router } from './http/route.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { authRoutes } from './http/routes/auth.js';
 import { keyRoutes } from './http/routes/keys.js';
+import { notificationRoutes } from './http/routes/notifications.js';
 import { opsRoutes } from './http/routes/ops.js';
 import { statsRoutes } from './http/routes/stats.js';
 import { memoizingValidatorCompiler } from './http/validation.js';
@@ -85,6 +86,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
   registerAuth(app, services.accounts, { cookies, publicOrigin: deps.config.publicUrl?.origin });
   registerRouteLimits(app, services.limits, deps.config.keyWritesPerMinute);
   app.addHook('onClose', () => services.jobs.stop());
+  app.addHook('onClose', () => services.notifications.close());
 
   await app.register(swagger, {
     openapi: {
@@ -107,6 +109,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
       await keyRoutes(api, services);
       await statsRoutes(api, services);
       await adminRoutes(api, services);
+      await notificationRoutes(api, services);
     },
     { prefix: '/api' },
   );

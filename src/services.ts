@@ -3,13 +3,16 @@ import { type AccountsService, createAccounts } from './domain/accounts/index.js
 import { type AdminService, createAdmin } from './domain/admin/index.js';
 import { createKeys, type KeysService } from './domain/keys/index.js';
 import { createLimits, type Limits } from './domain/limits.js';
+import { createNotifications, type NotificationsService } from './domain/notifications/index.js';
 import { exportUsage } from './domain/usage/export.js';
 import { createFreshness, type FreshnessSource } from './domain/usage/freshness.js';
 import { createStats, type StatsService } from './domain/usage/index.js';
 import { createKeyDetails } from './domain/usage/key-details.js';
+import { createNotifier } from './infra/notify/index.js';
 import { sharedCounters } from './infra/rate-limit/index.js';
 import { createJobs, type Jobs } from './jobs/index.js';
 import { createSyncJob, type SyncJob } from './jobs/sync/index.js';
+import { notifyStep } from './jobs/sync/notify-step.js';
 
 /** The composition root of the domain: one instance of each service, sharing the deps. */
 export interface Services {
@@ -24,6 +27,8 @@ export interface Services {
   admin: AdminService;
   /** Budgets over the counters every instance shares (the per-user key-write limit of the HTTP layer). */
   limits: Limits;
+  /** Events, delivery, preferences and channels (issue 14). */
+  notifications: NotificationsService;
   exporter: (userId: string, q: Parameters<typeof exportUsage>[2]) => ReturnType<typeof exportUsage>;
 }
 
@@ -40,8 +45,9 @@ export function createServices(deps: Deps): Services {
   const stats = createStats(deps, freshness);
   const keyDetails = createKeyDetails(deps);
   const exporter: Services['exporter'] = (userId, q) => exportUsage(deps, userId, q);
-  const sync = createSyncJob(deps, { freshness, stats, keys });
+  const notifications = createNotifications(deps, { notifier: createNotifier(deps.config.notify), limits });
+  const sync = createSyncJob(deps, { freshness, stats, keys }, { afterCycle: notifyStep(notifications.events, deps) });
   const admin = createAdmin(deps, sync, accounts);
-  const jobs = createJobs(deps, sync, admin.alerts, accounts);
-  return { accounts, freshness, keys, stats, keyDetails, sync, jobs, admin, limits, exporter };
+  const jobs = createJobs(deps, sync, admin.alerts, accounts, notifications);
+  return { accounts, freshness, keys, stats, keyDetails, sync, jobs, admin, limits, notifications, exporter };
 }
