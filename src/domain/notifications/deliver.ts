@@ -51,8 +51,9 @@ export function createDeliverer(
 ) {
   const { db } = deps.database;
   const policy = o.policy ?? DEFAULT_RETRY_POLICY;
-  // Past this the claim is another instance's to take: two attempts' time and a margin, never less than 30 s.
-  const leaseMs = Math.max(30_000, 2 * deps.config.notify.timeoutMs + 10_000);
+  // Past this the claim is another instance's to take: an attempt's steps each have NOTIFY_TIMEOUT_MS (an SMTP
+  // dialogue has several), plus a margin for rendering and writing the outcome.
+  const leaseMs = 3 * deps.config.notify.timeoutMs + 5_000;
   const log = deps.logger.child({ component: 'notify' });
   let running: Promise<{ sent: number; failed: number }> | undefined;
 
