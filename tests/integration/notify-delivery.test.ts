@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { claimDue, completeDelivery } from '../../src/infra/db/repos/notify-claims.js';
 import { notificationChannels } from '../../src/infra/db/schema.js';
@@ -18,8 +19,12 @@ const w = await notifyWorld({ NOTIFY_COOLDOWN_MINUTES: '60' });
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const api = (user: TestUser, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
-  w.t.app.inject({ method, url, headers: authHeaders(user), ...(payload === undefined ? {} : { payload }) });
+const api = (
+  user: TestUser,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  payload?: InjectOptions['payload'],
+) => w.t.app.inject({ method, url, headers: authHeaders(user), ...(payload === undefined ? {} : { payload }) });
 const mailsTo = (email: string) => w.smtp.mails.filter((m) => m.to.includes(email)).map((m) => parseMime(m.raw));
 const subjectOf = (m: ReturnType<typeof parseMime>) => decodeHeader(m.headers.get('subject'));
 async function addWebhook(user: TestUser, path: string, events: string[], url = `${w.hook.url}${path}`) {

@@ -3,6 +3,7 @@ import type { SecuritySpec } from '../../helpers/security-suite.js';
 import { adminSpecs } from './admin.js';
 import { authSpecs } from './auth.js';
 import { keySpecs } from './keys.js';
+import { notificationSpecs } from './notifications.js';
 import { statsSpecs } from './stats.js';
 
 /**
@@ -14,6 +15,7 @@ export const SPEC_GROUPS: Record<string, (t: TestApp) => SecuritySpec[]> = {
   keys: keySpecs,
   stats: statsSpecs,
   admin: adminSpecs,
+  notifications: notificationSpecs,
 };
 
 /**
