@@ -47,6 +47,20 @@ export type {
   SortOrder,
   UpdateKeyBody,
 } from '../../../src/http/schemas/keys';
+export type {
+  ChannelCreateBody,
+  ChannelCreated,
+  ChannelPatch,
+  ChannelView,
+  DefaultsBody,
+  DeliveryLogEntry,
+  DeliveryLogPage,
+  NotificationCategory,
+  NotificationSettings,
+  NotifyDefaults,
+  SettingsPatch,
+  TestResult,
+} from '../../../src/http/schemas/notifications';
 export type { HealthResponse, MetaResponse } from '../../../src/http/schemas/ops';
 export type {
   CompareEntry,

@@ -10,6 +10,7 @@ import { useToast } from '../components/toast';
 import { Button, Card, PageHeader, SkeletonRows, TextField } from '../components/ui';
 import { useI18n } from '../i18n';
 import { signedOut } from '../lib/auth';
+import { NotificationsSection } from './settings-notifications';
 
 export function SettingsPage({ user }: { user: User }) {
   const { t } = useI18n();
@@ -41,6 +42,7 @@ export function SettingsPage({ user }: { user: User }) {
         <PasswordCard />
       </div>
       <SessionsCard />
+      <NotificationsSection />
     </>
   );
 }

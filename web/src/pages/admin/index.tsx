@@ -6,6 +6,7 @@ import { NotFoundPage } from '../not-found';
 import { CacheTab } from './cache';
 import { InvitesTab } from './invites';
 import { KeysTab } from './keys';
+import { NotificationsTab } from './notifications';
 import { OverviewTab } from './overview';
 import { UsersTab } from './users';
 
@@ -15,6 +16,7 @@ const TABS: { path: string; label: MessageKey }[] = [
   { path: '/admin/keys', label: 'admin.tab.keys' },
   { path: '/admin/invites', label: 'admin.tab.invites' },
   { path: '/admin/cache', label: 'admin.tab.cache' },
+  { path: '/admin/notifications', label: 'admin.tab.notifications' },
 ];
 
 export function AdminPage({ user, pathname }: { user: User; pathname: string }) {
@@ -39,6 +41,8 @@ export function AdminPage({ user, pathname }: { user: User; pathname: string }) 
       <InvitesTab />
     ) : tab === '/admin/cache' ? (
       <CacheTab />
+    ) : tab === '/admin/notifications' ? (
+      <NotificationsTab />
     ) : (
       <NotFoundPage />
     );
