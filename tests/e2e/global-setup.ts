@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { type SmtpReceiver, startSmtp } from '../helpers/smtp-receiver.js';
 import { freePort } from '../support/free-port.js';
 import { startPostgres } from '../support/postgres-server.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -42,7 +43,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const emulator = await startEmulator({ latency: 'fast', trafficRpm: 0, ...CRS_ADMIN });
     stops.push(() => emulator.close());
 
-    const control = await startControl(emulator, databaseUrl);
+    // Notifications: a real SMTP server in this process; specs read what it received through the control server.
+    const smtp = await startSmtp();
+    stops.push(() => smtp.close());
+    const control = await startControl(emulator, databaseUrl, smtp);
     stops.push(() => new Promise((r) => control.close(r)));
 
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kp-e2e-'));
@@ -69,6 +73,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
         LOG_LEVEL: 'error',
+        SMTP_URL: smtp.url,
+        MAIL_FROM: 'Claude Key Portal <portal@e2e.test>',
+        // The journey's webhook is the control server, on loopback.
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        NOTIFY_DELIVERY_INTERVAL: '2',
       },
     });
     stops.push(() => stopChild(portal));
@@ -93,7 +102,11 @@ async function createDatabase(serverUrl: string, name: string): Promise<string> 
   return serverUrl.replace(/\/postgres$/, `/${name}`);
 }
 
-function startControl(emulator: Awaited<ReturnType<EmulatorModule['startEmulator']>>, databaseUrl: string) {
+function startControl(
+  emulator: Awaited<ReturnType<EmulatorModule['startEmulator']>>,
+  databaseUrl: string,
+  smtp: SmtpReceiver,
+) {
   const db = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   const server: Server = createServer(async (req, res) => {
     try {
@@ -112,6 +125,18 @@ function startControl(emulator: Awaited<ReturnType<EmulatorModule['startEmulator
         await db.query("update job_state set last_full_at = null where name = 'usage-sync'");
       } else if (req.url === '/crs') {
         emulator.faults.down = Boolean(body.down);
+      } else if (req.url === '/spend') {
+        // A request costing `usd` on a portal key, now (Sonnet input: $3 per million tokens).
+        const { rows } = await db.query('select crs_key_id from api_keys where id = $1', [body.keyId]);
+        if (!rows[0]) throw new Error(`no portal key ${body.keyId}`);
+        emulator.store.recordUsage(rows[0].crs_key_id, { inputTokens: Math.ceil(Number(body.usd) / 3e-6) });
+      } else if (req.url === '/mails') {
+        // The raw messages received for one address (a notification journey renders their HTML).
+        const raw = smtp.mails.filter((m) => m.to.includes(String(body.to))).map((m) => m.raw);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(raw));
+        return;
+      } else if (req.url === '/hook') {
+        // A notification webhook's receiver: any 2xx acknowledges.
       } else {
         res.writeHead(404).end();
         return;
