@@ -1,9 +1,10 @@
-import { afterAll } from 'vitest';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll, expect } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/crs-emulator/index.js';
 import { notificationDeliveries, notificationEvents } from '../../src/infra/db/schema.js';
 import { createTestApp, type TestApp } from './app.js';
 import { createKey } from './keys.js';
-import { createUser, type TestUser } from './security-suite.js';
+import { authHeaders, createUser, type TestUser } from './security-suite.js';
 import { type SmtpReceiver, startSmtp } from './smtp-receiver.js';
 import { type Receiver, startReceiver } from './webhook-receiver.js';
 
@@ -35,6 +36,22 @@ export interface NotifyWorld {
   key(user: TestUser, payload?: Record<string, unknown>): Promise<{ id: string; crsKeyId: string }>;
   events(): Promise<Array<typeof notificationEvents.$inferSelect>>;
   deliveries(): Promise<Array<typeof notificationDeliveries.$inferSelect>>;
+  /** An API call as `user` (bearer) on the first instance. */
+  api(
+    user: TestUser,
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: InjectOptions['payload'],
+  ): Promise<LightMyRequestResponse>;
+  /** A generic webhook channel of `user`'s for `events`, at `path` of the world's receiver unless `url` is given. */
+  addWebhook(
+    user: TestUser,
+    path: string,
+    events: string[],
+    url?: string,
+  ): Promise<{ channel: { id: string }; secret: string }>;
+  /** A key of `user`'s with a $1 daily limit and $0.60 spent today: its next sync raises the 50 % crossing. */
+  crossing(user: TestUser): Promise<{ id: string; crsKeyId: string }>;
 }
 
 export async function notifyWorld(env: Record<string, string> = {}): Promise<NotifyWorld> {
@@ -58,7 +75,7 @@ export async function notifyWorld(env: Record<string, string> = {}): Promise<Not
     await emulator.close();
   });
   const { db } = t.deps.database;
-  return {
+  const world: NotifyWorld = {
     t,
     emulator,
     smtp,
@@ -83,5 +100,23 @@ export async function notifyWorld(env: Record<string, string> = {}): Promise<Not
     },
     events: () => db.select().from(notificationEvents).orderBy(notificationEvents.createdAt, notificationEvents.id),
     deliveries: () => db.select().from(notificationDeliveries).orderBy(notificationDeliveries.id),
+    api: (user, method, url, payload) =>
+      t.app.inject({ method, url, headers: authHeaders(user), ...(payload === undefined ? {} : { payload }) }),
+    async addWebhook(user, path, events, url = `${hook.url}${path}`) {
+      const res = await world.api(user, 'POST', '/api/notifications/channels', {
+        type: 'webhook',
+        url,
+        events,
+        label: path,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json();
+    },
+    async crossing(user) {
+      const key = await world.key(user, { limits: { dailyCostLimit: 1 } });
+      world.spend(key.crsKeyId, 0.6);
+      return key;
+    },
   };
+  return world;
 }

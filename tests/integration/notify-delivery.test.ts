@@ -1,13 +1,10 @@
 import { eq } from 'drizzle-orm';
-import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { claimDue, completeDelivery } from '../../src/infra/db/repos/notify-claims.js';
 import { notificationChannels } from '../../src/infra/db/schema.js';
 import { verifySignature } from '../../src/infra/notify/webhook/signature.js';
 import { crsOperator } from '../helpers/crs-operator.js';
 import { decodeHeader, parseMime } from '../helpers/mime.js';
 import { NOTIFY_PUBLIC_URL, notifyWorld } from '../helpers/notify-world.js';
-import { authHeaders, type TestUser } from '../helpers/security-suite.js';
 import { startReceiver } from '../helpers/webhook-receiver.js';
 
 /**
@@ -19,25 +16,9 @@ const w = await notifyWorld({ NOTIFY_COOLDOWN_MINUTES: '60' });
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const api = (
-  user: TestUser,
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-  url: string,
-  payload?: InjectOptions['payload'],
-) => w.t.app.inject({ method, url, headers: authHeaders(user), ...(payload === undefined ? {} : { payload }) });
+const { api, addWebhook, crossing } = w;
 const mailsTo = (email: string) => w.smtp.mails.filter((m) => m.to.includes(email)).map((m) => parseMime(m.raw));
 const subjectOf = (m: ReturnType<typeof parseMime>) => decodeHeader(m.headers.get('subject'));
-async function addWebhook(user: TestUser, path: string, events: string[], url = `${w.hook.url}${path}`) {
-  const res = await api(user, 'POST', '/api/notifications/channels', { type: 'webhook', url, events, label: path });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { channel: { id: string }; secret: string };
-}
-/** A key crossing 50 % of its daily limit now. */
-async function crossing(user: TestUser) {
-  const key = await w.key(user, { limits: { dailyCostLimit: 1 } });
-  w.spend(key.crsKeyId, 0.6);
-  return key;
-}
 
 describe('e-mail to the account address', () => {
   it('is on by default for limits and expiry, in each user’s language, with a one-click unsubscribe', async () => {
@@ -194,55 +175,6 @@ describe('webhooks', () => {
     } finally {
       await failing.close();
     }
-  });
-});
-
-describe('at least once, across instances', () => {
-  it('two instances delivering at once send every row once', async () => {
-    const b = await w.instance();
-    const user = await w.user();
-    await addWebhook(user, '/both', ['usage']);
-    for (let i = 0; i < 8; i++) {
-      const key = await w.key(user, { limits: { dailyCostLimit: 1, totalCostLimit: 1.2 } });
-      w.spend(key.crsKeyId, 0.9);
-    }
-    await w.sync();
-    const results = await Promise.all([w.deliver(), w.deliver(b), w.deliver(), w.deliver(b)]);
-    const ids = w.hook.requests.filter((r) => r.path === '/both').map((r) => JSON.parse(r.body).id);
-    expect(ids).toHaveLength(16);
-    expect(new Set(ids).size).toBe(16);
-    expect(results.reduce((n, r) => n + r.sent, 0)).toBeGreaterThanOrEqual(16);
-  });
-
-  it('an instance that died mid-delivery: another sends its rows once their lease ends; its late answer is refused', async () => {
-    const b = await w.instance();
-    const user = await w.user();
-    await addWebhook(user, '/takeover', ['usage']);
-    await crossing(user);
-    await crossing(user);
-    await w.sync();
-    // What a crashed instance leaves: rows claimed (state `sending`, attempt counted) that it never finishes.
-    const { db } = w.t.deps.database;
-    const dead = await claimDue(db, 'dead-instance', w.now(), { limit: 100, leaseMs: 1500 });
-    const mine = dead.filter((d) => d.userId === user.id && d.channelType === 'webhook');
-    expect(mine).toHaveLength(2);
-
-    await w.deliver(b);
-    expect(
-      w.hook.requests.filter((r) => r.path === '/takeover'),
-      'not while the lease runs',
-    ).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, 1600));
-    await w.deliver(b);
-    await w.deliver(b);
-    const got = w.hook.requests.filter((r) => r.path === '/takeover').map((r) => JSON.parse(r.body).id);
-    expect(got.sort()).toEqual(mine.map((d) => d.eventId).sort());
-    expect(await completeDelivery(db, mine[0].id, 'dead-instance', { state: 'delivered' }, w.now())).toBe(false);
-    const rows = (await w.deliveries()).filter((d) => mine.some((m) => m.id === d.id));
-    expect(rows.map((r) => [r.state, r.attempts])).toEqual([
-      ['delivered', 2],
-      ['delivered', 2],
-    ]);
   });
 });
 

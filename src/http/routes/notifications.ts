@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
 import { router } from '../route.js';
@@ -132,35 +132,24 @@ export async function notificationRoutes(app: FastifyInstance, { notifications: 
     );
     const pub = router(scope, ['notifications']);
     const because = 'the link’s token is the credential: it names one channel and only turns its e-mail off';
+    const page = (confirm: boolean) => async (req: { params: { token: string } }, reply: FastifyReply) => {
+      const answer = await n.unsubscribe(req.params.token, confirm);
+      return reply
+        .code(answer.found ? 200 : 404)
+        .type('text/html; charset=utf-8')
+        .send(answer.html);
+    };
+    const unsubscribe = '/notifications/unsubscribe/:token';
+    const params = unsubscribeParams;
     pub.get(
-      '/notifications/unsubscribe/:token',
-      {
-        access: { public: because },
-        summary: 'The unsubscribe page of an e-mail (asks, changes nothing)',
-        params: unsubscribeParams,
-      },
-      async (req, reply) => {
-        const page = await n.unsubscribe(req.params.token, false);
-        return reply
-          .code(page.found ? 200 : 404)
-          .type('text/html; charset=utf-8')
-          .send(page.html);
-      },
+      unsubscribe,
+      { access: { public: because }, summary: 'The unsubscribe page of an e-mail (asks, changes nothing)', params },
+      page(false),
     );
     pub.post(
-      '/notifications/unsubscribe/:token',
-      {
-        access: { public: because },
-        summary: 'One-click unsubscribe (RFC 8058): e-mail notifications off',
-        params: unsubscribeParams,
-      },
-      async (req, reply) => {
-        const page = await n.unsubscribe(req.params.token, true);
-        return reply
-          .code(page.found ? 200 : 404)
-          .type('text/html; charset=utf-8')
-          .send(page.html);
-      },
+      unsubscribe,
+      { access: { public: because }, summary: 'One-click unsubscribe (RFC 8058): e-mail notifications off', params },
+      page(true),
     );
   });
 }

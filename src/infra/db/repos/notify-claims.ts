@@ -8,8 +8,8 @@ import { iso, rowsOf } from './raw-sql.js';
  * once its lease is over. Outcomes are written only by the claim's holder.
  */
 
-/** A claimed delivery with all it takes to render and send it. */
-export interface ClaimedDelivery {
+/** A delivery row with its event and recipient: what the delivery job and the delivery log both read. */
+export interface DeliveryWithEvent {
   id: number;
   attempts: number;
   eventId: string;
@@ -22,6 +22,10 @@ export interface ClaimedDelivery {
   channelId: string | null;
   channelType: string;
   channelLabel: string;
+}
+
+/** A claimed delivery with all it takes to render and send it. */
+export interface ClaimedDelivery extends DeliveryWithEvent {
   channelStatus: string | null;
   target: Record<string, string> | null;
 }

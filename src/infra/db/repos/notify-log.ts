@@ -1,24 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import type { DeliveryWithEvent } from './notify-claims.js';
 import type { DeliveryState } from './notify-outbox.js';
 import { rowsOf } from './raw-sql.js';
 
 /** The delivery log (docs/decisions/030): a user's own rows, or everyone's for the admin, newest first. */
 
-export interface LogRow {
-  id: number;
-  eventId: string;
-  kind: string;
-  payload: Record<string, unknown>;
-  eventTime: Date;
-  userId: string;
-  email: string;
-  language: string | null;
-  channelId: string | null;
-  channelType: string;
-  channelLabel: string;
+export interface LogRow extends DeliveryWithEvent {
   state: DeliveryState;
-  attempts: number;
   lastError: string | null;
   createdAt: Date;
   deliveredAt: Date | null;
