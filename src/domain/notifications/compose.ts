@@ -13,9 +13,11 @@ import type { UnsubscribeTokens } from './unsubscribe-token.js';
  */
 export const DIGEST_KIND = 'digest';
 
-export function publicUrlOf(config: Deps['config']): URL {
+export function publicUrlOf(config: Pick<Deps['config'], 'publicUrl' | 'host' | 'port'>): URL {
+  if (config.publicUrl) return config.publicUrl;
   // Without PUBLIC_URL the links point at the portal's own address (README asks for PUBLIC_URL with e-mail).
-  return config.publicUrl ?? new URL(`http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`);
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return new URL(`http://${host.includes(':') ? `[${host}]` : host}:${config.port}`);
 }
 
 export const unsubscribePath = (token: string) => `/api/notifications/unsubscribe/${encodeURIComponent(token)}`;

@@ -21,7 +21,9 @@ export interface MarkInput {
  */
 export async function raiseMarks(tx: Db, marks: MarkInput[], now: Date): Promise<Set<string>> {
   const raised = new Set<string>();
-  for (const b of batches(marks)) {
+  // One lock order for every writer: two instances raising overlapping marks wait for each other, never deadlock.
+  const sorted = [...marks].sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
+  for (const b of batches(sorted)) {
     const rows = b.map((m) => ({
       subject: m.subject,
       level: m.level,
