@@ -1,7 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { decodeHeader, parseMime } from '../helpers/mime.js';
-import { fill, registerInUi, SCREENSHOTS, STRINGS, shot, syncNow, uniqueEmail, url } from './support/app.js';
-import { env, PASSWORD } from './support/env.js';
+import { fill, loginInUi, registerInUi, SCREENSHOTS, STRINGS, shot, syncNow, uniqueEmail, url } from './support/app.js';
+import { ADMIN, env, PASSWORD } from './support/env.js';
 
 /**
  * Issue 14 in the browser: a user sets up notifications (a webhook, a DingTalk robot, the language), a key crosses
@@ -113,4 +113,26 @@ test('notification settings, and the e-mails a limit crossing sends, in English 
   if (enMail) await renderMail(page, enMail, 'mail-en');
   if (zhMail) await renderMail(page, zhMail, 'mail-zh-CN');
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+});
+
+test('the admin’s notification defaults and everyone’s delivery log', async ({ page }) => {
+  await page.goto(url('/login'));
+  await loginInUi(page, en, ADMIN.email, ADMIN.password);
+  await expect(page).not.toHaveURL(/login/);
+  // The admin's own e-mail channel, verified with a test message: the log has at least that row.
+  const settings = await (await page.request.get(url('/api/notifications/settings'))).json();
+  const mine = settings.channels.find((c: { type: string }) => c.type === 'email');
+  const tested = await page.request.post(url(`/api/notifications/channels/${mine.id}/test`));
+  expect(await tested.json()).toMatchObject({ ok: true });
+  await page.goto(url('/admin/notifications'));
+  await expect(page.getByRole('heading', { name: en['notify.adminDefaults'] })).toBeVisible();
+  const admins = page.getByRole('group', { name: en['notify.adminEmailEvents'] });
+  await expect(admins.getByLabel(en['notify.category.system'])).toBeChecked();
+  await page.getByLabel(en['notify.defaultDigestHour']).selectOption('8');
+  await page.getByRole('button', { name: en['notify.save'] }).click();
+  await expect(page.getByText(en['notify.saved'])).toBeVisible();
+  // Everyone's deliveries, with their recipient.
+  await expect(page.getByRole('columnheader', { name: en['notify.col.recipient'] })).toBeVisible();
+  await expect(page.locator('tbody tr').first()).toBeVisible();
+  await shot(page, 'notifications-admin');
 });

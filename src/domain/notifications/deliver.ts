@@ -136,7 +136,15 @@ export function createDeliverer(
       const worker = async () => {
         for (let d = queue.shift(); d; d = queue.shift()) {
           const language = LANGUAGES.find((l) => l === d.language) ?? defaults.language;
-          (await one(d, language)) ? totals.sent++ : totals.failed++;
+          // A row whose outcome could not be written stays claimed: its lease runs out and it is sent again.
+          const ok = await one(d, language).catch((err: Error) => {
+            log.warn(
+              { delivery: d.id, err: err.message },
+              'notification outcome not recorded; retried after its lease',
+            );
+            return false;
+          });
+          ok ? totals.sent++ : totals.failed++;
         }
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));

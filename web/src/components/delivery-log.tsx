@@ -20,7 +20,7 @@ export function DeliveryLogCard({ admin = false }: { admin?: boolean }) {
   const { t, fmt } = useI18n();
   const { page, pageSize, setPage, setPageSize } = usePaging(10);
   const log = useDeliveryLog(page, pageSize, admin);
-  const cols = admin ? 6 : 5;
+  const cols = admin ? 5 : 4;
   return (
     <Card title={t(admin ? 'notify.adminLog' : 'notify.log')} className="card-flush">
       {!admin && <p className="muted small pad-x">{t('notify.logBody')}</p>}
@@ -40,7 +40,6 @@ export function DeliveryLogCard({ admin = false }: { admin?: boolean }) {
                 {admin && <th>{t('notify.col.recipient')}</th>}
                 <th>{t('notify.col.channel')}</th>
                 <th>{t('notify.col.state')}</th>
-                <th className="num">{t('notify.col.attempts')}</th>
               </tr>
             </thead>
             <tbody>
@@ -54,7 +53,13 @@ export function DeliveryLogCard({ admin = false }: { admin?: boolean }) {
                       <span className="log-subject">{e.subject}</span>
                       <span className="muted small mono"> {e.type}</span>
                     </td>
-                    {admin && <td className="truncate">{e.recipient}</td>}
+                    {admin && (
+                      <td>
+                        <span className="truncate" title={e.recipient}>
+                          {e.recipient}
+                        </span>
+                      </td>
+                    )}
                     <td className="nowrap">
                       {t(`notify.type.${e.channel.type}` as MessageKey)}
                       {e.channel.label ? <span className="muted small"> · {e.channel.label}</span> : null}
@@ -63,6 +68,7 @@ export function DeliveryLogCard({ admin = false }: { admin?: boolean }) {
                       <span className={`badge ${STATE_BADGE[e.state]}`}>
                         {t(`notify.state.${e.state}` as MessageKey)}
                       </span>
+                      {e.attempts > 1 && <div className="muted small">{t('notify.attempts', { n: e.attempts })}</div>}
                       {e.lastError && <div className="muted small log-error">{e.lastError}</div>}
                       {e.nextAttemptAt && e.state !== 'sending' && (
                         <div className="muted small">
@@ -70,7 +76,6 @@ export function DeliveryLogCard({ admin = false }: { admin?: boolean }) {
                         </div>
                       )}
                     </td>
-                    <td className="num">{e.attempts}</td>
                   </tr>
                 ))
               )}

@@ -62,7 +62,7 @@ export const enNotify = {
   'notify.col.event': 'Event',
   'notify.col.channel': 'Channel',
   'notify.col.state': 'Status',
-  'notify.col.attempts': 'Attempts',
+  'notify.attempts': '{n} attempts',
   'notify.col.recipient': 'Recipient',
   'notify.state.pending': 'Waiting',
   'notify.state.sending': 'Sending',

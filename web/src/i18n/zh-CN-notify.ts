@@ -63,7 +63,7 @@ export const zhCNNotify: Record<keyof typeof enNotify, string> = {
   'notify.col.event': '事件',
   'notify.col.channel': '渠道',
   'notify.col.state': '状态',
-  'notify.col.attempts': '尝试次数',
+  'notify.attempts': '已尝试 {n} 次',
   'notify.col.recipient': '接收人',
   'notify.state.pending': '等待发送',
   'notify.state.sending': '发送中',
