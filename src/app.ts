@@ -26,6 +26,7 @@ import { adminRoutes } from './http/routes/admin.js';
 import { authRoutes } from './http/routes/auth.js';
 import { keyRoutes } from './http/routes/keys.js';
 import { mfaRoutes } from './http/routes/mfa.js';
+import { notificationRoutes } from './http/routes/notifications.js';
 import { opsRoutes } from './http/routes/ops.js';
 import { ssoRoutes } from './http/routes/sso.js';
 import { statsRoutes } from './http/routes/stats.js';
@@ -90,6 +91,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
   app.addHook('onClose', () => services.jobs.stop());
   // The 2FA policy is read on every authenticated request, synchronously: known before the first one.
   app.addHook('onReady', () => services.accounts.ready());
+  app.addHook('onClose', () => services.notifications.close());
 
   await app.register(swagger, {
     openapi: {
@@ -120,6 +122,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
       await keyRoutes(api, services);
       await statsRoutes(api, services);
       await adminRoutes(api, services);
+      await notificationRoutes(api, services);
     },
     { prefix: '/api' },
   );

@@ -29,6 +29,9 @@ export const notifyEnvShape = {
   MAIL_FROM: blankToUndefined,
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false', '1', '0', '']).default('false'),
   NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(10_000),
+  NOTIFY_DELIVERY_INTERVAL: z.coerce.number().int().min(1).max(3_600).default(15),
+  NOTIFY_COOLDOWN_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  NOTIFY_LOG_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
   NOTIFY_SLACK_BASE_URL: baseUrl,
   NOTIFY_FEISHU_BASE_URL: baseUrl,
   NOTIFY_LARK_BASE_URL: baseUrl,
@@ -48,6 +51,12 @@ export interface NotifyConfig {
   timeoutMs: number;
   /** Each chat platform's API (a proxy or, in tests, a loopback receiver may stand in). */
   platformBaseUrls: Record<Platform, string>;
+  /** How often the leader's delivery job looks for due deliveries (docs/decisions/030). */
+  deliveryIntervalMs: number;
+  /** A repeatable event (an admin condition, a key disabled) about the same subject is raised at most this often. */
+  cooldownMs: number;
+  /** Events and their delivery log are kept this long. */
+  logDays: number;
 }
 
 type NotifyEnv = z.output<z.ZodObject<typeof notifyEnvShape>>;
@@ -72,6 +81,9 @@ export function readNotifyConfig(e: NotifyEnv, problems: string[]): NotifyConfig
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'true' || e.WEBHOOK_ALLOW_PRIVATE === '1',
     timeoutMs: e.NOTIFY_TIMEOUT_MS,
     platformBaseUrls,
+    deliveryIntervalMs: e.NOTIFY_DELIVERY_INTERVAL * 1000,
+    cooldownMs: e.NOTIFY_COOLDOWN_MINUTES * 60_000,
+    logDays: e.NOTIFY_LOG_DAYS,
   };
 }
 

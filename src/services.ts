@@ -4,15 +4,19 @@ import { type AdminService, createAdmin } from './domain/admin/index.js';
 import { createKeys, type KeysService } from './domain/keys/index.js';
 import { createLimits, type Limits } from './domain/limits.js';
 import { createMeters, type MetersService } from './domain/meters/index.js';
+import { createNotifications, type NotificationsService } from './domain/notifications/index.js';
+import { meteredLimitUsage } from './domain/notifications/limit-usage.js';
 import { exportUsage } from './domain/usage/export.js';
 import { createFreshness, type FreshnessSource } from './domain/usage/freshness.js';
 import { createStats, type StatsService } from './domain/usage/index.js';
 import { createKeyDetails } from './domain/usage/key-details.js';
 import { createMeSummary, type MeSummaryService } from './domain/usage/me-summary.js';
+import { createNotifier } from './infra/notify/index.js';
 import { createOidcClient } from './infra/oidc/client.js';
 import { sharedCounters } from './infra/rate-limit/index.js';
 import { createJobs, type Jobs } from './jobs/index.js';
 import { createSyncJob, type SyncJob } from './jobs/sync/index.js';
+import { notifyStep } from './jobs/sync/notify-step.js';
 
 /** The composition root of the domain: one instance of each service, sharing the deps. */
 export interface Services {
@@ -31,6 +35,8 @@ export interface Services {
   limits: Limits;
   /** Each key's limit meters (docs/product.md §2.4), for /api/me/summary and notifications. */
   meters: MetersService;
+  /** Events, delivery, preferences and channels (issue 14). */
+  notifications: NotificationsService;
   exporter: (userId: string, q: Parameters<typeof exportUsage>[2]) => ReturnType<typeof exportUsage>;
 }
 
@@ -50,8 +56,27 @@ export function createServices(deps: Deps): Services {
   const meters = createMeters(deps);
   const meSummary = createMeSummary(deps, freshness, meters);
   const exporter: Services['exporter'] = (userId, q) => exportUsage(deps, userId, q);
-  const sync = createSyncJob(deps, { freshness, stats, keys });
+  const notifications = createNotifications(deps, {
+    notifier: createNotifier(deps.config.notify),
+    limits,
+    limitUsage: meteredLimitUsage(deps, meters),
+  });
+  const sync = createSyncJob(deps, { freshness, stats, keys }, { afterCycle: notifyStep(notifications.events, deps) });
   const admin = createAdmin(deps, sync, accounts);
-  const jobs = createJobs(deps, sync, admin.alerts, accounts);
-  return { accounts, freshness, keys, stats, keyDetails, meSummary, sync, jobs, admin, limits, meters, exporter };
+  const jobs = createJobs(deps, sync, admin.alerts, accounts, notifications);
+  return {
+    accounts,
+    freshness,
+    keys,
+    stats,
+    keyDetails,
+    meSummary,
+    sync,
+    jobs,
+    admin,
+    limits,
+    meters,
+    notifications,
+    exporter,
+  };
 }

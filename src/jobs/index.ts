@@ -1,10 +1,12 @@
 import type { Deps } from '../deps.js';
 import type { AccountsService } from '../domain/accounts/index.js';
 import type { Alert, AlertsService } from '../domain/admin/alerts.js';
+import type { NotificationsService } from '../domain/notifications/index.js';
 import { databaseFailureCause } from '../infra/db/diagnose.js';
 import type { JobRow } from '../infra/db/repos/jobs.js';
 import { housekeepingJob } from './housekeeping.js';
 import { createLeader, type Leader } from './lease.js';
+import { notifyDeliveryJob } from './notify-delivery.js';
 import type { SyncJob } from './sync/index.js';
 
 /** Alert conditions are evaluated this often whether or not anyone looks (metrics + log warnings). */
@@ -29,8 +31,13 @@ export function createJobs(
   sync: SyncJob,
   alerts: AlertsService,
   accounts: Pick<AccountsService, 'purge'>,
+  notifications: Pick<NotificationsService, 'deliverer' | 'events'>,
 ): Jobs {
-  const leader = createLeader(deps, [sync.scheduled, housekeepingJob(accounts, deps.logger)]);
+  const leader = createLeader(deps, [
+    sync.scheduled,
+    housekeepingJob(accounts, deps.logger),
+    notifyDeliveryJob(notifications.deliverer, deps),
+  ]);
   let alertTimer: NodeJS.Timeout | undefined;
   /** The last job row read: while the database is down the judgement of the row stays what it was. */
   let lastRow: JobRow | undefined;
@@ -41,7 +48,14 @@ export function createJobs(
     } catch (err) {
       deps.logger.warn({ err: databaseFailureCause(err) }, 'alerts: the sync state could not be read');
     }
-    return alerts.evaluate({ row: lastRow, failuresInARow: sync.failuresInARow });
+    const firing = await alerts.evaluate({ row: lastRow, failuresInARow: sync.failuresInARow });
+    // Admin events come from the leader's evaluation only: one instance speaks for the deployment.
+    if (leader.isLeader()) {
+      await notifications.events
+        .afterAlerts(firing)
+        .catch((err: Error) => deps.logger.warn({ err: err.message }, 'notifications: alert events not raised'));
+    }
+    return firing;
   }
 
   return {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { type SmtpReceiver, startSmtp } from '../helpers/smtp-receiver.js';
 import { freePort } from '../support/free-port.js';
 import { startOidcProvider, type TestProvider } from '../support/oidc-provider.js';
 import { startPostgres } from '../support/postgres-server.js';
@@ -49,7 +50,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const provider = await startOidcProvider({ redirectUris: [`${baseUrl}/api/auth/oidc/callback`] });
     stops.push(() => provider.close());
 
-    const control = await startControl(emulator, databaseUrl, provider);
+    // Notifications: a real SMTP server in this process; specs read what it received through the control server.
+    const smtp = await startSmtp();
+    stops.push(() => smtp.close());
+    const control = await startControl(emulator, databaseUrl, provider, smtp);
     stops.push(() => new Promise((r) => control.close(r)));
 
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kp-e2e-'));
@@ -80,6 +84,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         OIDC_CLIENT_ID: provider.clientId,
         OIDC_CLIENT_SECRET: provider.clientSecret,
         OIDC_NAME: 'Test IdP',
+        SMTP_URL: smtp.url,
+        MAIL_FROM: 'Claude Key Portal <portal@e2e.test>',
+        // The journey's webhook is the control server, on loopback.
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        NOTIFY_DELIVERY_INTERVAL: '2',
       },
     });
     stops.push(() => stopChild(portal));
@@ -107,6 +116,7 @@ function startControl(
   emulator: Awaited<ReturnType<EmulatorModule['startEmulator']>>,
   databaseUrl: string,
   provider: TestProvider,
+  smtp: SmtpReceiver,
 ) {
   const db = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   const server: Server = createServer(async (req, res) => {
@@ -128,6 +138,18 @@ function startControl(
         provider.account(body.sub, body.claims);
       } else if (req.url === '/crs') {
         emulator.faults.down = Boolean(body.down);
+      } else if (req.url === '/spend') {
+        // A request costing `usd` on a portal key, now (Sonnet input: $3 per million tokens).
+        const { rows } = await db.query('select crs_key_id from api_keys where id = $1', [body.keyId]);
+        if (!rows[0]) throw new Error(`no portal key ${body.keyId}`);
+        emulator.store.recordUsage(rows[0].crs_key_id, { inputTokens: Math.ceil(Number(body.usd) / 3e-6) });
+      } else if (req.url === '/mails') {
+        // The raw messages received for one address (a notification journey renders their HTML).
+        const raw = smtp.mails.filter((m) => m.to.includes(String(body.to))).map((m) => m.raw);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(raw));
+        return;
+      } else if (req.url === '/hook') {
+        // A notification webhook's receiver: any 2xx acknowledges.
       } else {
         res.writeHead(404).end();
         return;

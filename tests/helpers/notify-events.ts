@@ -86,4 +86,10 @@ export const EVERY_EVENT: Record<string, NotificationEvent> = {
   'alert-redis': { kind: 'alert', alert: 'redis_memory_high', value: 0.86, threshold: 0.8 },
   'alert-latency': { kind: 'alert', alert: 'route_latency_high', value: 0.12, threshold: 0.05, where: 'GET /api/keys' },
   'channel-test': { kind: 'channel_test' },
+  'channel-paused': {
+    kind: 'channel_paused',
+    channel: { type: 'slack', label: '' },
+    failures: 5,
+    error: 'HTTP 404 (no_service)',
+  },
 };

@@ -1,5 +1,5 @@
 import { composeMessage, type NotificationEvent } from '../../src/domain/notifications/messages/index.js';
-import { createNotifier, type NotifyConfig, type OutboundMessage } from '../../src/infra/notify/index.js';
+import { type ChannelConfig, createNotifier, type OutboundMessage } from '../../src/infra/notify/index.js';
 import type { Resolver } from '../../src/infra/notify/ssrf/guard.js';
 import { DEFAULT_PLATFORM_BASES } from '../../src/infra/notify/webhook/platforms/index.js';
 
@@ -28,7 +28,7 @@ export function sampleMessage(language: 'en' | 'zh-CN' = 'en', id = 'evt_0001', 
 }
 
 /** The notifier as the portal builds it, with the tests' receivers as platform bases. */
-export function testNotifier(over: Partial<NotifyConfig> = {}, opts: { resolve?: Resolver; clock?: () => Date } = {}) {
+export function testNotifier(over: Partial<ChannelConfig> = {}, opts: { resolve?: Resolver; clock?: () => Date } = {}) {
   return createNotifier(
     {
       webhookAllowPrivate: true,

@@ -71,6 +71,8 @@ export async function startSmtp(auth?: { user: string; pass: string }): Promise<
       });
     },
   });
+  // A client killed mid-dialogue resets its connection; the server reports it as an 'error' event.
+  server.on('error', () => {});
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -74,6 +74,10 @@ describe('metrics follow Prometheus conventions', () => {
     expect(fired).toContainEqual({
       name: 'route_latency_high',
       message: 'p95 of GET /api/stats/usage is above 250 ms',
+      // The figures notifications carry (docs/decisions/029): seconds, like the histogram.
+      value: 0.25,
+      threshold: 0.05,
+      where: 'GET /api/stats/usage',
     });
   });
 });

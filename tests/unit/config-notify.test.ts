@@ -17,6 +17,9 @@ describe('notification settings', () => {
         wecom: 'https://qyapi.weixin.qq.com',
         telegram: 'https://api.telegram.org',
       },
+      deliveryIntervalMs: 15_000,
+      cooldownMs: 3_600_000,
+      logDays: 90,
     });
   });
 

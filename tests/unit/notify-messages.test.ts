@@ -31,7 +31,9 @@ describe('notification messages', () => {
     if ('key' in event) {
       expect(m.subject).toContain('team-backend');
       expect(m.chat.link?.url).toBe('https://portal.example.com/keys/k_42');
-    } else if (event.kind !== 'channel_test') {
+    } else if (event.kind === 'channel_test' || event.kind === 'channel_paused') {
+      expect(m.chat.link?.url).toBe('https://portal.example.com/settings#notifications');
+    } else {
       expect(m.chat.link?.url).toBe('https://portal.example.com/admin');
     }
   });

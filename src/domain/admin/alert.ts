@@ -10,4 +10,8 @@ export const ALERT_NAMES = [
 export interface Alert {
   name: (typeof ALERT_NAMES)[number];
   message: string;
+  /** The figure measured and its threshold (ratios; seconds for latency), and where: for notifications. */
+  value?: number;
+  threshold?: number;
+  where?: string;
 }

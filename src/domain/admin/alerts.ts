@@ -88,6 +88,9 @@ export function createAlerts(deps: Deps) {
           alerts.push({
             name: 'cache_hit_rate_low',
             message: `cache hit rate of ${ns} is ${Math.round(rate * 100)} %`,
+            value: rate,
+            threshold: ALERT_THRESHOLDS.hitRate,
+            where: ns,
           });
         }
       }
@@ -96,13 +99,21 @@ export function createAlerts(deps: Deps) {
         alerts.push({
           name: 'redis_memory_high',
           message: `Redis uses ${Math.round(health.memoryRatio * 100)} % of maxmemory`,
+          value: health.memoryRatio,
+          threshold: ALERT_THRESHOLDS.redisMemory,
         });
       }
       for (const { route, p95 } of await routeP95()) {
         if (p95 > ALERT_THRESHOLDS.routeP95Seconds) {
           // The bucket's upper bound, in ms for people; the last finite bucket is 30 s.
           const ms = Math.round((p95 === Infinity ? 30 : p95) * 1000);
-          alerts.push({ name: 'route_latency_high', message: `p95 of ${route} is above ${ms} ms` });
+          alerts.push({
+            name: 'route_latency_high',
+            message: `p95 of ${route} is above ${ms} ms`,
+            value: ms / 1000,
+            threshold: ALERT_THRESHOLDS.routeP95Seconds,
+            where: route,
+          });
         }
       }
       const { row } = sync;

@@ -43,10 +43,13 @@ export class CrsInvalidResponse extends Error {
   }
 }
 
+/** The message of every failure that is CRS refusing the portal's admin login (admin notifications tell it apart). */
+export const CREDENTIALS_REJECTED = "CRS rejected the portal's admin credentials";
+
 /** CRS refused the admin login (wrong CRS_ADMIN_USERNAME or CRS_ADMIN_PASSWORD). */
 export class CrsCredentialsRejected extends Error {
   constructor() {
-    super("CRS rejected the portal's admin credentials");
+    super(CREDENTIALS_REJECTED);
     this.name = 'CrsCredentialsRejected';
   }
 }
@@ -126,7 +129,7 @@ function httpToAppError(e: CrsHttpError): AppError {
     return new AppError('bad_request', `CRS rejected the request: ${crsMessage(body) ?? 'invalid input'}`);
   }
   // The session layer logs in again and retries once on 401; a 401 that reaches here came after a fresh login.
-  if (status === 401) return new AppError('upstream_error', "CRS rejected the portal's admin credentials");
+  if (status === 401) return new AppError('upstream_error', CREDENTIALS_REJECTED);
   if (isRankNotReady(status, body)) {
     return new AppError('upstream_unavailable', 'CRS is rebuilding its cost index; try again shortly', undefined, 10);
   }

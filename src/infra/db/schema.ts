@@ -242,6 +242,8 @@ export const apiKeys = pgTable(
     // The sync's per-key reads (docs/decisions/024, 025): recently used keys, and keys with metered limits.
     index('api_keys_last_used_idx').on(t.lastUsedAt),
     index('api_keys_metered_idx').on(t.id).where(sql`${METERED}`),
+    // The notifications' expiry reminders look up keys expiring within a week (docs/decisions/029).
+    index('api_keys_expires_idx').on(t.expiresAt).where(sql`expires_at is not null`),
   ],
 );
 
@@ -465,6 +467,132 @@ export const jobLeases = pgTable('job_leases', {
   nextRunAt: ts('next_run_at'),
 });
 
+/*
+ * Notifications (issue 14; docs/decisions/029 and 030). An event and its delivery rows are written in one
+ * transaction (the outbox); the leader's delivery job sends due rows, claimed one by one with a lease.
+ */
+
+/** Per user: the language of messages and the daily digest. Null columns follow the admin's defaults. */
+export const notificationPrefs = pgTable('notification_prefs', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  language: text('language', { enum: ['en', 'zh-CN'] }),
+  digest: boolean('digest'),
+  /** 0–23, in CRS's time zone (the portal's days are CRS days). */
+  digestHour: integer('digest_hour'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * Where a user's notifications go. `email` is the account's own address (users.email, one per user, made on
+ * demand when SMTP is configured); the others hold their target in `target` (a webhook's URL and secret, a robot's
+ * token), which never leaves the server whole.
+ */
+export const notificationChannels = pgTable(
+  'notification_channels',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    label: text('label').notNull().default(''),
+    target: jsonb('target').$type<Record<string, string>>(),
+    /** The event categories sent here; null: the admin's defaults (only the account e-mail follows them). */
+    events: jsonb('events').$type<string[]>(),
+    status: text('status', { enum: ['active', 'paused'] })
+      .notNull()
+      .default('active'),
+    /** Consecutive failed attempts of the channel's own (docs/decisions/023: service failures do not count). */
+    failures: integer('failures').notNull().default(0),
+    pausedAt: ts('paused_at'),
+    pauseReason: text('pause_reason'),
+    verifiedAt: ts('verified_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('notification_channels_user_idx').on(t.userId),
+    uniqueIndex('notification_channels_email_key').on(t.userId).where(sql`type = 'email'`),
+  ],
+);
+
+/** One row per event raised: the stable id receivers de-duplicate on, and what happened (the outbox). */
+export const notificationEvents = pgTable(
+  'notification_events',
+  {
+    /** `evt_…`: sent as X-KP-Event-Id and the generic webhook's `id`. */
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    audience: text('audience', { enum: ['user', 'admin'] }).notNull(),
+    /** The key's owner for key events; null for admin events (every admin) and digests' own rows. */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    /** The event as the renderer takes it (money in micro-dollars, times as ISO strings). */
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [index('notification_events_created_idx').on(t.createdAt)],
+);
+
+/**
+ * What has been raised per subject (docs/decisions/029): a key's limit in a period, a key's expiry, an admin
+ * condition. `level` only grows within a subject (threshold 50 → 80 …, expiry 7 d → 1 d → expired), so each
+ * crossing is raised once whoever detects it; `raised_at` is for the cool-down.
+ */
+export const notificationMarks = pgTable(
+  'notification_marks',
+  {
+    subject: text('subject').primaryKey(),
+    level: bigint('level', { mode: 'number' }).notNull(),
+    raisedAt: ts('raised_at'),
+    /** A raise before this time is held back (the cool-down); null: no cool-down. */
+    quietUntil: ts('quiet_until'),
+    /** When the subject's period is over and the row can go (housekeeping). */
+    expiresAt: ts('expires_at'),
+  },
+  (t) => [index('notification_marks_expires_idx').on(t.expiresAt)],
+);
+
+/** One row per event and channel: its state, attempts and lease (docs/decisions/030). */
+export const notificationDeliveries = pgTable(
+  'notification_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => notificationEvents.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    channelId: uuid('channel_id').references(() => notificationChannels.id, { onDelete: 'set null' }),
+    /** The channel as it was (the log outlives a deleted channel). */
+    channelType: text('channel_type').notNull(),
+    channelLabel: text('channel_label').notNull(),
+    state: text('state', {
+      enum: ['pending', 'sending', 'delivered', 'failed', 'held', 'digested', 'cancelled'],
+    }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** When it is due (held rows: when their digest is). */
+    nextAttemptAt: ts('next_attempt_at').notNull(),
+    claimedBy: text('claimed_by'),
+    /** The claim's lease, by PostgreSQL's clock: past it, another instance may take the row over. */
+    claimedUntil: ts('claimed_until'),
+    lastError: text('last_error'),
+    deliveredAt: ts('delivered_at'),
+    /** The digest event that carried a held row. */
+    digestId: text('digest_id'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    index('notification_deliveries_due_idx').on(t.nextAttemptAt).where(sql`state in ('pending', 'sending', 'held')`),
+    index('notification_deliveries_user_idx').on(t.userId, t.id),
+    index('notification_deliveries_event_idx').on(t.eventId),
+    index('notification_deliveries_channel_idx').on(t.channelId),
+  ],
+);
+
 export const schema = {
   users,
   sessions,
@@ -487,4 +615,9 @@ export const schema = {
   auditLog,
   jobState,
   jobLeases,
+  notificationPrefs,
+  notificationChannels,
+  notificationEvents,
+  notificationMarks,
+  notificationDeliveries,
 };

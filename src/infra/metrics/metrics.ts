@@ -95,6 +95,24 @@ export function createMetrics() {
       labelNames: ['alert'] as const,
       registers: [registry],
     }),
+    notifyEvents: new Counter({
+      name: 'kp_notify_events_total',
+      help: 'Notification events raised (written to the outbox), by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    notifyDeliveries: new Counter({
+      name: 'kp_notify_deliveries_total',
+      help: 'Notification delivery attempts by channel type and outcome (delivered, retry, failed, cancelled)',
+      labelNames: ['channel', 'outcome'] as const,
+      registers: [registry],
+    }),
+    notifyChannelsPaused: new Counter({
+      name: 'kp_notify_channels_paused_total',
+      help: 'Notification channels paused after failing repeatedly, by channel type',
+      labelNames: ['channel'] as const,
+      registers: [registry],
+    }),
     // Read when scraped, so it costs nothing between scrapes; RSS is what docs/product.md §4 budgets.
     memory: new Gauge({
       name: 'kp_process_memory_bytes',

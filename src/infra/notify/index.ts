@@ -10,13 +10,19 @@ export * from './retry-policy.js';
 export * from './types.js';
 export type { NotifyConfig };
 
+/** What the channels read of the notification settings (the outbox's own settings are the domain's). */
+export type ChannelConfig = Pick<
+  NotifyConfig,
+  'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate' | 'timeoutMs' | 'platformBaseUrls'
+>;
+
 export interface NotifierOptions {
   resolve?: Resolver;
   clock?: () => Date;
 }
 
 /** The channels behind one `send`: e-mail when SMTP is configured, every webhook kind always. */
-export function createNotifier(config: NotifyConfig, opts: NotifierOptions = {}): Notifier {
+export function createNotifier(config: ChannelConfig, opts: NotifierOptions = {}): Notifier {
   const mailer =
     config.smtpUrl && config.mailFrom
       ? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, timeoutMs: config.timeoutMs })

@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js';
+import { isAppError } from '../../domain/errors.js';
 import type { KeysService } from '../../domain/keys/index.js';
 import { type FreshnessSource, USAGE_SYNC_JOB } from '../../domain/usage/freshness.js';
 import type { StatsService } from '../../domain/usage/index.js';
@@ -23,6 +24,8 @@ export interface SyncReport {
   keysUpdated: number;
   usersChanged: number;
   error?: string;
+  /** The error's code when it was the portal's own (`upstream_unavailable`: CRS did not answer). */
+  errorCode?: string;
 }
 
 export type SyncJob = ReturnType<typeof createSyncJob>;
@@ -34,11 +37,16 @@ export interface SyncViews {
   keys: Pick<KeysService, 'listJson'>;
 }
 
+/** Steps of their own that run after each cycle, outside its transaction and lock (notify-step.ts). */
+export interface SyncSteps {
+  afterCycle?: (report: SyncReport, failuresInARow: number) => Promise<void>;
+}
+
 /**
  * The usage sync: run every SYNC_INTERVAL by the leader (jobs/lease.ts), then invalidates exactly the users whose
  * numbers changed and warms their hot views, and settles undelivered creates and suspended keys.
  */
-export function createSyncJob(deps: Deps, views: SyncViews) {
+export function createSyncJob(deps: Deps, views: SyncViews, steps: SyncSteps = {}) {
   const { db } = deps.database;
   let current: Promise<SyncReport | undefined> | undefined;
   /** Failed runs in a row in this process: known even when the job's row cannot be read (database down). */
@@ -78,13 +86,14 @@ export function createSyncJob(deps: Deps, views: SyncViews) {
     } catch (e) {
       const durationMs = performance.now() - started;
       const error = (e as Error).message;
+      const errorCode = isAppError(e) ? e.code : undefined;
       deps.metrics.syncRuns.inc({ outcome: 'error' });
       deps.logger.warn({ error, durationMs }, 'usage sync failed; previous data kept, retrying next interval');
       await recordRun(db, USAGE_SYNC_JOB, { at, durationMs, error }).catch((err: unknown) =>
         deps.logger.error({ err: databaseFailureCause(err) }, 'could not record the failed usage sync'),
       );
       views.freshness.reset();
-      return { ok: false, full, durationMs, keys: 0, keysUpdated: 0, usersChanged: 0, error };
+      return { ok: false, full, durationMs, keys: 0, keysUpdated: 0, usersChanged: 0, error, errorCode };
     }
   }
 
@@ -132,6 +141,7 @@ export function createSyncJob(deps: Deps, views: SyncViews) {
       report = failed(e, 'database unavailable');
     }
     if (report) failuresInARow = report.ok ? 0 : failuresInARow + 1;
+    if (report) await steps.afterCycle?.(report, failuresInARow);
     return report;
   }
 

@@ -4,6 +4,7 @@ import { accountSpecs } from './accounts.js';
 import { adminSpecs } from './admin.js';
 import { authSpecs } from './auth.js';
 import { keySpecs } from './keys.js';
+import { notificationSpecs } from './notifications.js';
 import { statsSpecs } from './stats.js';
 
 /**
@@ -16,6 +17,7 @@ export const SPEC_GROUPS: Record<string, (t: TestApp) => SecuritySpec[]> = {
   keys: keySpecs,
   stats: statsSpecs,
   admin: adminSpecs,
+  notifications: notificationSpecs,
 };
 
 /**

@@ -58,6 +58,20 @@ export type {
   RecoveryCodes,
   TotpSetup,
 } from '../../../src/http/schemas/mfa';
+export type {
+  ChannelCreateBody,
+  ChannelCreated,
+  ChannelPatch,
+  ChannelView,
+  DefaultsBody,
+  DeliveryLogEntry,
+  DeliveryLogPage,
+  NotificationCategory,
+  NotificationSettings,
+  NotifyDefaults,
+  SettingsPatch,
+  TestResult,
+} from '../../../src/http/schemas/notifications';
 export type { HealthResponse, MetaResponse } from '../../../src/http/schemas/ops';
 export type { AdminStatementsResponse, StatementResponse, SummaryResponse } from '../../../src/http/schemas/spend';
 export type { SsoCompleteBody, SsoCompleted, SsoPending } from '../../../src/http/schemas/sso';

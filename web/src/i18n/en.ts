@@ -1,5 +1,8 @@
+import { enNotify } from './en-notify.js';
+
 /** English strings: the source of truth for message keys (zh-CN.ts must translate every one). */
 export const en = {
+  ...enNotify,
   'app.name': 'Claude Key Portal',
   'app.skip': 'Skip to content',
   'nav.dashboard': 'Dashboard',

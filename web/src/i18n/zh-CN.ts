@@ -1,7 +1,9 @@
 import type { MessageKey } from './en.js';
+import { zhCNNotify } from './zh-CN-notify.js';
 
 /** 简体中文: every key of en.ts (the type makes a missing one a compile error). */
 export const zhCN: Record<MessageKey, string> = {
+  ...zhCNNotify,
   'app.name': 'Claude 密钥门户',
   'app.skip': '跳到正文',
   'nav.dashboard': '概览',

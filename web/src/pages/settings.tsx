@@ -12,6 +12,7 @@ import { TwoFactorCard } from '../components/two-factor-card';
 import { Button, Card, PageHeader, SkeletonRows, TextField } from '../components/ui';
 import { type MessageKey, useI18n } from '../i18n';
 import { signedOut } from '../lib/auth';
+import { NotificationsSection } from './settings-notifications';
 
 export function SettingsPage({ user }: { user: User }) {
   const { t } = useI18n();
@@ -47,6 +48,7 @@ export function SettingsPage({ user }: { user: User }) {
       </div>
       <TokensCard />
       <SessionsCard />
+      <NotificationsSection />
     </>
   );
 }

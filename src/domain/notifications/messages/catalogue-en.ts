@@ -1,5 +1,16 @@
 import type { Catalogue } from './catalogue.js';
 
+const CHANNEL_TYPES = {
+  email: 'e-mail',
+  webhook: 'webhook',
+  slack: 'Slack',
+  feishu: 'Feishu',
+  lark: 'Lark',
+  dingtalk: 'DingTalk',
+  wecom: 'WeCom',
+  telegram: 'Telegram',
+};
+
 const WINDOW_ENDS = 'Requests with this key are refused until the current window ends.';
 
 export const en: Catalogue = {
@@ -35,7 +46,7 @@ export const en: Catalogue = {
     resets: 'Resets',
   },
   expiring: {
-    subject: (key, step) => `Key “${key}” expires ${step === '7d' ? 'in 7 days' : 'within a day'}`,
+    subject: (key, step) => `Key “${key}” expires ${step === '7d' ? 'within a week' : 'within a day'}`,
     intro: 'After that, requests with this key are refused. Change its expiry on the key page if you still need it.',
     expires: 'Expires',
   },
@@ -86,6 +97,23 @@ export const en: Catalogue = {
     subject: 'Test message from Claude Key Portal',
     heading: 'This channel works',
     intro: 'Notifications you turn on for this channel will arrive here.',
+  },
+  channelPaused: {
+    subject: (channel) => `Notifications to ${channel} are paused`,
+    intro:
+      'Deliveries to this channel kept failing, so the portal stopped sending to it. Fix it, then send a test message from the notification settings to resume it.',
+    channel: 'Channel',
+    failures: 'Failed attempts in a row',
+    types: CHANNEL_TYPES,
+  },
+  unsubscribe: {
+    title: 'Notification e-mail',
+    confirm: (address) => `Stop notification e-mails to ${address}?`,
+    button: 'Unsubscribe',
+    done: (address) =>
+      `Notification e-mails to ${address} are off. Turn them on again, or choose other channels, in the notification settings.`,
+    invalid: 'This unsubscribe link is not valid (any more).',
+    settings: 'Notification settings',
   },
   admin: { since: 'Since', error: 'Error', lastError: 'Last error' },
   footer: {

@@ -1,5 +1,16 @@
 import type { Catalogue } from './catalogue.js';
 
+const CHANNEL_TYPES = {
+  email: '邮件',
+  webhook: 'Webhook',
+  slack: 'Slack',
+  feishu: '飞书',
+  lark: 'Lark',
+  dingtalk: '钉钉',
+  wecom: '企业微信',
+  telegram: 'Telegram',
+};
+
 const WINDOW_ENDS = '在当前窗口结束之前，使用此密钥的请求将被拒绝。';
 
 /** The web UI's words (web/src/i18n/zh-CN.ts): 密钥, 限额, 每日费用上限 … */
@@ -86,6 +97,21 @@ export const zhCN: Catalogue = {
     subject: '来自 Claude Key Portal 的测试消息',
     heading: '此通知渠道工作正常',
     intro: '你为此渠道开启的通知将发送到这里。',
+  },
+  channelPaused: {
+    subject: (channel) => `发往「${channel}」的通知已暂停`,
+    intro: '此渠道连续投递失败，门户已停止向它发送。修复后，请在通知设置中发送一条测试消息以恢复。',
+    channel: '渠道',
+    failures: '连续失败次数',
+    types: CHANNEL_TYPES,
+  },
+  unsubscribe: {
+    title: '通知邮件',
+    confirm: (address) => `不再向 ${address} 发送通知邮件？`,
+    button: '退订',
+    done: (address) => `已停止向 ${address} 发送通知邮件。可在通知设置中重新开启，或选择其他通知渠道。`,
+    invalid: '此退订链接无效或已失效。',
+    settings: '通知设置',
   },
   admin: { since: '开始时间', error: '错误', lastError: '最近错误' },
   footer: {

@@ -57,6 +57,23 @@ export interface Catalogue {
     atMost(value: string, limit: string): string;
   };
   channelTest: { subject: string; heading: string; intro: string };
+  channelPaused: {
+    subject(channel: string): string;
+    intro: string;
+    channel: string;
+    failures: string;
+    /** A channel's name when its owner gave it none: "Slack", "Webhook" … */
+    types: Record<string, string>;
+  };
+  /** The page behind the one-click unsubscribe link (a GET confirms, a POST unsubscribes: RFC 8058). */
+  unsubscribe: {
+    title: string;
+    confirm(address: string): string;
+    button: string;
+    done(address: string): string;
+    invalid: string;
+    settings: string;
+  };
   /** Labels shared by the admin events. */
   admin: { since: string; error: string; lastError: string };
   footer: {

@@ -125,6 +125,21 @@ export function contentOf(e: NotificationEvent, cat: Catalogue, f: Fmt, links: L
         action: overview,
       };
     }
+    case 'channel_paused': {
+      const p = cat.channelPaused;
+      const name = e.channel.label || p.types[e.channel.type] || e.channel.type;
+      return {
+        severity: 'warning',
+        ...same(p.subject(name)),
+        intro: p.intro,
+        facts: [
+          [p.channel, name],
+          [p.failures, f.number(e.failures)],
+          [admin.lastError, e.error],
+        ],
+        action: { label: cat.actions.settings, url: links.settings },
+      };
+    }
     case 'channel_test':
       return {
         severity: 'info',

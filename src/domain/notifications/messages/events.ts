@@ -55,7 +55,9 @@ export type NotificationEvent =
   | { kind: 'crs_credentials_rejected'; since: Date }
   /** `value` and `threshold`: ratios for hit rate and Redis memory, seconds for latency; `where`: namespace or route. */
   | { kind: 'alert'; alert: AlertName; value: number; threshold: number; where?: string }
-  | { kind: 'channel_test' };
+  | { kind: 'channel_test' }
+  /** One of the recipient's channels failed `failures` times in a row and is paused until they test it again. */
+  | { kind: 'channel_paused'; channel: { type: string; label: string }; failures: number; error: string };
 
 export type EventKind = NotificationEvent['kind'];
 
@@ -71,6 +73,7 @@ export const EVENT_TYPES: Record<EventKind, string> = {
   crs_credentials_rejected: 'admin.crs_credentials_rejected',
   alert: 'admin.alert',
   channel_test: 'channel.test',
+  channel_paused: 'channel.paused',
 };
 
 export const DIGEST_TYPE = 'digest';
@@ -139,5 +142,7 @@ export function publicData(e: NotificationEvent): Record<string, unknown> {
       return { alert: e.alert, value: e.value, threshold: e.threshold, ...(e.where ? { where: e.where } : {}) };
     case 'channel_test':
       return {};
+    case 'channel_paused':
+      return { channel: e.channel, failures: e.failures, error: e.error };
   }
 }

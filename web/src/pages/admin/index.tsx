@@ -6,6 +6,7 @@ import { NotFoundPage } from '../not-found';
 import { CacheTab } from './cache';
 import { InvitesTab } from './invites';
 import { KeysTab } from './keys';
+import { NotificationsTab } from './notifications';
 import { OverviewTab } from './overview';
 import { StatementsTab } from './statements';
 import { UsersTab } from './users';
@@ -17,6 +18,7 @@ const TABS: { path: string; label: MessageKey }[] = [
   { path: '/admin/statements', label: 'admin.tab.statements' },
   { path: '/admin/invites', label: 'admin.tab.invites' },
   { path: '/admin/cache', label: 'admin.tab.cache' },
+  { path: '/admin/notifications', label: 'admin.tab.notifications' },
 ];
 
 export function AdminPage({ user, pathname }: { user: User; pathname: string }) {
@@ -43,6 +45,8 @@ export function AdminPage({ user, pathname }: { user: User; pathname: string }) 
       <InvitesTab />
     ) : tab === '/admin/cache' ? (
       <CacheTab />
+    ) : tab === '/admin/notifications' ? (
+      <NotificationsTab />
     ) : (
       <NotFoundPage />
     );
