@@ -43,6 +43,7 @@ const envSchema = z.object({
   CACHE_MEMORY_MB: int(64, 4, 4096),
   CRS_TIMEZONE_OFFSET: int(8, -12, 14),
   SYNC_INTERVAL: int(60, 5, 86_400),
+  SYNC_TOTALS_INTERVAL: int(600, 0, 86_400),
   REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
   ADMIN_EMAIL: optionalString.pipe(z.email({ message: 'must be an email address' }).optional()),
   ADMIN_PASSWORD: optionalString,
@@ -110,6 +111,11 @@ export interface Config {
     timezoneOffset: number;
   };
   syncIntervalSec: number;
+  /**
+   * At most this long between two reads of CRS's lifetime totals (usage-stats); in between the sync adds the
+   * daily trend's increments (docs/decisions/032). 0: every cycle.
+   */
+  syncTotalsIntervalSec: number;
   /** Budget of the memory cache tier (entries are counted by their JSON size). */
   cacheMemoryMb: number;
   registration: 'open' | 'invite' | 'closed';
@@ -189,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       timezoneOffset: e.CRS_TIMEZONE_OFFSET,
     },
     syncIntervalSec: e.SYNC_INTERVAL,
+    syncTotalsIntervalSec: e.SYNC_TOTALS_INTERVAL,
     cacheMemoryMb: e.CACHE_MEMORY_MB,
     registration: e.REGISTRATION,
     adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
