@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js';
+import type { AnswerBytes } from '../answer-bytes.js';
 import type { CacheEntry } from '../../infra/cache/types.js';
 import { findOwnedKey, listKeys } from '../../infra/db/repos/keys.js';
 import { notFound } from '../errors.js';
@@ -12,7 +13,7 @@ import { toKeyView } from './view.js';
 
 export type KeysService = ReturnType<typeof createKeys>;
 
-export function createKeys(deps: Deps, freshness: FreshnessSource) {
+export function createKeys(deps: Deps, freshness: FreshnessSource, bytes: AnswerBytes) {
   const { db } = deps.database;
 
   async function loadList(userId: string, q: ListKeysQuery, entry: CacheEntry<string>): Promise<string> {
@@ -35,9 +36,10 @@ export function createKeys(deps: Deps, freshness: FreshnessSource) {
      * a warm read does no database work and no serialisation — and, answered from memory, not even a promise.
      * Key writes and the sync invalidate it.
      */
-    listJson(userId: string, q: ListKeysQuery): string | Promise<string> {
+    listJson(userId: string, q: ListKeysQuery): Buffer | Promise<string> {
       const entry = deps.cache.entries.keyList({ userId, query: q });
-      return entry.peek()?.value ?? loadList(userId, q, entry);
+      const hit = entry.peek();
+      return hit ? bytes.of(hit.value) : loadList(userId, q, entry);
     },
 
     async get(userId: string, keyId: string): Promise<KeyView> {

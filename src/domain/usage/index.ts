@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js';
+import type { AnswerBytes } from '../answer-bytes.js';
 import type { CacheEntry } from '../../infra/cache/types.js';
 import type { LeaderboardSort } from '../../infra/db/repos/usage.js';
 import { AppError, notFound } from '../errors.js';
@@ -9,25 +10,26 @@ import { type DayRange, type RangeQuery, resolveRange } from './range.js';
 
 export type StatsService = ReturnType<typeof createStats>;
 
-/** An answer now (from memory), or later (loaded). */
-export type Answer = string | Promise<string>;
+/** An answer now (from memory, as the bytes to send), or later (loaded). */
+export type Answer = Buffer | Promise<string>;
 
 /**
  * Usage, compare and leaderboard: read from the cache, then PostgreSQL — never from CRS. Every answer is a
  * ready-to-send JSON string. When the cache's memory tier has the entry (and the freshness is known), the
  * answer is returned synchronously: no promise on the hot path of a warm read (docs/decisions/008).
  */
-export function createStats(deps: Deps, freshness: FreshnessSource) {
+export function createStats(deps: Deps, freshness: FreshnessSource, bytes: AnswerBytes) {
   const { db } = deps.database;
   const { entries } = deps.cache;
   const range = (q: RangeQuery) => resolveRange(q, deps.clock(), deps.config.crs.timezoneOffset);
 
   /** The cached open answer closed with the current freshness, from memory only; undefined otherwise. */
-  const fromMemory = (entry: CacheEntry<string>): string | undefined => {
+  const fromMemory = (entry: CacheEntry<string>): Buffer | undefined => {
     const f = freshness.current();
     if (!f) return undefined;
     const hit = entry.peek();
-    return hit && closeBody(hit.value, f, hit.stale);
+    if (!hit) return undefined;
+    return bytes.closed(hit.value, f.asOf, f.stale || hit.stale, () => closeBody(hit.value, f, hit.stale));
   };
 
   const loaded = async (entry: CacheEntry<string>, load: () => Promise<string>) => {
