@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.js';
-import type { AnswerBytes } from '../answer-bytes.js';
 import type { CacheEntry } from '../../infra/cache/types.js';
 import { findOwnedKey, listKeys } from '../../infra/db/repos/keys.js';
+import type { AnswerBytes } from '../answer-bytes.js';
 import { notFound } from '../errors.js';
 import type { FreshnessSource } from '../usage/freshness.js';
 import { createKey } from './create-key.js';

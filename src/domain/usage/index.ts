@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.js';
-import type { AnswerBytes } from '../answer-bytes.js';
 import type { CacheEntry } from '../../infra/cache/types.js';
 import type { LeaderboardSort } from '../../infra/db/repos/usage.js';
+import type { AnswerBytes } from '../answer-bytes.js';
 import { AppError, notFound } from '../errors.js';
 import { type KeyRef, keyIndexAnswer, keyUsageAnswer, leaderboardAnswer, usageAnswer } from './answers.js';
 import { closeBody, openBody } from './body.js';
