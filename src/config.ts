@@ -46,6 +46,7 @@ const envSchema = z.object({
   SYNC_INTERVAL: int(60, 5, 86_400),
   SYNC_LIMIT_READS: int(50, 0, 1000),
   SYNC_MODEL_READS: int(20, 0, 1000),
+  SYNC_TOTALS_INTERVAL: int(600, 0, 86_400),
   REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
   ADMIN_EMAIL: optionalString.pipe(z.email({ message: 'must be an email address' }).optional()),
   ADMIN_PASSWORD: optionalString,
@@ -120,6 +121,11 @@ export interface Config extends MfaConfig {
    * A bound, whatever the number of users or keys: 0 turns a kind off.
    */
   syncKeyReads: { limits: number; models: number };
+  /**
+   * At most this long between two reads of CRS's lifetime totals (usage-stats); in between the sync adds the
+   * daily trend's increments (docs/decisions/032). 0: every cycle.
+   */
+  syncTotalsIntervalSec: number;
   /** Budget of the memory cache tier (entries are counted by their JSON size). */
   cacheMemoryMb: number;
   registration: 'open' | 'invite' | 'closed';
@@ -203,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     syncIntervalSec: e.SYNC_INTERVAL,
     syncKeyReads: { limits: e.SYNC_LIMIT_READS, models: e.SYNC_MODEL_READS },
+    syncTotalsIntervalSec: e.SYNC_TOTALS_INTERVAL,
     cacheMemoryMb: e.CACHE_MEMORY_MB,
     registration: e.REGISTRATION,
     adminEmail: e.ADMIN_EMAIL?.toLowerCase(),

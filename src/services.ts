@@ -1,6 +1,7 @@
 import type { Deps } from './deps.js';
 import { type AccountsService, createAccounts } from './domain/accounts/index.js';
 import { type AdminService, createAdmin } from './domain/admin/index.js';
+import { AnswerBytes } from './domain/answer-bytes.js';
 import { createKeys, type KeysService } from './domain/keys/index.js';
 import { createLimits, type Limits } from './domain/limits.js';
 import { createMeters, type MetersService } from './domain/meters/index.js';
@@ -50,11 +51,13 @@ export function createServices(deps: Deps): Services {
   const accounts = createAccounts(deps, counters, oidc);
   const limits = createLimits(counters, deps.clock);
   const freshness = createFreshness(deps);
-  const keys = createKeys(deps, freshness);
-  const stats = createStats(deps, freshness);
+  // The warm answers' bytes, shared by the key list and the stats reads: at most half the memory tier's budget.
+  const bytes = new AnswerBytes((deps.config.cacheMemoryMb * 2 ** 20) / 2);
+  const keys = createKeys(deps, freshness, bytes);
+  const stats = createStats(deps, freshness, bytes);
   const keyDetails = createKeyDetails(deps);
   const meters = createMeters(deps);
-  const meSummary = createMeSummary(deps, freshness, meters);
+  const meSummary = createMeSummary(deps, freshness, meters, bytes);
   const exporter: Services['exporter'] = (userId, q) => exportUsage(deps, userId, q);
   const notifications = createNotifications(deps, {
     notifier: createNotifier(deps.config.notify),

@@ -23,7 +23,15 @@ export async function timedSync(
   sql: pg.Pool,
   admin: BenchUser,
   emulator: BenchEmulator,
-  o: { latency: LatencyMode; full?: boolean; trafficRpm: number; trafficSec: number; timeoutMs: number },
+  o: {
+    latency: LatencyMode;
+    full?: boolean;
+    /** Make the cycle read CRS's lifetime totals (usage-stats) whatever SYNC_TOTALS_INTERVAL says (decision 032). */
+    readTotals?: boolean;
+    trafficRpm: number;
+    trafficSec: number;
+    timeoutMs: number;
+  },
 ) {
   const previous = emulator.latency;
   emulator.setLatency(o.latency);
@@ -33,6 +41,8 @@ export async function timedSync(
       await new Promise((r) => setTimeout(r, o.trafficSec * 1000));
       emulator.setTraffic(0);
     }
+    // The flag a cycle sets when the next one must read usage-stats: the harness sets it to time such a cycle.
+    if (o.readTotals) await sql.query("update job_state set totals_due = true where name = 'usage-sync'");
     const before = await scrape(portal.url);
     const cpu0 = cpuMs(portal.pid);
     let peak = rssMb(portal.pid);
@@ -45,10 +55,12 @@ export async function timedSync(
     const portalCpuMs = cpuMs(portal.pid) - cpu0;
     const after = await scrape(portal.url);
     const crs = crsTime(before, after);
-    const { crsCalls } = delta(before, after);
+    const { crsCalls, crsByEndpoint } = delta(before, after);
     return {
       latency: o.latency,
       full: o.full ?? false,
+      /** Whether the cycle read usage-stats (else its totals grew by the trend). */
+      totalsRead: (crsByEndpoint['GET /admin/usage-stats'] ?? 0) > 0,
       ms: Math.round(ms),
       portalMs: portalCpuMs,
       peakRssMb: peak,

@@ -138,10 +138,10 @@ export function router(app: FastifyInstance, tags: string[]) {
     getJson<P extends Part, Q extends Part, A extends Access>(
       url: string,
       decl: RouteDecl<P, Q, undefined, { 200: z.ZodType }, A>,
-      answer: (req: RouteRequest<Schema<P, Q, undefined, { 200: z.ZodType }>, A>) => string | Promise<string>,
+      answer: (req: RouteRequest<Schema<P, Q, undefined, { 200: z.ZodType }>, A>) => JsonBody | Promise<JsonBody>,
     ) {
       // Fastify hands the handler a plain request; the hooks above made it the one `answer` is typed for.
-      const send = answer as (req: FastifyRequest) => string | Promise<string>;
+      const send = answer as (req: FastifyRequest) => JsonBody | Promise<JsonBody>;
       register(app, tags, 'GET', url, decl, (req, reply) => sendAnswer(reply, send(req)), true);
     },
   };
@@ -206,14 +206,17 @@ function hooks(app: FastifyInstance, access: Access): onRequestHookHandler | onR
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/** JSON as text, or already encoded to UTF-8 (a warm answer: nothing to measure or encode per request). */
+type JsonBody = string | Buffer;
+
 /**
  * Sends a body that is already JSON: no serializer, no schema walk. A body the domain had in memory is sent at once
  * (no promise for Fastify to wait on, docs/decisions/008); one still loading is sent when it arrives, and its
  * error goes to the error handler. Private to this module: `getJson` is the one way to send such a body, so every
  * one is found and checked.
  */
-function sendAnswer(reply: FastifyReply, body: string | Promise<string>): undefined | Promise<void> {
-  if (typeof body !== 'string') {
+function sendAnswer(reply: FastifyReply, body: JsonBody | Promise<JsonBody>): undefined | Promise<void> {
+  if (typeof body !== 'string' && !Buffer.isBuffer(body)) {
     return body.then((b) => {
       reply.code(200).type(JSON_TYPE).send(b);
     });

@@ -218,6 +218,34 @@ describe('CRS client: the bulk answers are read as they arrive', () => {
     expect(ids.every((id) => usage.get(id)?.total.requests === 1)).toBe(true);
   }, 60_000);
 
+  it('usage-stats in batches: a read cut off and retried starts its consumer over', async () => {
+    // Over 10,000 keys by now: half an answer holds a whole batch of 5,000.
+    const whole = await crs.usageStats();
+    expect(whole.length).toBeGreaterThan(10_000);
+    const events: string[] = [];
+    let kept: string[] = [];
+    emulator.faults.cutBodyOf = 'GET /admin/usage-stats';
+    try {
+      await crs.streamUsageStats({
+        restart: () => {
+          events.push('restart');
+          kept = [];
+        },
+        write: (batch) => {
+          events.push(`write ${batch.length}`);
+          for (const u of batch) kept.push(u.keyId);
+          emulator.faults.cutBodyOf = undefined; // this answer is already being cut; the retry is whole
+        },
+      });
+    } finally {
+      emulator.faults.cutBodyOf = undefined;
+    }
+    expect(events[0]).toBe('restart');
+    expect(events[1]).toMatch(/^write \d{4,}$/);
+    expect(events.filter((e) => e === 'restart')).toHaveLength(2);
+    expect(kept.sort()).toEqual(whole.map((u) => u.keyId).sort());
+  }, 60_000);
+
   it('a consumer that fails ends the read with its own error: not retried, not counted against CRS', async () => {
     const before = emulator.requestCount('GET /admin/api-keys-usage-trend');
     const boom = new Error('database write failed');

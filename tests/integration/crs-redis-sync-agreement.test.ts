@@ -19,12 +19,15 @@ const DAY = 86_400_000;
 const crsRedis = await RedisServer.start();
 const emulator = await startEmulator({ latency: 'fast', clock: () => NOW, redisUrl: crsRedis.url });
 const clock = () => new Date(NOW);
-const viaApi = await createTestApp({ emulator, clock });
+// Both sources are compared on both bulk reads every cycle: lifetime totals read each time (decision 032's
+// SYNC_TOTALS_INTERVAL=0), so that a cycle's totals come from the source under test.
+const everyCycle = { SYNC_TOTALS_INTERVAL: '0' };
+const viaApi = await createTestApp({ emulator, clock, env: everyCycle });
 const viaRedis = await createTestApp({
   emulator,
   clock,
   databaseUrl: viaApi.databaseUrl,
-  env: { CRS_REDIS_URL: crsRedis.url },
+  env: { ...everyCycle, CRS_REDIS_URL: crsRedis.url },
 });
 afterAll(async () => {
   await emulator.close();

@@ -40,17 +40,18 @@ describe('leader lease: three instances on one database', () => {
     await expect.poll(() => syncRuns(first), { timeout: 15_000 }).toBeGreaterThan(0);
 
     const runs0 = await syncRuns(first);
-    const calls0 = first.emulator.requestCount('GET /admin/usage-stats');
+    // Every cycle reads the per-key trend (usage-stats only every SYNC_TOTALS_INTERVAL, decision 032).
+    const calls0 = first.emulator.requestCount('GET /admin/api-keys-usage-trend');
     const started = Date.now();
     await sleep(6 * intervalMs);
     const runs = (await syncRuns(first)) - runs0;
-    const calls = first.emulator.requestCount('GET /admin/usage-stats') - calls0;
+    const calls = first.emulator.requestCount('GET /admin/api-keys-usage-trend') - calls0;
     const intervals = (Date.now() - started) / intervalMs;
 
     // Three unco-ordinated instances would sync about three times per interval.
     expect(runs).toBeGreaterThan(0);
     expect(runs).toBeLessThanOrEqual(Math.ceil(intervals) + 1);
-    // CRS sees the same: one usage-stats call per run (a run may straddle the window's edges).
+    // CRS sees the same: one trend call per run (a run may straddle the window's edges).
     expect(calls).toBeGreaterThan(0);
     expect(calls).toBeLessThanOrEqual(Math.ceil(intervals) + 1);
     const leaders = instances.filter((t) => t.app.services.jobs.leader.isLeader());

@@ -3,7 +3,8 @@ import { createTestApp } from '../helpers/app.js';
 import { createKey } from '../helpers/keys.js';
 import { authHeaders, createUser } from '../helpers/security-suite.js';
 
-const t = await createTestApp();
+// Every cycle reads usage-stats (decision 032's SYNC_TOTALS_INTERVAL=0): a cycle cut off in it is one case below.
+const t = await createTestApp({ env: { SYNC_TOTALS_INTERVAL: '0' } });
 const user = await createUser(t);
 const keys = [await createKey(t, user, { name: 'a' }), await createKey(t, user, { name: 'b' })];
 for (const [i, k] of keys.entries()) t.emulator.store.seedHistory(k.crsKeyId, { days: 10, requestsPerDay: 4, seed: i });

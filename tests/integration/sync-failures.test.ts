@@ -22,7 +22,8 @@ const logStream = new Writable({
     done();
   },
 });
-const t = await createTestApp({ databaseUrl: pg.url, logStream });
+// Every cycle reads usage-stats (decision 032's SYNC_TOTALS_INTERVAL=0): the test holds a cycle on that call.
+const t = await createTestApp({ databaseUrl: pg.url, logStream, env: { SYNC_TOTALS_INTERVAL: '0' } });
 t.config.syncIntervalSec = 1;
 const { sync, jobs } = t.app.services;
 

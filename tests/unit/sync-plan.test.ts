@@ -1,34 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { CrsKeyUsage, CrsTrendEntry } from '../../src/infra/crs/types.js';
-import {
-  crsStatus,
-  dailyRows,
-  type ListedKey,
-  type PortalKeyState,
-  planKeys,
-  splitWeights,
-} from '../../src/jobs/sync/plan.js';
-import { listedCrsKey, portalRow } from '../helpers/sync-fixtures.js';
+import type { JobRow } from '../../src/infra/db/repos/jobs.js';
+import { crsStatus, stagedKey } from '../../src/jobs/sync/plan.js';
+import { readsTotals } from '../../src/jobs/sync/totals-policy.js';
+import { listedCrsKey } from '../helpers/sync-fixtures.js';
 
 const now = new Date('2026-11-26T00:00:00Z');
-
-const row = portalRow;
 const crsKey = listedCrsKey;
-
-const usage = (t: Partial<CrsKeyUsage['total']>): CrsKeyUsage => ({
-  keyId: 'c1',
-  name: 'k',
-  total: {
-    requests: 0,
-    tokens: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheCreateTokens: 0,
-    cacheReadTokens: 0,
-    cost: 0,
-    ...t,
-  },
-});
 
 describe('crsStatus', () => {
   it('maps what CRS says to the portal status', () => {
@@ -39,78 +16,68 @@ describe('crsStatus', () => {
   });
 });
 
-describe('splitWeights', () => {
-  it('uses the split of what changed since the last sync', () => {
-    const before = row({ inputTokens: 100, outputTokens: 100, cacheReadTokens: 800 });
-    const w = splitWeights(before, usage({ inputTokens: 150, outputTokens: 150, cacheReadTokens: 800 }));
-    expect(w).toEqual([0.5, 0.5, 0, 0]);
+describe('stagedKey', () => {
+  it('keeps what CRS sent and the instants the SQL compares', () => {
+    const k = stagedKey(crsKey({ expiresAt: '2027-01-01T08:00:00+08:00', models: ['b', 'a'] }), 3, now);
+    expect(k).toMatchObject({
+      crsKeyId: 'c1',
+      page: 3,
+      expiresAt: '2027-01-01T08:00:00+08:00',
+      expiresTs: '2027-01-01T00:00:00.000Z',
+      lastUsedTs: null,
+      crsStatus: 'active',
+      models: ['b', 'a'],
+    });
   });
 
-  it('falls back to the lifetime ratio when nothing usable changed', () => {
-    expect(splitWeights(row(), usage({ inputTokens: 1, cacheReadTokens: 3 }))).toEqual([0.25, 0, 0, 0.75]);
-    expect(splitWeights(row({ inputTokens: 10 }), usage({ inputTokens: 5, outputTokens: 5 }))).toEqual([
-      0.5, 0.5, 0, 0,
-    ]);
-    expect(splitWeights(row(), undefined)).toEqual([1, 0, 0, 0]);
+  it('fails on a timestamp no Date can read (the judgement would have)', () => {
+    expect(() => stagedKey(crsKey({ lastUsedAt: 'soon' }), 1, now)).toThrow(RangeError);
   });
 });
 
-/** Both halves of a sync plan, as runSync uses them. */
-function planSync(
-  rows: PortalKeyState[],
-  listed: Map<string, ListedKey>,
-  stats: Map<string, CrsKeyUsage>,
-  trend: CrsTrendEntry[],
-) {
-  const { keyUpdates, refs } = planKeys(rows, listed, stats);
-  return { keyUpdates, daily: dailyRows(trend, refs) };
-}
-
-describe('planKeys and dailyRows', () => {
-  it('updates only keys whose numbers changed and maps trend days to portal keys', () => {
-    const rows = [
-      row(),
-      row({ id: 'k2', crsKeyId: 'c2', userId: 'u2' }),
-      row({ id: 'k3', crsKeyId: 'c3', userId: 'u3' }),
-    ];
-    const listed = new Map([
-      ['c1', crsKey()],
-      ['c2', crsKey({ id: 'c2', lastUsedAt: '2026-11-25T10:00:00.000Z' })],
-      ['c3', crsKey({ id: 'c3' })],
-    ]);
-    const stats = new Map([
-      ['c1', usage({ requests: 2, tokens: 30, inputTokens: 10, outputTokens: 20, cost: 0.0123456 })],
-    ]);
-    const trend = [
-      { date: '2026-11-26', keyId: 'c1', tokens: 30, requests: 2, cost: 0.012346 },
-      { date: '2026-11-26', keyId: 'other', tokens: 9, requests: 1, cost: 1 },
-    ];
-    const plan = planSync(rows, listed, stats, trend);
-    expect(plan.keyUpdates.map((u) => [u.id, u.lastUsedAt?.toISOString() ?? null])).toEqual([
-      ['k1', null],
-      ['k2', '2026-11-25T10:00:00.000Z'],
-    ]);
-    expect(plan.keyUpdates[0]).toMatchObject({ totalTokens: 30, totalCostMicros: 12346 });
-    expect(plan.daily).toEqual([
-      {
-        apiKeyId: 'k1',
-        userId: 'u1',
-        day: '2026-11-26',
-        requests: 2,
-        tokens: 30,
-        costMicros: 12346,
-        weights: [1 / 3, 2 / 3, 0, 0],
-      },
-    ]);
+describe('readsTotals (decision 032)', () => {
+  const policy = { intervalMs: 600_000, timezoneOffset: 8, readWithinMs: 300_000 };
+  // 2026-11-26 12:00 in CRS's UTC+8.
+  const at = new Date('2026-11-26T04:00:00Z');
+  const job = (over: Partial<JobRow> = {}): JobRow => ({
+    name: 'usage-sync',
+    lastRunAt: at,
+    lastSuccessAt: new Date(at.getTime() - 60_000),
+    lastFullAt: at,
+    lastDurationMs: 1,
+    lastError: null,
+    keysUpdated: 0,
+    runs: 1,
+    failures: 0,
+    lastTotalsAt: new Date(at.getTime() - 120_000),
+    totalsDue: false,
+    ...over,
   });
 
-  it('keeps the last totals of a key missing from usage-stats (its state is judged apart)', () => {
-    const plan = planSync([row({ totalTokens: 5, synced: false })], new Map(), new Map(), []);
-    expect(plan.keyUpdates[0]).toMatchObject({ totalTokens: 5 });
+  it('lets the trend carry the totals between reads', () => {
+    expect(readsTotals(job(), at, false, policy)).toBe(false);
   });
 
-  it('writes a key the first time the sync sees it, even unused', () => {
-    const plan = planSync([row({ synced: false })], new Map([['c1', crsKey()]]), new Map([['c1', usage({})]]), []);
-    expect(plan.keyUpdates).toHaveLength(1);
+  it('reads them on a full cycle, the first, past the interval, when asked, or when set to every cycle', () => {
+    expect(readsTotals(job(), at, true, policy)).toBe(true);
+    expect(readsTotals(undefined, at, false, policy)).toBe(true);
+    expect(readsTotals(job({ lastTotalsAt: null }), at, false, policy)).toBe(true);
+    expect(readsTotals(job({ lastTotalsAt: new Date(at.getTime() - 600_000) }), at, false, policy)).toBe(true);
+    expect(readsTotals(job({ totalsDue: true }), at, false, policy)).toBe(true);
+    expect(readsTotals(job(), at, false, { ...policy, intervalMs: 0 })).toBe(true);
+  });
+
+  it('reads them when the last successful cycle began on a day the trend no longer covers', () => {
+    // Yesterday (CRS day) is still in the 2-day trend …
+    const yesterday = new Date('2026-11-25T00:30:00Z');
+    expect(readsTotals(job({ lastSuccessAt: yesterday, lastTotalsAt: at }), at, false, policy)).toBe(false);
+    // … the day before is not.
+    const before = new Date('2026-11-24T15:59:00Z');
+    expect(readsTotals(job({ lastSuccessAt: before, lastTotalsAt: at }), at, false, policy)).toBe(true);
+    // A read that may end after CRS's midnight counts from the next day.
+    const nearMidnight = new Date('2026-11-26T15:58:00Z');
+    expect(
+      readsTotals(job({ lastSuccessAt: yesterday, lastTotalsAt: nearMidnight }), nearMidnight, false, policy),
+    ).toBe(true);
   });
 });

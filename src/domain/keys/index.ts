@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.js';
 import type { CacheEntry } from '../../infra/cache/types.js';
 import { meterFigures } from '../../infra/db/repos/key-reads.js';
 import { findOwnedKey, listKeys } from '../../infra/db/repos/keys.js';
+import type { AnswerBytes } from '../answer-bytes.js';
 import { notFound } from '../errors.js';
 import type { FreshnessSource } from '../usage/freshness.js';
 import { crsDay } from '../usage/range.js';
@@ -14,7 +15,7 @@ import { toKeyView } from './view.js';
 
 export type KeysService = ReturnType<typeof createKeys>;
 
-export function createKeys(deps: Deps, freshness: FreshnessSource) {
+export function createKeys(deps: Deps, freshness: FreshnessSource, bytes: AnswerBytes) {
   const { db } = deps.database;
   const offsetHours = deps.config.crs.timezoneOffset;
   /** The meters' figures of a page of keys: one statement (today is CRS's day, docs/crs.md §7.1). */
@@ -46,9 +47,10 @@ export function createKeys(deps: Deps, freshness: FreshnessSource) {
      * a warm read does no database work and no serialisation — and, answered from memory, not even a promise.
      * Key writes and the sync invalidate it.
      */
-    listJson(userId: string, q: ListKeysQuery): string | Promise<string> {
+    listJson(userId: string, q: ListKeysQuery): Buffer | Promise<string> {
       const entry = deps.cache.entries.keyList({ userId, query: q });
-      return entry.peek()?.value ?? loadList(userId, q, entry);
+      const hit = entry.peek();
+      return hit ? bytes.of(hit.value) : loadList(userId, q, entry);
     },
 
     async get(userId: string, keyId: string): Promise<KeyView> {

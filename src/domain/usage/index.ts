@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps.js';
 import type { CacheEntry } from '../../infra/cache/types.js';
 import type { LeaderboardSort } from '../../infra/db/repos/usage.js';
+import type { AnswerBytes } from '../answer-bytes.js';
 import { AppError, notFound } from '../errors.js';
 import { type KeyRef, keyIndexAnswer, keyUsageAnswer, leaderboardAnswer, usageAnswer } from './answers.js';
 import { closeBody, openBody } from './body.js';
@@ -8,19 +9,19 @@ import type { FreshnessSource } from './freshness.js';
 import { checkHourlyRange, hourlyAnswer } from './hourly.js';
 import { crsDay, type DayRange, type RangeQuery, resolveRange, timezoneLabel } from './range.js';
 import { adminStatementAnswer, adminStatementCsv, resolveMonth, statementAnswer } from './statement.js';
-import { type SpendSummary, summaryAnswer } from './summary.js';
+import { summaryAnswer } from './summary.js';
 
 export type StatsService = ReturnType<typeof createStats>;
 
-/** An answer now (from memory), or later (loaded). */
-export type Answer = string | Promise<string>;
+/** An answer now (from memory, as the bytes to send), or later (loaded). */
+export type Answer = Buffer | Promise<string>;
 
 /**
  * Usage, compare and leaderboard: read from the cache, then PostgreSQL — never from CRS. Every answer is a
  * ready-to-send JSON string. When the cache's memory tier has the entry (and the freshness is known), the
  * answer is returned synchronously: no promise on the hot path of a warm read (docs/decisions/008).
  */
-export function createStats(deps: Deps, freshness: FreshnessSource) {
+export function createStats(deps: Deps, freshness: FreshnessSource, bytes: AnswerBytes) {
   const { db } = deps.database;
   const { entries } = deps.cache;
   const offset = deps.config.crs.timezoneOffset;
@@ -28,11 +29,12 @@ export function createStats(deps: Deps, freshness: FreshnessSource) {
   const hasRange = (q: RangeQuery) => q.range !== undefined || q.from !== undefined || q.to !== undefined;
 
   /** The cached open answer closed with the current freshness, from memory only; undefined otherwise. */
-  const fromMemory = (entry: CacheEntry<string>): string | undefined => {
+  const fromMemory = (entry: CacheEntry<string>): Buffer | undefined => {
     const f = freshness.current();
     if (!f) return undefined;
     const hit = entry.peek();
-    return hit && closeBody(hit.value, f, hit.stale);
+    if (!hit) return undefined;
+    return bytes.closed(hit.value, f.asOf, f.stale || hit.stale, () => closeBody(hit.value, f, hit.stale));
   };
 
   const loaded = async (entry: CacheEntry<string>, load: () => Promise<string>) => {
@@ -109,11 +111,6 @@ export function createStats(deps: Deps, freshness: FreshnessSource) {
     /** The spend summary of docs/product.md §2.4, as JSON (GET /api/stats/summary). */
     summaryJson,
 
-    /** The same summary as an object, for callers that pick from it (/api/me/summary). */
-    async spendSummary(userId: string, q: RangeQuery = {}): Promise<SpendSummary> {
-      return JSON.parse(await summaryJson(userId, q)) as SpendSummary;
-    },
-
     /** A user's monthly statement (default: this CRS month). */
     statementJson(userId: string, month?: string): Answer {
       const m = resolveMonth(month, deps.clock(), offset);
@@ -126,7 +123,8 @@ export function createStats(deps: Deps, freshness: FreshnessSource) {
       const m = resolveMonth(month, deps.clock(), offset);
       const entry = entries.adminStatement(m);
       const load = () => adminStatementAnswer(db, m, timezoneLabel(offset));
-      if (format === 'json') return { month: m, body: await (fromMemory(entry) ?? loaded(entry, load)) };
+      if (format === 'json')
+        return { month: m, body: fromMemory(entry)?.toString('utf8') ?? (await loaded(entry, load)) };
       return { month: m, body: adminStatementCsv((await entry.getOrLoad(load)).value) };
     },
 

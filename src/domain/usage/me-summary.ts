@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps.js';
 import type { CacheEntry } from '../../infra/cache/types.js';
 import { dailyRows } from '../../infra/db/repos/usage.js';
+import type { AnswerBytes } from '../answer-bytes.js';
 import type { MetersService } from '../meters/index.js';
 import { fromMicros } from '../money.js';
 import { closeBody, openBody } from './body.js';
@@ -12,7 +13,7 @@ import { crsDay, timezoneLabel } from './range.js';
  * polling with a personal access token. Cached like the other hot reads (decision 003 and 008): a warm read is a
  * memory hit closed with the freshness, synchronously.
  */
-export function createMeSummary(deps: Deps, freshness: FreshnessSource, meters: MetersService) {
+export function createMeSummary(deps: Deps, freshness: FreshnessSource, meters: MetersService, bytes: AnswerBytes) {
   const { db } = deps.database;
 
   async function load(userId: string): Promise<string> {
@@ -46,15 +47,15 @@ export function createMeSummary(deps: Deps, freshness: FreshnessSource, meters: 
     });
   }
 
-  const fromMemory = (entry: CacheEntry<string>): string | undefined => {
+  const fromMemory = (entry: CacheEntry<string>): Buffer | undefined => {
     const f = freshness.current();
     if (!f) return undefined;
     const hit = entry.peek();
-    return hit && closeBody(hit.value, f, hit.stale);
+    return hit && bytes.closed(hit.value, f.asOf, f.stale || hit.stale, () => closeBody(hit.value, f, hit.stale));
   };
 
   return {
-    summaryJson(userId: string): string | Promise<string> {
+    summaryJson(userId: string): Buffer | Promise<string> {
       const entry = deps.cache.entries.meSummary(userId);
       return (
         fromMemory(entry) ??

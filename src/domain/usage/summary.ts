@@ -25,22 +25,6 @@ import {
 
 const DAY_MS = 86_400_000;
 
-interface Brief {
-  requests: number;
-  tokens: number;
-  cost: number;
-}
-
-/** The parts of the summary other callers pick from (/api/me/summary); the whole shape is its HTTP schema's. */
-export interface SpendSummary {
-  range: DayRange;
-  today: Brief & { date: string };
-  month: Brief & { month: string; from: string; to: string; projectedCost: number };
-  previousMonth: Brief & { month: string; from: string; to: string };
-  asOf: string | null;
-  stale: boolean;
-}
-
 const brief = (a: Acc) => ({ requests: a.requests, tokens: a.tokens, cost: fromMicros(a.costMicros) });
 const within = (day: string, from: string, to: string) => day >= from && day <= to;
 /** (now − before) / before, or null when there was nothing before to compare with. */

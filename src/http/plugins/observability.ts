@@ -14,7 +14,7 @@ export function registerObservability(app: FastifyInstance, metrics: Metrics): v
   app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     const ms = reply.elapsedTime;
-    metrics.httpDuration.observe({ method: req.method, route, status: reply.statusCode }, ms / 1000);
+    metrics.httpDuration.record(req.method, route, reply.statusCode, ms / 1000);
     if (accessLog) {
       // Through the app's logger with the request id, like the per-request child would (without building it).
       app.log.info(

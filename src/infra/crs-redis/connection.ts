@@ -11,6 +11,11 @@ export interface CrsRedisReads {
   hget(key: string, field: string): Promise<string | null>;
   /** The members of a set, read in SSCAN steps (a set of 100,000 ids never comes in one reply). */
   members(key: string): Promise<string[]>;
+  /**
+   * The same, each SSCAN step handed to `onStep` (awaited) instead of collected: SSCAN may name a member twice
+   * (a set rehashed while it is walked), so the consumer must not mind a repeat.
+   */
+  eachMember(key: string, onStep: (members: string[]) => unknown): Promise<void>;
   /** A pipeline of reads: one round trip for the whole batch. */
   batch(): ReadBatch;
   close(): Promise<void>;
@@ -82,19 +87,26 @@ export function connectCrsRedis(opts: CrsRedisOptions): CrsRedisReads {
     return b;
   };
 
+  const eachMember = async (key: string, onStep: (members: string[]) => unknown) => {
+    let cursor = '0';
+    do {
+      const [next, items] = await client.sscan(key, cursor, 'COUNT', SSCAN_COUNT);
+      if (items.length) await onStep(items);
+      cursor = next;
+    } while (cursor !== '0');
+  };
+
   return {
     get: (key) => client.get(key),
     hget: (key, field) => client.hget(key, field),
     async members(key) {
       const out = new Set<string>();
-      let cursor = '0';
-      do {
-        const [next, items] = await client.sscan(key, cursor, 'COUNT', SSCAN_COUNT);
+      await eachMember(key, (items) => {
         for (const m of items) out.add(m);
-        cursor = next;
-      } while (cursor !== '0');
+      });
       return [...out];
     },
+    eachMember,
     batch,
     async close() {
       await client.quit().catch(() => client.disconnect());

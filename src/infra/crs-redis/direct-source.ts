@@ -1,9 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { collectUsageStats } from '../crs/stats-methods.js';
 import type { CrsClient } from '../crs/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { CrsRedisReads } from './connection.js';
 import { ConsumerFailure, readKeysTrend } from './keys-trend.js';
-import { readUsageStats } from './usage-stats.js';
+import { streamUsageStats } from './usage-stats.js';
 
 export interface DirectReadOptions {
   reads: CrsRedisReads;
@@ -44,14 +45,16 @@ export function withDirectReads(crs: CrsClient, o: DirectReadOptions): CrsClient
       return api();
     }
   }
-  return {
+  const direct: CrsClient = {
     ...crs,
-    usageStats: () =>
+    streamUsageStats: (sink) =>
       attempt(
         'usageStats',
-        () => readUsageStats(o.reads),
-        () => crs.usageStats(),
+        () => streamUsageStats(o.reads, sink),
+        // The admin API restarts the sink first: what the failed direct read handed over is dropped.
+        () => crs.streamUsageStats(sink),
       ),
+    usageStats: () => collectUsageStats((sink) => direct.streamUsageStats(sink)),
     keysUsageTrend: (n, onBatch) =>
       attempt(
         'keysUsageTrend',
@@ -60,4 +63,5 @@ export function withDirectReads(crs: CrsClient, o: DirectReadOptions): CrsClient
         () => crs.keysUsageTrend(n, onBatch),
       ),
   };
+  return direct;
 }

@@ -1,6 +1,7 @@
 import { inBatches } from '../crs/pool.js';
-import type { CrsKeyUsage } from '../crs/types.js';
+import type { BatchSink, CrsKeyUsage } from '../crs/types.js';
 import type { CrsRedisReads } from './connection.js';
+import { ConsumerFailure } from './keys-trend.js';
 import { BATCH_KEYS, BATCHES_IN_FLIGHT, CrsRedisUnusable, chunks, float, int, requireKeyIndex } from './reads.js';
 
 const TOTALS = [
@@ -12,54 +13,82 @@ const TOTALS = [
   'totalAllTokens',
 ] as const;
 
+/** Ids read per round: BATCHES_IN_FLIGHT pipelines of BATCH_KEYS keys, handed over before the next round. */
+const ROUND = BATCH_KEYS * BATCHES_IN_FLIGHT;
+
 /**
  * What GET /admin/usage-stats answers (docs/crs.md §5.1), read from CRS's Redis: the lifetime totals of every
- * non-deleted key. The keys come from CRS's own id index (`apikey:idx:all`); per key, one pipelined batch reads
- * its hash (name, deleted flag), `usage:<id>` (the token split) and `usage:cost:total:<id>` (the stored cost).
+ * non-deleted key, handed to `sink` a round at a time. The keys come from CRS's own id index (`apikey:idx:all`),
+ * walked with SSCAN, so no list of every id is ever held; per key, one pipelined batch reads its hash (name,
+ * deleted flag), `usage:<id>` (the token split) and `usage:cost:total:<id>` (the stored cost).
  */
-export async function readUsageStats(r: CrsRedisReads): Promise<CrsKeyUsage[]> {
+export async function streamUsageStats(r: CrsRedisReads, sink: BatchSink<CrsKeyUsage>): Promise<void> {
   await requireKeyIndex(r);
-  const [ids, globalRequests] = await Promise.all([
-    r.members('apikey:idx:all'),
-    r.hget('usage:global:total', 'requests'),
-  ]);
+  const globalRequests = await r.hget('usage:global:total', 'requests');
+  await consume(() => sink.restart?.());
   let recognised = 0;
-  const batches = await inBatches(chunks(ids, BATCH_KEYS), BATCHES_IN_FLIGHT, async (batch) => {
-    const b = r.batch();
-    for (const id of batch) {
-      b.hmget(`apikey:${id}`, 'id', 'name', 'isDeleted');
-      b.hmget(`usage:${id}`, ...TOTALS);
-      b.get(`usage:cost:total:${id}`);
-    }
-    const replies = await b.exec();
-    const out: CrsKeyUsage[] = [];
-    batch.forEach((keyId, i) => {
-      const [hashId, name, isDeleted] = replies[i * 3] as Array<string | null>;
-      const totals = replies[i * 3 + 1] as unknown[];
-      if (totals[0] !== null) recognised++;
-      // A hash gone (hard delete, or the 365-day expiry) or marked deleted: not in CRS's answer either.
-      if (hashId === null || isDeleted === 'true') return;
-      const [requests, input, output, cacheCreate, cacheRead, all] = totals.map(int);
-      out.push({
-        keyId,
-        name: name ?? '',
-        total: {
-          requests,
-          // CRS's own reading: totalAllTokens, or the four parts when it is missing.
-          tokens: all || input + output + cacheCreate + cacheRead,
-          inputTokens: input,
-          outputTokens: output,
-          cacheCreateTokens: cacheCreate,
-          cacheReadTokens: cacheRead,
-          cost: float(replies[i * 3 + 2]),
-        },
-      });
+  let ids = new Set<string>();
+  const round = async () => {
+    const batches = await inBatches(chunks([...ids], BATCH_KEYS), BATCHES_IN_FLIGHT, async (batch) => {
+      const read = await readTotals(r, batch);
+      recognised += read.recognised;
+      return read.out;
     });
-    return out;
+    ids = new Set();
+    const out = batches.flat();
+    if (out.length) await consume(() => sink.write(out));
+  };
+  await r.eachMember('apikey:idx:all', async (step) => {
+    for (const id of step) ids.add(id);
+    if (ids.size >= ROUND) await round();
   });
+  if (ids.size) await round();
   // CRS counted requests, yet no key has a lifetime counter where 1.1.314 keeps it: the layout has changed.
   if (int(globalRequests) > 0 && recognised === 0) {
     throw new CrsRedisUnusable('no usage:<id> totals found although usage:global:total counts requests');
   }
-  return batches.flat();
+}
+
+async function readTotals(r: CrsRedisReads, batch: string[]): Promise<{ out: CrsKeyUsage[]; recognised: number }> {
+  const b = r.batch();
+  for (const id of batch) {
+    b.hmget(`apikey:${id}`, 'id', 'name', 'isDeleted');
+    b.hmget(`usage:${id}`, ...TOTALS);
+    b.get(`usage:cost:total:${id}`);
+  }
+  const replies = await b.exec();
+  const out: CrsKeyUsage[] = [];
+  let recognised = 0;
+  batch.forEach((keyId, i) => {
+    const [hashId, name, isDeleted] = replies[i * 3] as Array<string | null>;
+    const totals = replies[i * 3 + 1] as unknown[];
+    if (totals[0] !== null) recognised++;
+    // A hash gone (hard delete, or the 365-day expiry) or marked deleted: not in CRS's answer either.
+    if (hashId === null || isDeleted === 'true') return;
+    const [requests, input, output, cacheCreate, cacheRead, all] = totals.map(int);
+    out.push({
+      keyId,
+      name: name ?? '',
+      total: {
+        requests,
+        // CRS's own reading: totalAllTokens, or the four parts when it is missing.
+        tokens: all || input + output + cacheCreate + cacheRead,
+        inputTokens: input,
+        outputTokens: output,
+        cacheCreateTokens: cacheCreate,
+        cacheReadTokens: cacheRead,
+        cost: float(replies[i * 3 + 2]),
+      },
+    });
+  });
+  return { out, recognised };
+}
+
+/** The sink's own failure (the sync's database) is not a failure of CRS's Redis: no fallback, rethrown. */
+async function consume(step: () => unknown): Promise<void> {
+  try {
+    await step();
+  } catch (e) {
+    throw new ConsumerFailure(e);
+  }
 }

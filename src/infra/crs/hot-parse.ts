@@ -2,7 +2,7 @@ import { CrsInvalidResponse } from './failures.js';
 import { JsonScanner, JsonStreamError } from './json-stream.js';
 import { INVALID, looseNumber } from './loose.js';
 import type { BodyReader } from './transport.js';
-import type { CrsKeyUsage, CrsTrendEntry } from './types.js';
+import type { BatchSink, CrsKeyUsage, CrsTrendEntry } from './types.js';
 
 /**
  * Readers for the two answers the usage sync reads for every key (100,000 keys = tens to hundreds of MB): each
@@ -81,23 +81,50 @@ function usageRecord(s: unknown, i: number): CrsKeyUsage {
   return { keyId, name, total };
 }
 
-/** GET /admin/usage-stats, read as it arrives → lifetime totals per non-deleted key. */
-export function usageStatsReader(): BodyReader<CrsKeyUsage[]> {
-  const out: CrsKeyUsage[] = [];
+/** GET /admin/usage-stats, scanned as it arrives: `onRecord` gets each key's lifetime totals in turn. */
+function usageStatsScanner(onRecord: (u: CrsKeyUsage) => void) {
   let sawStats = false;
   const scanner = new JsonScanner({
     select: (p) => p.length === 3 && p[1] === 'stats' && p[0] === 'data',
-    onValue: (p, v) => out.push(usageRecord(v, p[2] as number)),
+    onValue: (p, v) => onRecord(usageRecord(v, p[2] as number)),
     onOpen: (p, isArray) => {
       if (p.length === 2 && p[0] === 'data' && p[1] === 'stats') sawStats = isArray;
     },
   });
   return {
-    write: (text) => scanned(USAGE_STATS, () => scanner.write(text)),
+    write: (text: string) => scanned(USAGE_STATS, () => scanner.write(text)),
     end() {
       scanned(USAGE_STATS, () => scanner.end());
       if (!sawStats) fail(USAGE_STATS, 'data.stats', 'expected an array');
-      return out;
+    },
+  };
+}
+
+/**
+ * GET /admin/usage-stats, read as it arrives → lifetime totals per non-deleted key, handed to `sink` `batchSize`
+ * at a time (awaited: the next chunk is read when the batch is done). `sink.restart` runs before anything of this
+ * attempt is handed over.
+ */
+export function usageStatsReader(sink: BatchSink<CrsKeyUsage>, batchSize = 5000): BodyReader<Promise<void>> {
+  let batch: CrsKeyUsage[] = [];
+  let started: Promise<unknown> | undefined;
+  const scanner = usageStatsScanner((u) => batch.push(u));
+  const flush = async (all: boolean) => {
+    started ??= Promise.resolve(sink.restart?.());
+    await started;
+    if (batch.length === 0 || (!all && batch.length < batchSize)) return;
+    const full = batch;
+    batch = [];
+    await sink.write(full);
+  };
+  return {
+    write(text) {
+      scanner.write(text);
+      return batch.length >= batchSize ? flush(false) : undefined;
+    },
+    async end() {
+      scanner.end();
+      await flush(true);
     },
   };
 }
@@ -194,9 +221,11 @@ function scanned(endpoint: string, step: () => void): void {
 
 /** The readers fed one whole text (tests, bench/micro): the transport feeds chunks of ~64 KB instead. */
 export function readUsageStats(text: string): CrsKeyUsage[] {
-  const reader = usageStatsReader();
-  reader.write(text);
-  return reader.end();
+  const out: CrsKeyUsage[] = [];
+  const scanner = usageStatsScanner((u) => out.push(u));
+  scanner.write(text);
+  scanner.end();
+  return out;
 }
 
 export async function readKeysTrend(text: string): Promise<CrsTrendEntry[]> {

@@ -2,7 +2,7 @@ import { AppError } from '../../domain/errors.js';
 import { LIMIT_FIELDS } from '../../domain/keys/limits.js';
 import { createdKeySchema, deletedKeysSchema, keyPageSchema, writeAckSchema } from './key-schemas.js';
 import { parseWith } from './loose.js';
-import { inBatches, range } from './pool.js';
+import { workers } from './pool.js';
 import type { Requester } from './request.js';
 import { type CrsRequest, endpointOf } from './transport.js';
 import type { CrsClient, CrsCreateKeyInput, CrsKey, CrsKeyPage, CrsListKeysQuery, CrsUpdateKeyInput } from './types.js';
@@ -10,7 +10,15 @@ import type { CrsClient, CrsCreateKeyInput, CrsKey, CrsKeyPage, CrsListKeysQuery
 /** The API-key routes (docs/crs.md §4), with the quirks of docs/crs.md §10 handled here and nowhere else. */
 type KeyMethods = Pick<
   CrsClient,
-  'listKeys' | 'listAllKeys' | 'findKey' | 'listDeletedKeys' | 'createKey' | 'updateKey' | 'setExpiration' | 'deleteKey'
+  | 'listKeys'
+  | 'listAllKeys'
+  | 'eachKeyPage'
+  | 'findKey'
+  | 'listDeletedKeys'
+  | 'createKey'
+  | 'updateKey'
+  | 'setExpiration'
+  | 'deleteKey'
 >;
 
 const KEYS = '/admin/api-keys';
@@ -73,38 +81,51 @@ export function keyMethods(requester: Requester): KeyMethods {
     return requester.call(req, parseWith(keyPageSchema, endpointOf(req)));
   };
 
+  const eachKeyPage: KeyMethods['eachKeyPage'] = async (tag, onPage) => {
+    // Oldest first, so keys created while paging land on later pages instead of shifting earlier ones. Page 1
+    // tells how many pages there are; the rest are read LIST_CONCURRENCY at a time (1,000 pages one after
+    // another would take ~100 s at 100,000 keys, docs/crs.md §8), each handed over before its reader asks for
+    // another: at most LIST_CONCURRENCY pages are held, whatever the number of keys.
+    const page = (n: number) => list({ tag, page: n, pageSize: 100, sortBy: 'createdAt', sortOrder: 'asc' });
+    const first = await page(1);
+    // Pages are asked for only up to the last one CRS reports: past it, CRS answers the last page again.
+    let last = first.items.length === 0 ? 1 : first.totalPages;
+    const tooMany = () =>
+      new AppError('upstream_error', `CRS listed more than ${MAX_PAGES} pages of keys tagged ${tag}`);
+    if (last > MAX_PAGES) throw tooMany();
+    await onPage(first.items, 1);
+    let next = 2;
+    await workers(
+      LIST_CONCURRENCY,
+      () => next <= last,
+      async () => {
+        const n = next++;
+        const res = await page(n);
+        // Keys created meanwhile may add pages; a shrinking list only repeats its last page.
+        last = Math.max(last, res.totalPages);
+        if (last > MAX_PAGES) throw tooMany();
+        await onPage(res.items, n);
+      },
+    );
+  };
+
   return {
     listKeys: list,
 
+    eachKeyPage,
+
     async listAllKeys<T = CrsKey>(tag: string, pick?: (key: CrsKey) => T) {
-      // Oldest first, so keys created while paging land on later pages instead of shifting earlier ones. Page 1
-      // tells how many pages there are; the rest are read LIST_CONCURRENCY at a time (1,000 pages one after
-      // another would take ~100 s at 100,000 keys, docs/crs.md §8) and merged in page order, so the result is
-      // the sequential one: ids de-duplicated, first page wins (a delete can shift an item onto a page read).
+      // Each page reduced by `pick` as it arrives (100,000 whole keys would hold ~100 MB), its ids kept beside;
+      // merged in page order, so the result is the sequential one: ids de-duplicated, first page wins (a delete
+      // can shift an item onto a page read).
       const keep = pick ?? ((k: CrsKey) => k as T);
-      const page = (n: number) => list({ tag, page: n, pageSize: 100, sortBy: 'createdAt', sortOrder: 'asc' });
-      // Each page reduced by `pick` as it arrives (100,000 whole keys would hold ~100 MB), its ids kept beside.
-      const pages: Array<Array<[string, T]>> = [];
-      const reduce = (items: CrsKey[]) => pages.push(items.map((k) => [k.id, keep(k)]));
-      const first = await page(1);
-      reduce(first.items);
-      // Pages are asked for only up to the last one CRS reports: past it, CRS answers the last page again.
-      let last = first.items.length === 0 ? 1 : first.totalPages;
-      for (let next = 2; next <= last; ) {
-        if (last > MAX_PAGES) break;
-        const batch = await inBatches(range(next, last), LIST_CONCURRENCY, page);
-        next = last + 1;
-        for (const res of batch) {
-          reduce(res.items);
-          // Keys created meanwhile may add pages; a shrinking list only repeats its last page (de-duplicated).
-          last = Math.max(last, res.totalPages);
-        }
-      }
-      if (last > MAX_PAGES) {
-        throw new AppError('upstream_error', `CRS listed more than ${MAX_PAGES} pages of keys tagged ${tag}`);
-      }
+      const pages: Array<{ n: number; items: Array<[string, T]> }> = [];
+      await eachKeyPage(tag, (items, n) => {
+        pages.push({ n, items: items.map((k) => [k.id, keep(k)]) });
+      });
+      pages.sort((a, b) => a.n - b.n);
       const seen = new Map<string, T>();
-      for (const items of pages) for (const [id, v] of items) if (!seen.has(id)) seen.set(id, v);
+      for (const { items } of pages) for (const [id, v] of items) if (!seen.has(id)) seen.set(id, v);
       return [...seen.values()];
     },
 

@@ -27,3 +27,24 @@ export async function inBatches<I, O>(items: readonly I[], limit: number, fn: (i
 export function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 }
+
+/**
+ * `limit` copies of `worker` at once, each pulling its own next piece of work until `more()` says there is none
+ * left; rejects with the first failure, and the others stop at their next pull.
+ */
+export async function workers(limit: number, more: () => boolean, worker: () => Promise<void>): Promise<void> {
+  let failed = false;
+  const run = async () => {
+    while (!failed && more()) {
+      try {
+        await worker();
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: limit }, run));
+  const failure = settled.find((s) => s.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
+}

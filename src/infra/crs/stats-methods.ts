@@ -10,12 +10,14 @@ import {
   userStatsSchema,
 } from './stats-schemas.js';
 import { type CrsRequest, endpointOf } from './transport.js';
-import type { CrsClient, CrsKeyUsage, CrsModelPeriod } from './types.js';
+import type { BatchSink, CrsClient, CrsKeyUsage, CrsModelPeriod } from './types.js';
 
 /** Statistics routes (docs/crs.md §5) and /health. */
 type StatsMethods = Pick<
   CrsClient,
   | 'usageStats'
+  | 'usageStats'
+  | 'streamUsageStats'
   | 'keysUsageTrend'
   | 'keysHourlyTrend'
   | 'keyLimitFigures'
@@ -36,11 +38,15 @@ export function statsMethods(requester: Requester, bulkTimeoutMs: number): Stats
     requester.call({ method: 'GET', ...req }, parse);
   const schema = <S extends Parameters<typeof parseWith>[0]>(s: S, route: string) => parseWith(s, `GET ${route}`);
 
+  const streamUsageStats: StatsMethods['streamUsageStats'] = (sink) =>
+    get({ route: '/admin/usage-stats', timeoutMs: bulkTimeoutMs, read: () => usageStatsReader(sink) }, () => {});
+
   return {
     // The sync's bulk reads: big answers at 100k keys, hence the longer timeout and the streamed readers (the
     // parse step only hands back what the reader built).
-    usageStats: () =>
-      get({ route: '/admin/usage-stats', timeoutMs: bulkTimeoutMs, read: usageStatsReader }, (b) => b as CrsKeyUsage[]),
+    streamUsageStats,
+
+    usageStats: () => collectUsageStats((sink) => streamUsageStats(sink)),
 
     keysUsageTrend: (n, onBatch) =>
       get(
@@ -98,4 +104,23 @@ export function statsMethods(requester: Requester, bulkTimeoutMs: number): Stats
         parseWith(healthSchema, endpointOf({ method: 'GET', route: '/health' })),
       ),
   };
+}
+
+/**
+ * usage-stats whole, from its streamed form (tests, and callers that want every key at once). A key handed over
+ * twice (CRS's Redis walked with SSCAN may repeat one) is kept once.
+ */
+export async function collectUsageStats(
+  stream: (sink: BatchSink<CrsKeyUsage>) => Promise<void>,
+): Promise<CrsKeyUsage[]> {
+  let out = new Map<string, CrsKeyUsage>();
+  await stream({
+    restart: () => {
+      out = new Map();
+    },
+    write: (batch) => {
+      for (const u of batch) out.set(u.keyId, u);
+    },
+  });
+  return [...out.values()];
 }

@@ -214,6 +214,16 @@ export type CrsModelPeriod =
  */
 export type CrsProbe = { up: true } | { up: false; reason: string };
 
+/**
+ * The consumer of a bulk answer read as it arrives: `write` gets the records in batches and is awaited before
+ * more is read (backpressure). `restart` is called before the first batch of every attempt: a retried read, or
+ * another source taking over (docs/decisions/022), hands everything over again.
+ */
+export interface BatchSink<T> {
+  restart?(): unknown;
+  write(batch: T[]): unknown;
+}
+
 export interface CrsClient {
   listKeys(query: CrsListKeysQuery): Promise<CrsKeyPage>;
   /**
@@ -221,6 +231,12 @@ export interface CrsClient {
    * each key (100,000 whole keys would hold ~100 MB).
    */
   listAllKeys<T = CrsKey>(tag: string, pick?: (key: CrsKey) => T): Promise<T[]>;
+  /**
+   * The same pages, each handed to `onPage` as it arrives (awaited: at most a few pages are in flight or held).
+   * Pages come in any order; a key may show on two of them when the list shifts meanwhile, and the lowest page
+   * is the one to keep (what listAllKeys returns).
+   */
+  eachKeyPage(tag: string, onPage: (items: CrsKey[], page: number) => unknown): Promise<void>;
   /**
    * A key by id through the list's `search` (CRS has no get-one route, docs/crs.md quirk 1): pages through the
    * keys whose name contains `search` until the id turns up; undefined when it does not. Slow in CRS (a full
@@ -239,6 +255,8 @@ export interface CrsClient {
    */
   deleteKey(id: string): Promise<void>;
   usageStats(): Promise<CrsKeyUsage[]>;
+  /** usage-stats read as it arrives and handed to `sink` in batches (100,000 keys never sit in memory at once). */
+  streamUsageStats(sink: BatchSink<CrsKeyUsage>): Promise<void>;
   /**
    * The per-key daily trend of the last `days` CRS days, read as it arrives and handed over in batches
    * (awaited). A failed attempt that is retried hands its entries over again: `onBatch` must be idempotent.

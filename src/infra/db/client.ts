@@ -11,18 +11,24 @@ import { schema } from './schema.js';
  */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
-export interface Database {
+/** One connection's worth of database: what a session-scoped temporary table is visible to. */
+export interface Session {
   db: Db;
-  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  /** Runs `fn` in one transaction on this connection: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+}
+
+export interface Database extends Session {
   kind: 'postgres' | 'pglite';
   /** Cheap round trip for health checks. */
   ping(): Promise<void>;
   /**
    * Runs `fn` only if this process wins the session-level advisory lock `lockId`; returns undefined otherwise.
-   * PGlite is single-process, so it always wins.
+   * `fn` gets the lock's own connection: temporary tables made on it live as long as the lock, and die with it
+   * (the sync stages CRS's answers there, docs/decisions/031). PGlite is single-process, so it always wins, and its
+   * one connection is the session.
    */
-  withLeaderLock<T>(lockId: number, fn: () => Promise<T>): Promise<T | undefined>;
+  withLeaderLock<T>(lockId: number, fn: (session: Session) => Promise<T>): Promise<T | undefined>;
   /**
    * Runs `fn` holding the session-level advisory lock `lockId`, waiting for it, on one connection that `fn` gets as
    * its database (so a pool of one cannot deadlock): one-off work every instance must find done, e.g. migrations.
@@ -84,8 +90,10 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       try {
         const { rows } = await client.query('select pg_try_advisory_lock($1) as ok', [lockId]);
         if (!rows[0]?.ok) return undefined;
+        // Drizzle over the checked-out client runs its transactions on that client (BEGIN … COMMIT on it).
+        const session = drizzle(client, { schema }) as unknown as Db;
         try {
-          return await fn();
+          return await fn({ db: session, transaction: (tx) => session.transaction(tx) });
         } finally {
           if (!lost) await client.query('select pg_advisory_unlock($1)', [lockId]).catch((e: Error) => (lost = e));
         }
@@ -138,7 +146,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     async ping() {
       await client.query('select 1');
     },
-    withLeaderLock: (_lockId, fn) => fn(),
+    withLeaderLock: (_lockId, fn) => fn({ db, transaction: (tx) => db.transaction(tx) }),
     withExclusiveLock: (_lockId, fn) => fn(db),
     close: () => client.close(),
   };

@@ -30,7 +30,7 @@ const SQLSTATE: Record<string, string> = {
  */
 export function databaseFailureCause(err: unknown): string {
   const e = err as { name?: unknown; code?: unknown; message?: unknown; errors?: unknown[]; cause?: unknown };
-  if (e?.name === 'DrizzleQueryError' && e.cause) return databaseFailureCause(e.cause);
+  if (isQueryError(err) && e.cause) return databaseFailureCause(e.cause);
   const code = typeof e?.code === 'string' ? e.code : undefined;
   const message = typeof e?.message === 'string' ? e.message : String(err);
   if (code && /^[0-9A-Z]{5}$/.test(code)) {
@@ -45,6 +45,18 @@ export function databaseFailureCause(err: unknown): string {
   if (/password must be a string|SASL/i.test(message)) return 'the server asks for a password and none was given';
   if (e?.cause) return databaseFailureCause(e.cause);
   return message;
+}
+
+/** Drizzle's wrapper of a failed statement (its class sets no `name` of its own). */
+const isQueryError = (err: unknown) => {
+  const e = err as { name?: unknown; constructor?: { name?: unknown } } | null;
+  return e?.name === 'DrizzleQueryError' || e?.constructor?.name === 'DrizzleQueryError';
+};
+
+/** A failure for the log: a failed statement by its cause (never its SQL or parameters), anything else as it is. */
+export function failureMessage(err: unknown): string {
+  if (isQueryError(err)) return databaseFailureCause(err);
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** The one line printed when the database cannot be reached at start. */

@@ -453,6 +453,10 @@ export const jobState = pgTable('job_state', {
   keysUpdated: integer('keys_updated'),
   runs: big('runs'),
   failures: big('failures'),
+  /** The usage sync's last cycle that read CRS's lifetime totals (usage-stats), docs/decisions/032. */
+  lastTotalsAt: ts('last_totals_at'),
+  /** The next usage sync must read usage-stats (a key came back or was adopted, a day counted lower). */
+  totalsDue: boolean('totals_due').notNull().default(false),
 });
 
 /**

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { RequestHistogram } from './request-histogram.js';
 
 /** Request latencies, in seconds as Prometheus wants durations: 1 ms … 30 s (the alert threshold is 0.05). */
 const REQUEST_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -18,12 +19,11 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
-    httpDuration: new Histogram({
+    httpDuration: new RequestHistogram({
       name: 'kp_http_request_duration_seconds',
       help: 'HTTP request duration by route, in seconds',
-      labelNames: ['method', 'route', 'status'] as const,
       buckets: REQUEST_BUCKETS,
-      registers: [registry],
+      registry,
     }),
     crsRequests: new Counter({
       name: 'kp_crs_requests_total',

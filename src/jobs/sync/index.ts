@@ -3,12 +3,14 @@ import { isAppError } from '../../domain/errors.js';
 import type { KeysService } from '../../domain/keys/index.js';
 import { type FreshnessSource, USAGE_SYNC_JOB } from '../../domain/usage/freshness.js';
 import type { StatsService } from '../../domain/usage/index.js';
-import { databaseFailureCause } from '../../infra/db/diagnose.js';
+import type { Session } from '../../infra/db/client.js';
+import { databaseFailureCause, failureMessage } from '../../infra/db/diagnose.js';
 import { type JobRow, readJob, recordRun } from '../../infra/db/repos/jobs.js';
 import type { ScheduledJob } from '../lease.js';
 import { runSync } from './run-sync.js';
 import { settle } from './settle.js';
 import { runSteps } from './steps.js';
+import { readsTotals } from './totals-policy.js';
 
 /** Advisory lock id of the usage sync: with several portal processes exactly one syncs at a time. */
 export const SYNC_LOCK_ID = 0x6b70_0001;
@@ -23,6 +25,10 @@ export interface SyncReport {
   keys: number;
   keysUpdated: number;
   usersChanged: number;
+  /** CRS calls the cycle made (list pages, trend, usage-stats when read, searches). */
+  crsCalls?: number;
+  /** Whether it read CRS's lifetime totals (else they grew by the trend, docs/decisions/032). */
+  totalsRead?: boolean;
   error?: string;
   /** The error's code when it was the portal's own (`upstream_unavailable`: CRS did not answer). */
   errorCode?: string;
@@ -52,17 +58,28 @@ export function createSyncJob(deps: Deps, views: SyncViews, steps: SyncSteps = {
   /** Failed runs in a row in this process: known even when the job's row cannot be read (database down). */
   let failuresInARow = 0;
 
-  async function cycle(forceFull: boolean): Promise<SyncReport> {
+  async function cycle(forceFull: boolean, session: Session): Promise<SyncReport> {
     const at = deps.clock();
     const started = performance.now();
     const prev = await readJob(db, USAGE_SYNC_JOB);
     const full = forceFull || !prev?.lastFullAt || at.getTime() - prev.lastFullAt.getTime() >= DAY_MS;
+    const readTotals = readsTotals(prev, at, full, {
+      intervalMs: deps.config.syncTotalsIntervalSec * 1000,
+      timezoneOffset: deps.config.crs.timezoneOffset,
+      readWithinMs: deps.config.crs.syncTimeoutMs,
+    });
     try {
-      const out = await runSync(deps, full);
+      const out = await runSync(deps, session, { full, readTotals });
       // The hourly history, limit figures and models: separate, bounded steps that never fail the cycle (steps.ts).
       for (const u of (await runSteps(deps, full)).changedUsers) out.changedUsers.add(u);
       const durationMs = performance.now() - started;
-      await recordRun(db, USAGE_SYNC_JOB, { at, durationMs, keysUpdated: out.keysUpdated, full });
+      await recordRun(db, USAGE_SYNC_JOB, {
+        at,
+        durationMs,
+        keysUpdated: out.keysUpdated,
+        full,
+        totals: { read: out.totalsRead, due: out.totalsDue },
+      });
       deps.metrics.syncRuns.inc({ outcome: 'ok' });
       deps.metrics.syncDuration.observe(durationMs / 1000);
       deps.metrics.syncLastSuccess.set(at.getTime() / 1000);
@@ -80,12 +97,14 @@ export function createSyncJob(deps: Deps, views: SyncViews, steps: SyncSteps = {
         keys: out.keys,
         keysUpdated: out.keysUpdated,
         usersChanged: out.changedUsers.size,
+        crsCalls: out.crsCalls,
+        totalsRead: out.totalsRead,
       };
       deps.logger.info(report, 'usage sync done');
       return report;
     } catch (e) {
       const durationMs = performance.now() - started;
-      const error = (e as Error).message;
+      const error = failureMessage(e);
       const errorCode = isAppError(e) ? e.code : undefined;
       deps.metrics.syncRuns.inc({ outcome: 'error' });
       deps.logger.warn({ error, durationMs }, 'usage sync failed; previous data kept, retrying next interval');
@@ -136,7 +155,7 @@ export function createSyncJob(deps: Deps, views: SyncViews, steps: SyncSteps = {
   async function attempt(full: boolean): Promise<SyncReport | undefined> {
     let report: SyncReport | undefined;
     try {
-      report = await deps.database.withLeaderLock(SYNC_LOCK_ID, () => cycle(full));
+      report = await deps.database.withLeaderLock(SYNC_LOCK_ID, (session) => cycle(full, session));
     } catch (e) {
       report = failed(e, 'database unavailable');
     }

@@ -1,18 +1,18 @@
 import type { Deps } from '../../deps.js';
 import { ownerTag, PORTAL_TAG, withOwnerTags } from '../../domain/keys/crs-fields.js';
-import type { CrsKeyUsage } from '../../infra/crs/types.js';
+import type { Db } from '../../infra/db/client.js';
+import type { missingKeys } from '../../infra/db/repos/sync-staged-reads.js';
+import { stageDeleted, stageKeys } from '../../infra/db/repos/sync-staging.js';
 import type { SyncAudit } from './judge.js';
-import { type ListedKey, listedKey, type PortalKeyState } from './plan.js';
+import { listedKey, stagedKey } from './plan.js';
 
 /** Searches per cycle for keys the tag-filtered list missed (each one scans CRS's keyspace). */
 const MAX_SEARCHES = 20;
 const CONCURRENCY = 4;
 
 export interface Resolution {
-  /** Live keys the list missed, found by id (their tags restored when an operator had replaced them). */
-  found: ListedKey[];
-  /** Portal keys no longer live in CRS: soft-deleted (in CRS's deleted list) or gone (hard-deleted, expired). */
-  removed: Map<string, 'deleted' | 'gone'>;
+  /** The deleted list was read: the missing keys not in usage-stats are judged deleted or gone this cycle. */
+  removedKnown: boolean;
   audits: Array<SyncAudit & { targetId: string }>;
   crsCalls: number;
 }
@@ -20,29 +20,24 @@ export interface Resolution {
 /**
  * A portal key missing from the list filtered by tag `portal` is told apart by id, never guessed from the tag
  * (docs/crs.md, quirk 14): still in usage-stats (every non-deleted key) → live, its tags replaced by an operator
- * → found through `search` and its two portal tags put back (the operator's kept); not there → read CRS's deleted
- * list (once) → soft-deleted, or gone. A key that cannot be found this cycle is left as it is.
+ * → found through `search` and its two portal tags put back (the operator's kept), and staged as listed; not
+ * there → read CRS's deleted list (once) and stage it → soft-deleted, or gone (judged with the rest). A key that
+ * cannot be found this cycle is left as it is. Needs usage-stats staged whenever a key is missing (`missing`).
  */
 export async function resolveMissing(
   deps: Deps,
-  rows: PortalKeyState[],
-  listed: Map<string, ListedKey>,
-  usage: Map<string, CrsKeyUsage>,
+  db: Db,
   now: Date,
+  missing: Awaited<ReturnType<typeof missingKeys>>,
 ): Promise<Resolution> {
-  const out: Resolution = { found: [], removed: new Map(), audits: [], crsCalls: 0 };
-  const missing = rows.filter(
-    (r) => !listed.has(r.crsKeyId) && !(r.pendingWrite && Date.parse(r.pendingWrite.deadline) >= now.getTime()),
-  );
-  if (missing.length === 0) return out;
-  const live = missing.filter((r) => usage.has(r.crsKeyId));
-  const notLive = missing.filter((r) => !usage.has(r.crsKeyId));
+  const out: Resolution = { removedKnown: false, audits: [], crsCalls: 0 };
+  if (missing.count === 0) return out;
 
-  const queue = live.slice(0, MAX_SEARCHES);
+  const queue = [...missing.live];
   const worker = async () => {
     for (let row = queue.shift(); row; row = queue.shift()) {
       try {
-        await findAgain(deps, row, usage.get(row.crsKeyId)!.name, out);
+        await findAgain(deps, db, now, row, out);
       } catch (err) {
         deps.logger.warn(
           { err: (err as Error).message, keyId: row.id },
@@ -53,11 +48,14 @@ export async function resolveMissing(
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 
-  if (notLive.length) {
+  if (missing.notLive > 0) {
     try {
       out.crsCalls++;
-      const deleted = new Set((await deps.crs.listDeletedKeys()).map((k) => k.id));
-      for (const r of notLive) out.removed.set(r.crsKeyId, deleted.has(r.crsKeyId) ? 'deleted' : 'gone');
+      await stageDeleted(
+        db,
+        (await deps.crs.listDeletedKeys()).map((k) => k.id),
+      );
+      out.removedKnown = true;
     } catch (err) {
       deps.logger.warn(
         { err: (err as Error).message },
@@ -68,9 +66,17 @@ export async function resolveMissing(
   return out;
 }
 
-async function findAgain(deps: Deps, row: PortalKeyState, crsName: string, out: Resolution) {
+export const SEARCHES_PER_CYCLE = MAX_SEARCHES;
+
+async function findAgain(
+  deps: Deps,
+  db: Db,
+  now: Date,
+  row: { id: string; userId: string; crsKeyId: string; usageName: string },
+  out: Resolution,
+) {
   out.crsCalls++;
-  const key = await deps.crs.findKey(row.crsKeyId, crsName);
+  const key = await deps.crs.findKey(row.crsKeyId, row.usageName);
   if (!key) return;
   if (!key.tags.includes(PORTAL_TAG) || !key.tags.includes(ownerTag(row.userId))) {
     const tags = withOwnerTags(key.tags, row.userId);
@@ -83,5 +89,6 @@ async function findAgain(deps: Deps, row: PortalKeyState, crsName: string, out: 
     out.audits.push({ action: 'key.tags_restored', targetId: row.id, details: { from: key.tags, to: tags } });
     key.tags = tags;
   }
-  out.found.push(listedKey(key));
+  // Found by id: listed from now on, ahead of any page (page 0).
+  await stageKeys(db, [stagedKey(listedKey(key), 0, now)]);
 }

@@ -3,15 +3,22 @@ import { isAppError } from '../../domain/errors.js';
 import { settleSuspended } from '../../domain/keys/owner-status.js';
 import { insertAudit } from '../../infra/db/repos/audit.js';
 import { abandonExpiredCreates, createStatuses, noteSettledKey } from '../../infra/db/repos/key-creates.js';
-import type { ListedKey } from './plan.js';
 
 /** CRS deletes per cycle at most, so the sync lock is never held long; the rest waits for the next cycle. */
-const MAX_DELETES = 50;
+export const MAX_DELETES = 50;
 const CONCURRENCY = 4;
 
+/** A listed key without a row whose description carries one of the portal's create markers. */
+export interface MarkedKey {
+  id: string;
+  name: string;
+  owner: string | undefined;
+  marker: string;
+}
+
 export interface SettleWork {
-  /** Listed keys carrying a create marker and no row. */
-  marked: ListedKey[];
+  /** Listed keys carrying a create marker of ours and no row. */
+  marked: MarkedKey[];
   /** Suspended keys whose owner's status CRS does not reflect yet. */
   suspended: string[];
 }
@@ -28,9 +35,9 @@ export async function settle(deps: Deps, work: SettleWork): Promise<{ settled: n
   await abandonExpiredCreates(db, now);
   const statuses = await createStatuses(
     db,
-    work.marked.map((k) => k.marker!),
+    work.marked.map((k) => k.marker),
   );
-  const orphans = work.marked.filter((k) => statuses.get(k.marker!)?.status === 'abandoned').slice(0, MAX_DELETES);
+  const orphans = work.marked.filter((k) => statuses.get(k.marker)?.status === 'abandoned').slice(0, MAX_DELETES);
   let settled = 0;
   const queue = [...orphans];
   const worker = async () => {
@@ -39,7 +46,7 @@ export async function settle(deps: Deps, work: SettleWork): Promise<{ settled: n
         await deps.crs.deleteKey(k.id).catch((e: unknown) => {
           if (!(isAppError(e) && e.code === 'not_found')) throw e;
         });
-        await noteSettledKey(db, k.marker!, k.id);
+        await noteSettledKey(db, k.marker, k.id);
         await insertAudit(db, {
           actorUserId: null,
           action: 'key.create_settled',

@@ -19,6 +19,10 @@ export interface JobRow {
   keysUpdated: number | null;
   runs: number;
   failures: number;
+  /** The usage sync's last cycle that read CRS's lifetime totals (docs/decisions/032). */
+  lastTotalsAt: Date | null;
+  /** The next usage sync must read them. */
+  totalsDue: boolean;
 }
 
 export async function readJob(db: Db, name: string): Promise<JobRow | undefined> {
@@ -30,9 +34,18 @@ export async function readJob(db: Db, name: string): Promise<JobRow | undefined>
 export async function recordRun(
   db: Db,
   name: string,
-  run: { at: Date; durationMs: number; error?: string; keysUpdated?: number; full?: boolean },
+  run: {
+    at: Date;
+    durationMs: number;
+    error?: string;
+    keysUpdated?: number;
+    full?: boolean;
+    /** The usage sync: it read usage-stats, and whether its next cycle must. */
+    totals?: { read: boolean; due: boolean };
+  },
 ): Promise<void> {
   const ok = run.error === undefined;
+  const totalsRead = ok && run.totals?.read === true;
   await db
     .insert(jobState)
     .values({
@@ -45,6 +58,8 @@ export async function recordRun(
       keysUpdated: run.keysUpdated ?? null,
       runs: 1,
       failures: ok ? 0 : 1,
+      lastTotalsAt: totalsRead ? run.at : null,
+      totalsDue: ok ? (run.totals?.due ?? false) : false,
     })
     .onConflictDoUpdate({
       target: jobState.name,
@@ -57,6 +72,8 @@ export async function recordRun(
         keysUpdated: run.keysUpdated ?? sql`${jobState.keysUpdated}`,
         runs: sql`${jobState.runs} + 1`,
         failures: ok ? sql`${jobState.failures}` : sql`${jobState.failures} + 1`,
+        lastTotalsAt: totalsRead ? run.at : sql`${jobState.lastTotalsAt}`,
+        totalsDue: ok ? (run.totals?.due ?? false) : sql`${jobState.totalsDue}`,
       },
     });
 }

@@ -41,7 +41,7 @@ const select = (where: SQL) => sql`
 const date = (v: unknown) => (v ? new Date(v as string) : null);
 
 /** A raw row (bigints as strings, dates as strings under PGlite) as typed values. */
-function toRow(r: Record<string, unknown>): SyncKeyRow {
+export function toSyncKeyRow(r: Record<string, unknown>): SyncKeyRow {
   return {
     id: r.id as string,
     userId: r.userId as string,
@@ -72,13 +72,5 @@ function toRow(r: Record<string, unknown>): SyncKeyRow {
 
 /** Keys the sync maintains: every key not deleted. */
 export async function liveSyncKeys(db: Db): Promise<SyncKeyRow[]> {
-  return rowsOf<Record<string, unknown>>(await db.execute(select(sql`k.status <> 'deleted'`))).map(toRow);
-}
-
-/** Rows of these CRS keys whatever their status (the listed keys without a live row: deleted ones come back). */
-export async function syncKeysByCrsId(db: Db, crsIds: string[]): Promise<SyncKeyRow[]> {
-  if (crsIds.length === 0) return [];
-  const ids = sql`${JSON.stringify(crsIds)}::jsonb`;
-  const where = sql`k.crs_key_id in (select jsonb_array_elements_text(${ids}))`;
-  return rowsOf<Record<string, unknown>>(await db.execute(select(where))).map(toRow);
+  return rowsOf<Record<string, unknown>>(await db.execute(select(sql`k.status <> 'deleted'`))).map(toSyncKeyRow);
 }

@@ -1,0 +1,121 @@
+import type { Deps } from '../../deps.js';
+import { PORTAL_TAG } from '../../domain/keys/crs-fields.js';
+import { toMicros } from '../../domain/money.js';
+import type { BatchSink, CrsKeyUsage } from '../../infra/crs/types.js';
+import type { Db } from '../../infra/db/client.js';
+import {
+  clearStagedUsage,
+  type StagedKey,
+  stageKeys,
+  stageTrend,
+  stageUsage,
+} from '../../infra/db/repos/sync-staging.js';
+import { listedKey, stagedKey } from './plan.js';
+
+/** List items gathered before one staging insert (the pages in flight add at most 4 × 100 more). */
+const KEYS_PER_INSERT = 2000;
+
+/**
+ * CRS's three answers streamed into the staging tables as they arrive (docs/decisions/031): every page of the
+ * `portal` tag list, usage-stats, the per-key trend. Each insert is awaited before more is read, so the process
+ * holds a batch per answer, whatever the number of keys. The first failure stops the others at their next
+ * batch (a consumer's failure is not CRS's: it is not retried).
+ */
+export class Staging {
+  #failed: unknown;
+  #pages = 0;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly db: Db,
+    private readonly now: Date,
+  ) {}
+
+  /** List pages read (each one CRS call). */
+  get pages(): number {
+    return this.#pages;
+  }
+
+  /** Every key tagged `portal`. */
+  async keys(): Promise<void> {
+    let batch: StagedKey[] = [];
+    const flush = async () => {
+      const b = batch;
+      batch = [];
+      await stageKeys(this.db, b);
+    };
+    await this.guarded(
+      this.deps.crs.eachKeyPage(PORTAL_TAG, async (items, page) => {
+        this.check();
+        this.#pages++;
+        for (const k of items) batch.push(stagedKey(listedKey(k), page, this.now));
+        if (batch.length >= KEYS_PER_INSERT) await flush();
+      }),
+    );
+    await flush();
+  }
+
+  /** Lifetime totals of every live key (usage-stats). */
+  usage(): Promise<void> {
+    const sink: BatchSink<CrsKeyUsage> = {
+      restart: () => clearStagedUsage(this.db),
+      write: (batch) => {
+        this.check();
+        return stageUsage(
+          this.db,
+          batch.map((u) => ({
+            crsKeyId: u.keyId,
+            name: u.name,
+            requests: u.total.requests,
+            tokens: u.total.tokens,
+            inputTokens: u.total.inputTokens,
+            outputTokens: u.total.outputTokens,
+            cacheCreateTokens: u.total.cacheCreateTokens,
+            cacheReadTokens: u.total.cacheReadTokens,
+            costMicros: toMicros(u.total.cost),
+          })),
+        );
+      },
+    };
+    return this.guarded(this.deps.crs.streamUsageStats(sink));
+  }
+
+  /** The per-key daily trend of the last `days` CRS days. */
+  trend(days: number): Promise<void> {
+    return this.guarded(
+      this.deps.crs.keysUsageTrend(days, (entries) => {
+        this.check();
+        return stageTrend(
+          this.db,
+          entries.map((e) => ({
+            crsKeyId: e.keyId,
+            day: e.date,
+            requests: e.requests,
+            tokens: e.tokens,
+            costMicros: toMicros(e.cost),
+          })),
+        );
+      }),
+    );
+  }
+
+  /** Waits for every read; rejects with the one that failed first (the others stopped because of it). */
+  async all(reads: Array<Promise<void> | undefined>): Promise<void> {
+    await Promise.allSettled(reads);
+    if (this.#failed !== undefined) throw this.#failed;
+  }
+
+  /** Stops the other readers at their next batch once one has failed. */
+  private async guarded(p: Promise<void>): Promise<void> {
+    try {
+      await p;
+    } catch (e) {
+      this.#failed ??= e;
+      throw e;
+    }
+  }
+
+  private check(): void {
+    if (this.#failed !== undefined) throw new Error('another read of this sync cycle failed');
+  }
+}
