@@ -68,6 +68,26 @@ describe('usage thresholds', () => {
     expect(await eventsOf(key.id, 'key_limits_changed')).toHaveLength(1);
   });
 
+  it('raises rate-window crossings from the limit meters, once per threshold within the window', async () => {
+    const user = await w.user();
+    const key = await w.key(user, { limits: { rateLimitWindow: 60, rateLimitCost: 1 } });
+    // Relayed requests: only they count in CRS's rate window.
+    const relay = (usd: number) =>
+      w.emulator.store.relayUse(w.emulator.store.keys.get(key.crsKeyId)!, {
+        inputTokens: Math.ceil(usd / 3e-6), // Sonnet input: $3 per million tokens
+      });
+    relay(0.6);
+    await w.sync();
+    await w.sync();
+    expect(await thresholds(key.id, 'window_cost')).toEqual([50]);
+    relay(0.3); // 0.90 of 1.00 in the same window
+    await w.sync();
+    await w.sync();
+    expect(await thresholds(key.id, 'window_cost')).toEqual([50, 80]);
+    const last = (await eventsOf(key.id, 'usage_threshold')).at(-1);
+    expect(last?.payload).toMatchObject({ limit: 'window_cost', threshold: 80 });
+  });
+
   it('raises each crossing once when two instances detect it at the same time', async () => {
     const b = await w.instance();
     const user = await w.user();

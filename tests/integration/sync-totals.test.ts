@@ -67,7 +67,8 @@ describe('lifetime totals between reads of usage-stats', () => {
     store().recordUsage(b.crsKeyId, { inputTokens: 7, outputTokens: 8, cacheCreateTokens: 900 });
     const report = await sync();
     expect(report).toMatchObject({ full: false, totalsRead: false, usageStatsCalls: 0, usersChanged: 1 });
-    expect(t.emulator.requestCount('GET /admin/api-keys-usage-trend')).toBe(1);
+    // The daily trend, and the hourly one of issue 13's step (decision 025).
+    expect(t.emulator.requestCount('GET /admin/api-keys-usage-trend')).toBe(2);
     await expectTotalsOfCrs([a, b]);
     // Nothing new: nothing written.
     expect(await sync()).toMatchObject({ totalsRead: false, keysUpdated: 0, usersChanged: 0 });
