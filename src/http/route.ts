@@ -32,6 +32,8 @@ declare module 'fastify' {
     publicBecause?: string;
     /** The route answers JSON the domain built (docs/decisions/003); its answers are checked against its schema. */
     preSerialised?: boolean;
+    /** The answer carries a secret: never compressed (plugins/compression.ts, docs/decisions/033). */
+    secret?: boolean;
   }
 }
 
@@ -54,6 +56,12 @@ export interface RouteDecl<P extends Part, Q extends Part, B extends Part, R ext
   limit?: 'keyWrites';
   /** Left out of the OpenAPI document (/metrics, the document itself, the web app's pages). */
   hide?: true;
+  /**
+   * The answer carries a secret (a key, a session or access token, invite or recovery codes): it is never
+   * compressed, whatever its size — a compressed secret beside text the caller controls leaks through the length
+   * (BREACH, docs/decisions/033). tests/security/compression.test.ts finds answers with such fields that lack it.
+   */
+  secret?: true;
 }
 
 type Schema<P, Q, B, R> = { params: P; querystring: Q; body: B; response: R };
@@ -144,7 +152,7 @@ function register(
   handler: RouteHandlerMethod,
   preSerialised = false,
 ): void {
-  const { access, params, querystring, body, response, limit, hide } = decl;
+  const { access, params, querystring, body, response, limit, hide, secret } = decl;
   const level: AccessLevel = typeof access === 'string' ? access : 'public';
   if (typeof access !== 'string' && !access.public.trim()) {
     throw new Error(`${method} ${url}: a public route says why it is public`);
@@ -171,6 +179,7 @@ function register(
       ...(typeof access === 'string' ? {} : { publicBecause: access.public }),
       ...(limit ? { limit } : {}),
       ...(preSerialised ? { preSerialised } : {}),
+      ...(secret ? { secret } : {}),
     },
     handler,
   };

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RequestMeta } from '../../domain/accounts/types.js';
 import type { Services } from '../../services.js';
 import { clearSessionCookie, cookieValues, setSignInCookies } from '../cookies.js';
+import { sessionToken } from '../plugins/auth.js';
 import { router } from '../route.js';
 import {
   loginBody,
@@ -10,6 +11,7 @@ import {
   passwordBody,
   registerBody,
   sessionParams,
+  sessionResponse,
   sessionsPage,
   sessionsQuery,
   signedInResponse,
@@ -38,6 +40,7 @@ export async function authRoutes(app: FastifyInstance, { accounts }: Services): 
       summary: 'Create an account and sign in',
       body: registerBody,
       response: { 201: signedInResponse },
+      secret: true,
     },
     async (req, reply) => {
       const { deviceToken, ...signedIn } = await accounts.register(req.body, meta(req));
@@ -48,7 +51,7 @@ export async function authRoutes(app: FastifyInstance, { accounts }: Services): 
 
   r.post(
     '/auth/login',
-    { access: signIn, summary: 'Sign in', body: loginBody, response: { 200: signedInResponse } },
+    { access: signIn, summary: 'Sign in', body: loginBody, response: { 200: signedInResponse }, secret: true },
     async (req, reply) => {
       const { deviceToken, ...signedIn } = await accounts.login(req.body, meta(req));
       setSignInCookies(req, reply, names, { ...signedIn, deviceToken, maxAge: accounts.sessionTtlSeconds });
@@ -69,6 +72,24 @@ export async function authRoutes(app: FastifyInstance, { accounts }: Services): 
   r.get('/auth/me', { access: 'user', summary: 'Who is signed in', response: { 200: meResponse } }, async (req) => ({
     user: req.auth.user,
   }));
+
+  // The web app's first question (docs/decisions/034): signed out is an answer, not an error, so a signed-out load
+  // shows no 401 in the browser's console. Scripts keep /auth/me and its 401.
+  r.get(
+    '/auth/session',
+    {
+      access: { public: 'tells the caller only about its own session: whose it is, or null' },
+      summary: 'Who is signed in, or null when no one is (never 401)',
+      response: { 200: sessionResponse },
+    },
+    async (req) => {
+      const found = sessionToken(req);
+      if (!found) return { user: null };
+      const cached = accounts.resolveCached(found.token);
+      const auth = cached === undefined ? await accounts.resolve(found.token) : cached;
+      return { user: auth?.user ?? null };
+    },
+  );
 
   r.post(
     '/auth/password',

@@ -53,6 +53,8 @@ export const signedInResponse = z.object({
 
 export const meResponse = z.object({ user: userView });
 
+export const sessionResponse = z.object({ user: userView.nullable() });
+
 export const sessionsQuery = z.strictObject(pageQuery(20));
 
 const session = z.object({
@@ -76,6 +78,7 @@ export const noContent = z.null().describe('No content');
 
 export type User = z.infer<typeof userView>;
 export type Role = User['role'];
+export type SessionResponse = z.infer<typeof sessionResponse>;
 export type RegisterBody = z.input<typeof registerBody>;
 export type LoginBody = z.input<typeof loginBody>;
 export type PasswordBody = z.input<typeof passwordBody>;
