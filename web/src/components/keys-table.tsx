@@ -95,7 +95,7 @@ export function KeysTable({ items, loading, sort, order, onSort, onEdit, onToggl
               </td>
               <td className="num">{fmt.money(k.usage.cost)}</td>
               <td className="nowrap" title={fmt.dateTime(k.createdAt)}>
-                {fmt.day(k.createdAt.slice(0, 10), 'long')}
+                {fmt.date(k.createdAt)}
               </td>
               <td className="actions-col">
                 {k.status !== 'deleted' && (

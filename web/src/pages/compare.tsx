@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import type { CompareEntry } from '../api/contract';
 import { useAllKeys, useCompare } from '../api/queries';
-import { type ChartLine, type Metric, MetricPicker, MultiLineChart, PALETTE } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
+import { type ChartLine, MultiLineChart } from '../components/line-chart';
+import { type Metric, MetricPicker, PALETTE } from '../components/metric';
 import { RangePicker } from '../components/range-picker';
 import { Card, EmptyState, PageHeader, Skeleton } from '../components/ui';
 import { KeyLink, UsageTable } from '../components/usage-table';
@@ -95,7 +96,7 @@ export function ComparePage() {
         <>
           <Card>
             {data ? (
-              <MultiLineChart lines={lines} metric={metric} label={t('compare.title')} />
+              <MultiLineChart lines={lines} metric={metric} label={t('compare.title')} timezone={data.range.timezone} />
             ) : (
               <Skeleton height="320px" width="100%" />
             )}

@@ -1,0 +1,82 @@
+/**
+ * One lazy chunk per page (issue 15, point 1): a page's code, and the charts library with the pages that draw charts,
+ * load only when that page is shown. `preload` starts a chunk early (the boot does it for the first page, in
+ * parallel with the session question) and `Component` renders it; both share one import.
+ * Adding a page: an entry here and a row in route-table.ts (the compiler asks for the entry once the row exists).
+ */
+import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
+import type { User } from '../api/contract';
+import type { PageId } from '../route-table';
+import { NotFoundPage } from './not-found';
+
+export interface PageProps {
+  /** Null only on the public pages. */
+  user: User | null;
+  params: Record<string, string>;
+  pathname: string;
+}
+
+export interface PageEntry {
+  Component: LazyExoticComponent<ComponentType<PageProps>> | ComponentType<PageProps>;
+  preload(): Promise<unknown>;
+}
+
+function lazyPage<M>(load: () => Promise<M>, render: (m: M, p: PageProps) => ReactNode): PageEntry {
+  let loaded: Promise<{ default: ComponentType<PageProps> }> | undefined;
+  const preload = () => {
+    loaded ??= load().then((m) => ({ default: (p: PageProps) => render(m, p) }));
+    // A failed chunk (a new release removed it, the network dropped) may be asked for again.
+    loaded.catch(() => {
+      loaded = undefined;
+    });
+    return loaded;
+  };
+  return { Component: lazy(preload), preload };
+}
+
+/** A page that is signed in: the router renders it only with a user. */
+const signedIn = (p: PageProps) => p.user as User;
+
+export const PAGES: Record<PageId, PageEntry> = {
+  login: lazyPage(
+    () => import('./auth'),
+    (m) => <m.LoginPage />,
+  ),
+  register: lazyPage(
+    () => import('./auth'),
+    (m) => <m.RegisterPage />,
+  ),
+  dashboard: lazyPage(
+    () => import('./dashboard'),
+    (m) => <m.DashboardPage />,
+  ),
+  keys: lazyPage(
+    () => import('./keys'),
+    (m) => <m.KeysPage />,
+  ),
+  keyDetail: lazyPage(
+    () => import('./key-detail'),
+    (m, p) => <m.KeyDetailPage key={p.params.id} id={p.params.id} />,
+  ),
+  compare: lazyPage(
+    () => import('./compare'),
+    (m) => <m.ComparePage />,
+  ),
+  leaderboard: lazyPage(
+    () => import('./leaderboard'),
+    (m, p) => <m.LeaderboardPage user={signedIn(p)} />,
+  ),
+  export: lazyPage(
+    () => import('./export'),
+    (m) => <m.ExportPage />,
+  ),
+  settings: lazyPage(
+    () => import('./settings'),
+    (m, p) => <m.SettingsPage user={signedIn(p)} />,
+  ),
+  admin: lazyPage(
+    () => import('./admin'),
+    (m, p) => <m.AdminPage user={signedIn(p)} pathname={p.pathname} />,
+  ),
+  notFound: { Component: NotFoundPage, preload: () => Promise.resolve() },
+};
