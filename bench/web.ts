@@ -58,7 +58,9 @@ async function signUp(): Promise<{ token: string; user: unknown }> {
   }
   for (let i = 0; i < 40; i++) {
     await syncNow();
-    const usage = await fetch(url('/api/stats/usage?range=30d'), { headers: { authorization: `Bearer ${body.token}` } });
+    const usage = await fetch(url('/api/stats/usage?range=30d'), {
+      headers: { authorization: `Bearer ${body.token}` },
+    });
     const { totals } = (await usage.json()) as { totals: { requests: number } };
     if (totals.requests > 1000) return body;
     await new Promise((r) => setTimeout(r, 1500));
@@ -105,7 +107,9 @@ async function dashboard(browser: Browser, session: { token: string; user: unkno
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   await context.addCookies([{ name: 'kp_session', value: session.token, url: url('/') }]);
   // A returning browser: it remembers who was signed in (web/src/lib/auth.tsx), as after any sign-in.
-  await context.addInitScript({ content: `localStorage.setItem('kp.session', ${JSON.stringify(JSON.stringify(session.user))});` });
+  await context.addInitScript({
+    content: `localStorage.setItem('kp.session', ${JSON.stringify(JSON.stringify(session.user))});`,
+  });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -168,19 +172,20 @@ async function main() {
       ['login page JavaScript (gzip)', '≤ 80 KB', kb(login.gzipBytes), login.gzipBytes <= 80 * 1024],
       ['login page loads chart code', 'no', login.chartCode ? 'yes' : 'no', !login.chartCode],
       ['dashboard transferred, cold', '≤ 200 KB', kb(transferred), transferred <= 200 * 1024],
-      ...profiles.map(
-        (p): [string, string, string, boolean | null] => [
-          `dashboard drawn, cold, ${p.name} (median of ${runs})`,
-          p.target ? `≤ ${(p.target / 1000).toFixed(1)} s` : '–',
-          `${(p.drawnMs / 1000).toFixed(2)} s`,
-          p.target ? p.drawnMs <= p.target : null,
-        ],
-      ),
+      ...profiles.map((p): [string, string, string, boolean | null] => [
+        `dashboard drawn, cold, ${p.name} (median of ${runs})`,
+        p.target ? `≤ ${(p.target / 1000).toFixed(1)} s` : '–',
+        `${(p.drawnMs / 1000).toFixed(2)} s`,
+        p.target ? p.drawnMs <= p.target : null,
+      ]),
     ];
     console.log(`\nbench:web ${report.runAt} on ${report.machine.cpus} × ${report.machine.cpuModel}, load average`);
-    console.log(`${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${report.loadAverage.after.map((l) => l.toFixed(2)).join(' ')} after\n`);
+    console.log(
+      `${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${report.loadAverage.after.map((l) => l.toFixed(2)).join(' ')} after\n`,
+    );
     console.log('| measure | target | figure | met |\n| --- | --- | --- | --- |');
-    for (const [m, t, f, met] of rows) console.log(`| ${m} | ${t} | ${f} | ${met === null ? '–' : met ? 'yes' : 'no'} |`);
+    for (const [m, t, f, met] of rows)
+      console.log(`| ${m} | ${t} | ${f} | ${met === null ? '–' : met ? 'yes' : 'no'} |`);
     console.log(`\nlogin scripts: ${login.scripts.map((s) => `${s.file} ${kb(s.gzipBytes)}`).join(', ')}`);
     console.log(`results: ${path.relative(process.cwd(), RESULTS)}`);
     if (rows.some((r) => r[3] === false) && !process.argv.includes('--keep-going')) process.exitCode = 1;
