@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, createQueryClient } from './app';
 import { initialLocale, loadDictionary } from './i18n';
-import { sessionQuery } from './lib/auth';
+import { sessionHint, sessionQuery } from './lib/auth';
 import { applyStoredTheme } from './lib/theme';
 import { PAGES } from './pages/registry';
 import { matchRoute } from './route-table';
@@ -15,7 +15,13 @@ applyStoredTheme();
 const client = createQueryClient();
 void client.prefetchQuery(sessionQuery);
 void loadDictionary(initialLocale()).catch(() => undefined);
-void PAGES[matchRoute(window.location.pathname)?.route.page ?? 'notFound'].preload().catch(() => undefined);
+const match = matchRoute(window.location.pathname);
+const first = PAGES[match?.route.page ?? 'notFound'];
+void first.preload().catch(() => undefined);
+// The page's first request, when this browser was signed in: an expired session answers it 401, which signs out.
+if (match && match.route.access !== 'public' && sessionHint()) {
+  first.prefetch?.(client, { params: match.params, search: new URLSearchParams(window.location.search) });
+}
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

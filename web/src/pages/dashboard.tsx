@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { UsageResponse } from '../api/contract';
 import { useUsage } from '../api/queries';
-import { UsageChart } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
+import { UsageChart } from '../components/lazy-charts';
 import { type Metric, MetricPicker } from '../components/metric';
 import { RangePicker } from '../components/range-picker';
 import { TokenSplitBar } from '../components/token-split';

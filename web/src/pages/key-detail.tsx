@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import type { Key, TokenSplit } from '../api/contract';
 import { useKey, useUsage } from '../api/queries';
-import { UsageChart } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
 import { useKeyActions } from '../components/key-actions';
 import { KeyStatusCell, OriginBadge, ToggleButton } from '../components/key-status';
+import { UsageChart } from '../components/lazy-charts';
 import { type Metric, MetricPicker } from '../components/metric';
 import { RangePicker } from '../components/range-picker';
 import { TokenSplitBar } from '../components/token-split';
