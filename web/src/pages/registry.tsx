@@ -2,7 +2,7 @@
  * One lazy chunk per page (issue 15, point 1): a page's code, and the charts library with the pages that draw charts,
  * load only when that page is shown. `preload` starts a page's chunks early — the boot does it for the first page,
  * beside the session question — and `Component` renders it; both share one import. `prefetch` starts the page's own
- * first request at boot too, for a browser that was signed in (decision 033).
+ * first request at boot too, for a browser that was signed in (decision 034).
  * Adding a page: an entry here and a row in route-table.ts (the compiler asks for the entry once the row exists).
  */
 import type { QueryClient } from '@tanstack/react-query';
