@@ -16,6 +16,7 @@ import type { Deps } from './deps.js';
 import { cookieNames } from './http/cookies.js';
 import { registerAuth } from './http/plugins/auth.js';
 import { clientErrorHandler } from './http/plugins/client-errors.js';
+import { registerCompression } from './http/plugins/compression.js';
 import { frameworkErrors, registerErrorHandling } from './http/plugins/errors.js';
 import { registerObservability, registerSecurityHeaders, responseHeaders } from './http/plugins/observability.js';
 import { registerRouteLimits } from './http/plugins/route-limits.js';
@@ -82,6 +83,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
   registerErrorHandling(app);
   registerObservability(app, deps.metrics);
   registerSecurityHeaders(app, hsts);
+  registerCompression(app, deps.config.compressMinBytes);
   // No cookie hooks on every request: the session cookie is read only when there is no bearer token
   // (plugins/auth.ts), and the auth routes write their Set-Cookie header themselves.
   await app.register(cookie, { hook: false });

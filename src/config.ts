@@ -67,6 +67,12 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().trim().default(''),
   DEMO_TRAFFIC_RPM: int(30, 0, 100_000),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  COMPRESS_MIN_BYTES: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default('16384')
+    .refine((v) => v === 'off' || /^\d{1,9}$/.test(v), 'must be a number of bytes or off'),
   ...notifyEnvShape,
   ...authEnvShape,
 });
@@ -155,6 +161,11 @@ export interface Config extends MfaConfig {
   notify: NotifyConfig;
   /** OpenID Connect single sign-on (config-auth.ts); absent: password sign-in only. */
   oidc?: OidcConfig;
+  /**
+   * API answers of at least this many bytes are compressed (br or gzip), never one that carries a secret; null:
+   * none (a reverse proxy compresses). The web app's files are precompressed at build either way.
+   */
+  compressMinBytes: number | null;
 }
 
 export class ConfigError extends Error {
@@ -234,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     metricsToken: e.METRICS_TOKEN,
     notify,
     ...auth,
+    compressMinBytes: e.COMPRESS_MIN_BYTES === 'off' ? null : Number(e.COMPRESS_MIN_BYTES),
   };
 }
 

@@ -25,10 +25,33 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * One problem with one field (docs/api.md §2). `message` is English for API clients; `code` and `params` say the
+ * same for programs and for the web app, which words it in the reader's language.
+ */
 export interface FieldIssue {
   path: string;
   message: string;
+  /** zod's issue code (`too_small`, `invalid_format`, …) or one of the portal's (ISSUE_CODES). */
+  code?: string;
+  /** What the wording needs: `minimum`, `maximum`, `format`, `values`, `field`, … */
+  params?: Record<string, unknown>;
 }
+
+/**
+ * The portal's own issue codes, for rules zod does not state (its codes: too_small, too_big, invalid_type,
+ * invalid_format, invalid_value, unrecognized_keys, custom). Besides these, `too_big` and `required` are also
+ * used for domain rules with zod's meaning.
+ */
+export type IssueCode =
+  | 'too_big'
+  | 'required'
+  | 'required_with'
+  | 'in_past'
+  | 'incorrect'
+  | 'invalid_invite'
+  | 'invalid_setup_token'
+  | 'operator_held';
 
 export class AppError extends Error {
   constructor(
@@ -47,8 +70,13 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (path: string, message: string) =>
-  new AppError('bad_request', `${path}: ${message}`, [{ path, message }]);
+export const badRequest = (path: string, message: string, code?: IssueCode, params?: Record<string, unknown>) =>
+  new AppError('bad_request', `${path}: ${message}`, [issue(path, message, code, params)]);
+
+/** A field issue with its code (and params) when it has them, and no empty keys when it has not. */
+export function issue(path: string, message: string, code?: IssueCode, params?: Record<string, unknown>): FieldIssue {
+  return { path, message, ...(code ? { code } : {}), ...(params ? { params } : {}) };
+}
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
 

@@ -36,6 +36,8 @@ declare module 'fastify' {
     tokenScope?: TokenScope;
     /** A session that owes a second factor may call it (to enrol, see itself, sign out: docs/decisions/027). */
     beforeMfa?: boolean;
+    /** The answer carries a secret: never compressed (plugins/compression.ts, docs/decisions/033). */
+    secret?: boolean;
   }
 }
 
@@ -65,6 +67,12 @@ export interface RouteDecl<P extends Part, Q extends Part, B extends Part, R ext
   beforeMfa?: true;
   /** Left out of the OpenAPI document (/metrics, the document itself, the web app's pages). */
   hide?: true;
+  /**
+   * The answer carries a secret (a key, a session or access token, invite or recovery codes): it is never
+   * compressed, whatever its size — a compressed secret beside text the caller controls leaks through the length
+   * (BREACH, docs/decisions/033). tests/security/compression.test.ts finds answers with such fields that lack it.
+   */
+  secret?: true;
 }
 
 type Schema<P, Q, B, R> = { params: P; querystring: Q; body: B; response: R };
@@ -157,7 +165,7 @@ function register(
   handler: RouteHandlerMethod,
   preSerialised = false,
 ): void {
-  const { access, params, querystring, body, response, limit, hide, token, beforeMfa } = decl;
+  const { access, params, querystring, body, response, limit, hide, token, beforeMfa, secret } = decl;
   const level: AccessLevel = typeof access === 'string' ? access : 'public';
   if ((token || beforeMfa) && level === 'public') throw new Error(`${method} ${url}: tokens and 2FA need a caller`);
   if (token && level === 'admin') throw new Error(`${method} ${url}: no personal access token reaches admin routes`);
@@ -189,6 +197,7 @@ function register(
       ...(preSerialised ? { preSerialised } : {}),
       ...(token ? { tokenScope: token } : {}),
       ...(beforeMfa ? { beforeMfa: true } : {}),
+      ...(secret ? { secret } : {}),
     },
     handler,
   };

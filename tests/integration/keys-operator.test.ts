@@ -33,7 +33,9 @@ describe('an operator’s disable', () => {
     expect(view).toMatchObject({ status: 'disabled', operator: { disabled: true, limits: {}, models: [] } });
     const enable = await patch(user, key.id, { status: 'active' });
     expectError(enable, 409, 'operator_locked');
-    expect(enable.json().error.details).toEqual([{ path: 'status', message: expect.stringContaining('operator') }]);
+    expect(enable.json().error.details).toEqual([
+      { path: 'status', message: expect.stringContaining('operator'), code: 'operator_held' },
+    ]);
     expect(store().getKey(key.crsKeyId)!.isActive).toBe(false);
     // Other changes are still the owner's to make.
     expect((await patch(user, key.id, { name: 'renamed' })).statusCode).toBe(200);

@@ -1,28 +1,15 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, Suspense, useEffect, useState } from 'react';
 import { ApiError } from './api/client';
-import type { User } from './api/contract';
 import { ErrorMessage } from './components/error-message';
 import { Layout } from './components/layout';
 import { ToastProvider } from './components/toast';
 import { I18nProvider } from './i18n';
 import { loginUrl, safeNext, useMe, useSessionExpiry } from './lib/auth';
-import { matchPath, navigate, useLocation } from './lib/router';
-import { AdminPage } from './pages/admin';
-import { RegisterPage } from './pages/auth';
-import { ComparePage } from './pages/compare';
-import { DashboardPage } from './pages/dashboard';
-import { ExportPage } from './pages/export';
-import { KeyDetailPage } from './pages/key-detail';
-import { KeysPage } from './pages/keys';
-import { LeaderboardPage } from './pages/leaderboard';
-import { LoginPage } from './pages/login';
-import { NotFoundPage } from './pages/not-found';
-import { SettingsPage } from './pages/settings';
-import { SpendPage } from './pages/spend';
-import { SsoPendingPage } from './pages/sso-pending';
-import { StatementPage } from './pages/statement';
-import { TwoFactorPage } from './pages/two-factor';
+import { PageTitleProvider } from './lib/page-title';
+import { navigate, useLocation } from './lib/router';
+import { PAGES } from './pages/registry';
+import { matchRoute } from './route-table';
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -42,54 +29,56 @@ function Redirect({ to }: { to: string }) {
   return null;
 }
 
-function page(pathname: string, user: User): ReactNode {
-  if (pathname === '/') return <DashboardPage />;
-  if (pathname === '/keys') return <KeysPage />;
-  const key = matchPath('/keys/:id', pathname);
-  if (key) return <KeyDetailPage key={key.id} id={key.id} />;
-  if (pathname === '/spend') return <SpendPage />;
-  if (pathname === '/statement') return <StatementPage />;
-  if (pathname === '/compare') return <ComparePage />;
-  if (pathname === '/leaderboard') return <LeaderboardPage user={user} />;
-  if (pathname === '/export') return <ExportPage />;
-  if (pathname === '/settings') return <SettingsPage user={user} />;
-  if (pathname === '/two-factor') return <TwoFactorPage />;
-  if (pathname === '/admin' || pathname.startsWith('/admin/')) return <AdminPage user={user} pathname={pathname} />;
-  return <NotFoundPage />;
+function Spinner() {
+  return (
+    <div className="boot" aria-busy="true">
+      <span className="spinner spinner-lg" />
+    </div>
+  );
 }
 
 function Routes() {
   useSessionExpiry();
   const me = useMe();
   const { pathname, search, href } = useLocation();
-  const authPage = pathname === '/login' || pathname === '/register' || pathname === '/sso';
+  const match = matchRoute(pathname);
+  const route = match?.route;
+  const { Component } = PAGES[route?.page ?? 'notFound'];
+  const props = { params: match?.params ?? {}, pathname: pathname.replace(/(.)\/$/, '$1') };
 
-  if (me.isPending) {
-    return (
-      <div className="boot" aria-busy="true">
-        <span className="spinner spinner-lg" />
-      </div>
-    );
-  }
-  if (me.error) {
-    return (
+  let body: ReactNode;
+  if (me.isPending) body = <Spinner />;
+  else if (me.error) {
+    body = (
       <div className="boot">
         <ErrorMessage error={me.error} onRetry={() => me.refetch()} />
       </div>
     );
+  } else if (route?.access === 'public') {
+    // The sign-in pages wait for the portal's answer rather than the hint: a stale hint must not bounce them.
+    const user = me.isPlaceholderData ? null : me.data;
+    body = user ? (
+      <Redirect to={safeNext(search.get('next'))} />
+    ) : (
+      <Suspense fallback={<Spinner />}>
+        <Component user={null} {...props} />
+      </Suspense>
+    );
+  } else if (!me.data) body = <Redirect to={loginUrl(href)} />;
+  else {
+    body = (
+      <Layout user={me.data}>
+        <Suspense fallback={<Spinner />}>
+          <Component user={me.data} {...props} />
+        </Suspense>
+      </Layout>
+    );
   }
-  const user = me.data;
-  if (authPage) {
-    if (user) return <Redirect to={safeNext(search.get('next'))} />;
-    if (pathname === '/sso') return <SsoPendingPage />;
-    return pathname === '/login' ? <LoginPage /> : <RegisterPage />;
-  }
-  if (!user) return <Redirect to={loginUrl(href)} />;
-  return <Layout user={user}>{page(pathname.replace(/(.)\/$/, '$1'), user)}</Layout>;
+  return <PageTitleProvider page={match ? route?.title : undefined}>{body}</PageTitleProvider>;
 }
 
-export function App() {
-  const [client] = useState(createQueryClient);
+export function App({ client: given }: { client?: QueryClient }) {
+  const [client] = useState(() => given ?? createQueryClient());
   return (
     <QueryClientProvider client={client}>
       <I18nProvider>

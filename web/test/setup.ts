@@ -1,5 +1,9 @@
 import { cleanup } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
+import { loadDictionary } from '../src/i18n';
+
+// Components render synchronously in tests: both dictionaries are here before any test starts.
+await Promise.all([loadDictionary('en'), loadDictionary('zh-CN')]);
 
 // As in the server tests: an unexpected console.error (a React warning included) fails the test.
 let errors: unknown[][] = [];

@@ -28,7 +28,7 @@ export async function changePassword(
   if (!user) throw new AppError('unauthorized', 'Sign in to continue');
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     await limits.record(budget, PASSWORD_CHANGE_LIMIT);
-    throw badRequest('currentPassword', 'the current password is incorrect');
+    throw badRequest('currentPassword', 'the current password is incorrect', 'incorrect');
   }
   const passwordHash = await hashPassword(input.newPassword);
   const now = deps.clock();

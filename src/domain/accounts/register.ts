@@ -35,7 +35,9 @@ export async function register(
   if (deps.config.oidc?.ssoOnly && !setup) {
     throw new AppError('forbidden', 'This portal signs up through single sign-on only');
   }
-  if (policy === 'invite' && !input.inviteCode) throw badRequest('inviteCode', 'an invite code is required');
+  if (policy === 'invite' && !input.inviteCode) {
+    throw badRequest('inviteCode', 'an invite code is required', 'required');
+  }
 
   const passwordHash = await hashPassword(input.password);
   const displayName = input.displayName || input.email.slice(0, input.email.lastIndexOf('@')).slice(0, 100);
@@ -48,13 +50,13 @@ export async function register(
       await lockRegistrations(tx);
       if (setup) {
         if (!(await takeSetupToken(tx, hashToken(input.setupToken!), now))) {
-          throw badRequest('setupToken', 'unknown, expired or already used setup token');
+          throw badRequest('setupToken', 'unknown, expired or already used setup token', 'invalid_setup_token');
         }
         // One admin bootstrap, then none: the tokens other starts printed go with it.
         await deleteSetupTokens(tx);
       }
       if (policy === 'invite' && !(await lockUsableInvite(tx, input.inviteCode!, now))) {
-        throw badRequest('inviteCode', BAD_INVITE);
+        throw badRequest('inviteCode', BAD_INVITE, 'invalid_invite');
       }
       const user = await insertUser(tx, { email: input.email, passwordHash, displayName, role, now });
       if (policy === 'invite') await markInviteUsed(tx, input.inviteCode!, user.id, now);

@@ -32,7 +32,7 @@ export const sameModels = (a: string[], b: string[]) => a.length === b.length &&
 export function futureExpiry(value: string | null | undefined, now: Date): Date | null | undefined {
   if (value === undefined || value === null) return value;
   const at = new Date(value);
-  if (at.getTime() <= now.getTime()) throw badRequest('expiresAt', 'must be in the future');
+  if (at.getTime() <= now.getTime()) throw badRequest('expiresAt', 'must be in the future', 'in_past');
   return at;
 }
 

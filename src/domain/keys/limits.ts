@@ -1,5 +1,5 @@
 import type { KeyLimitCaps } from '../../config.js';
-import type { FieldIssue } from '../errors.js';
+import { type FieldIssue, issue } from '../errors.js';
 import type { KeyLimits, LimitField } from './types.js';
 
 export const LIMIT_FIELDS = [
@@ -60,20 +60,21 @@ export function resolveLimits(
     const max = scaledCap(caps[f], limits.rateLimitWindow, caps.perWindowMinutes);
     if (limits[f] === 0) limits[f] = max;
     else if (limits[f] > max) {
-      issues.push({ path: `limits.${f}`, message: `must be at most ${max} per ${limits.rateLimitWindow} minutes` });
+      const message = `must be at most ${max} per ${limits.rateLimitWindow} minutes`;
+      issues.push(issue(`limits.${f}`, message, 'too_big', { maximum: max, perMinutes: limits.rateLimitWindow }));
     }
   }
   for (const f of PLAIN_CAPPED) {
     if (caps[f] <= 0 || !touched(f)) continue;
     if (limits[f] === 0) limits[f] = caps[f];
-    else if (limits[f] > caps[f]) issues.push({ path: `limits.${f}`, message: `must be at most ${caps[f]}` });
+    else if (limits[f] > caps[f]) {
+      issues.push(issue(`limits.${f}`, `must be at most ${caps[f]}`, 'too_big', { maximum: caps[f] }));
+    }
   }
   for (const f of PER_WINDOW) {
     if (limits[f] > 0 && limits.rateLimitWindow === 0 && (touched(f) || touched('rateLimitWindow'))) {
-      issues.push({
-        path: 'limits.rateLimitWindow',
-        message: `is required (minutes) when ${f} is set: CRS counts it only inside a rate window`,
-      });
+      const message = `is required (minutes) when ${f} is set: CRS counts it only inside a rate window`;
+      issues.push(issue('limits.rateLimitWindow', message, 'required_with', { field: `limits.${f}` }));
       break;
     }
   }

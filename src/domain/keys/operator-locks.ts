@@ -1,4 +1,4 @@
-import type { FieldIssue } from '../errors.js';
+import { type FieldIssue, issue } from '../errors.js';
 import { LIMIT_FIELDS } from './limits.js';
 import type { KeyLimits, LimitField, OperatorHold, OperatorLocks } from './types.js';
 
@@ -117,17 +117,19 @@ export function ownerViolations(
   if (!locks) return [];
   const issues: FieldIssue[] = [];
   if (locks.disabled && next.status === 'active') {
-    issues.push({ path: 'status', message: 'disabled by the operator: an admin must release it first' });
+    issues.push(issue('status', 'disabled by the operator: an admin must release it first', 'operator_held'));
   }
   for (const [field, ceiling] of Object.entries(locks.limits ?? {}) as [LimitField, number][]) {
     const value = next.limits?.[field];
     if (value === undefined || value === current.limits[field] || withinCeiling(field, value, ceiling)) continue;
     const bound = field === 'rateLimitWindow' ? `at least ${ceiling}` : `at most ${ceiling}`;
-    issues.push({ path: `limits.${field}`, message: `must be ${bound} (set by the operator)` });
+    const params = field === 'rateLimitWindow' ? { minimum: ceiling } : { maximum: ceiling };
+    issues.push(issue(`limits.${field}`, `must be ${bound} (set by the operator)`, 'operator_held', params));
   }
   const unblocked = next.models ? (locks.models ?? []).filter((m) => !next.models!.includes(m)) : [];
   if (unblocked.length) {
-    issues.push({ path: 'models', message: `must keep ${unblocked.join(', ')} blocked (blocked by the operator)` });
+    const message = `must keep ${unblocked.join(', ')} blocked (blocked by the operator)`;
+    issues.push(issue('models', message, 'operator_held', { values: unblocked }));
   }
   return issues;
 }

@@ -4,7 +4,7 @@ import { insertAudit } from '../../infra/db/repos/audit.js';
 import { meterFigures } from '../../infra/db/repos/key-reads.js';
 import { updateKeyAtRev } from '../../infra/db/repos/key-writes.js';
 import { findOwnedKey, type KeyRow } from '../../infra/db/repos/keys.js';
-import { AppError, type FieldIssue, notFound } from '../errors.js';
+import { AppError, type FieldIssue, issue, notFound } from '../errors.js';
 import { crsDay } from '../usage/range.js';
 import { futureExpiry, modelRestriction, sameModels } from './crs-fields.js';
 import { type CrsStep, guardedWrite, retryStale, StaleRow } from './guarded-write.js';
@@ -75,7 +75,7 @@ function planChange(deps: Deps, row: KeyRow, input: UpdateKeyInput) {
   try {
     expiresAt = futureExpiry(input.expiresAt, now);
   } catch (e) {
-    issues.unshift({ path: 'expiresAt', message: 'must be in the future' });
+    issues.unshift(issue('expiresAt', 'must be in the future', 'in_past'));
     if (!(e instanceof AppError)) throw e;
   }
   if (issues.length) throw new AppError('bad_request', `${issues[0].path}: ${issues[0].message}`, issues);

@@ -68,7 +68,13 @@ function toAppError(err: FastifyError): AppError {
       const unknownKeys = (v.params as { keys?: string[] } | undefined)?.keys;
       const base = fieldPath(v.instancePath);
       const path = unknownKeys?.length ? unknownKeys.map((k) => (base ? `${base}.${k}` : k)).join(', ') : base;
-      return { path: path || where || 'request', message: v.message ?? 'invalid' };
+      const params = issueParams(v.params);
+      return {
+        path: path || where || 'request',
+        message: v.message ?? 'invalid',
+        code: v.keyword,
+        ...(params ? { params } : {}),
+      };
     });
     const first = details[0];
     return new AppError('bad_request', first ? `${first.path}: ${first.message}` : 'Invalid request', details);
@@ -86,6 +92,26 @@ function toAppError(err: FastifyError): AppError {
     return new AppError(code, err.message);
   }
   return new AppError('internal', 'Internal server error');
+}
+
+/**
+ * What of a zod issue a client may use to word it (docs/api.md §2): the bounds, the format, the allowed values.
+ * Never the input (it may be a password) nor a format's regular expression (noise).
+ */
+const ISSUE_PARAMS = ['origin', 'minimum', 'maximum', 'inclusive', 'exact', 'format', 'expected', 'values', 'divisor'];
+
+function issueParams(raw: unknown): Record<string, unknown> | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const src = raw as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (const name of ISSUE_PARAMS) {
+    const v = src[name];
+    // bigint bounds (z.bigint) would not serialise; none of our schemas has one, but a 500 here would hide the 400.
+    if (v === undefined || typeof v === 'bigint') continue;
+    out ??= {};
+    out[name] = v;
+  }
+  return out;
 }
 
 /** "/limits/tokenLimit" → "limits.tokenLimit" */

@@ -10,11 +10,15 @@ import { sendRouteNotFound } from './errors.js';
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** The favicon has no hash in its name, yet changes about never: a day without asking again. */
+const FAVICON = 'public, max-age=86400';
 
 /**
  * Serves the built web UI (web/dist) from the API's own process:
  * - `/assets/*` carry a content hash in their names, so browsers may keep them forever;
  * - `index.html` must be revalidated on every load, so a new release is picked up at once;
+ * - every text file has a `.br` and a `.gz` twin made at build (scripts/build.mjs): the one the browser accepts is
+ *   sent as is, so no file is compressed per request (docs/decisions/033);
  * - any other GET that wants HTML (a page URL such as /keys/123) gets index.html: the SPA routes it;
  * - everything else that matches no route (an unknown /api path, a missing asset) stays a JSON 404.
  * Without a build (tests, API-only use) nothing is registered.
@@ -29,9 +33,15 @@ export async function registerWeb(app: FastifyInstance, root = WEB_DIST): Promis
     wildcard: false,
     index: false,
     cacheControl: false,
+    preCompressed: true,
+    // The twins are found beside each file when it is asked for; they need no routes of their own.
+    globIgnore: ['**/*.br', '**/*.gz'],
     setHeaders(reply, filePath) {
       const rel = path.relative(root, filePath).split(path.sep).join('/');
-      reply.header('cache-control', rel.startsWith('assets/') ? IMMUTABLE : 'no-cache');
+      reply.header(
+        'cache-control',
+        rel.startsWith('assets/') ? IMMUTABLE : rel.startsWith('favicon.') ? FAVICON : 'no-cache',
+      );
     },
   });
 

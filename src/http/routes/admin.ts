@@ -106,7 +106,13 @@ export async function adminRoutes(app: FastifyInstance, { admin, stats }: Servic
 
   r.post(
     '/admin/invites',
-    { access: 'admin', summary: 'Create invite codes', body: invitesBody, response: { 201: invitesCreated } },
+    {
+      access: 'admin',
+      summary: 'Create invite codes',
+      body: invitesBody,
+      response: { 201: invitesCreated },
+      secret: true,
+    },
     async (req, reply) => reply.code(201).send(await admin.invites.create(req.auth.user.id, req.body, req.ip)),
   );
 
@@ -117,6 +123,7 @@ export async function adminRoutes(app: FastifyInstance, { admin, stats }: Servic
       summary: 'Invite codes, a page at a time',
       querystring: invitesQuery,
       response: { 200: invitesPage },
+      secret: true,
     },
     (req) => admin.invites.list(req.query),
   );

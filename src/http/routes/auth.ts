@@ -8,6 +8,7 @@ import {
 } from '../../domain/accounts/types.js';
 import type { Services } from '../../services.js';
 import { type CookieNames, clearSessionCookie, cookieValues, setSignInCookies } from '../cookies.js';
+import { sessionToken } from '../plugins/auth.js';
 import { router } from '../route.js';
 import {
   loginBody,
@@ -16,6 +17,7 @@ import {
   passwordBody,
   registerBody,
   sessionParams,
+  sessionResponse,
   sessionsPage,
   sessionsQuery,
   signedInResponse,
@@ -82,6 +84,7 @@ export async function authRoutes(app: FastifyInstance, services: Services): Prom
       summary: 'Create an account and sign in',
       body: registerBody,
       response: { 201: signedInResponse },
+      secret: true,
     },
     async (req, reply) => {
       const { deviceToken, ...signedIn } = await accounts.register(req.body, meta(req));
@@ -97,6 +100,7 @@ export async function authRoutes(app: FastifyInstance, services: Services): Prom
       summary: 'Sign in; 202 with a challenge when the account has a second factor',
       body: loginBody,
       response: { 200: signedInResponse, 202: mfaChallenge },
+      secret: true,
     },
     async (req, reply) => {
       const result = signInCookies(req, reply, services, await accounts.login(req.body, meta(req)));
@@ -122,6 +126,24 @@ export async function authRoutes(app: FastifyInstance, services: Services): Prom
       method: auth.method,
       mfa: { enrolled: auth.mfaEnrolled, required: accounts.mfaRequiredFor(auth.user.role) },
     }),
+  );
+
+  // The web app's first question (docs/decisions/034): signed out is an answer, not an error, so a signed-out load
+  // shows no 401 in the browser's console. Scripts keep /auth/me and its 401.
+  r.get(
+    '/auth/session',
+    {
+      access: { public: 'tells the caller only about its own session: whose it is, or null' },
+      summary: 'Who is signed in, or null when no one is (never 401)',
+      response: { 200: sessionResponse },
+    },
+    async (req) => {
+      const found = sessionToken(req);
+      if (!found) return { user: null };
+      const cached = accounts.resolveCached(found.token);
+      const auth = cached === undefined ? await accounts.resolve(found.token) : cached;
+      return { user: auth?.user ?? null };
+    },
   );
 
   r.post(

@@ -37,6 +37,7 @@ export async function keyRoutes(app: FastifyInstance, { keys }: Services): Promi
       token: 'keys',
       summary: 'Create a key; the answer holds its secret, shown this once',
       limit: 'keyWrites',
+      secret: true,
       body: createKeyBody,
       response: { 201: createdKey },
     },

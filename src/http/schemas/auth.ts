@@ -64,6 +64,8 @@ export const meResponse = z.object({
   }),
 });
 
+export const sessionResponse = z.object({ user: userView.nullable() });
+
 export const sessionsQuery = z.strictObject(pageQuery(20));
 
 const session = z.object({
@@ -88,6 +90,7 @@ export const noContent = z.null().describe('No content');
 
 export type User = z.infer<typeof userView>;
 export type Role = User['role'];
+export type SessionResponse = z.infer<typeof sessionResponse>;
 export type RegisterBody = z.input<typeof registerBody>;
 export type LoginBody = z.input<typeof loginBody>;
 export type PasswordBody = z.input<typeof passwordBody>;

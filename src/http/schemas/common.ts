@@ -58,7 +58,12 @@ const bounded = (min: number, max: number) =>
     .string()
     .trim()
     .min(min, { message: min === 1 ? 'must not be empty' : `must be at least ${min} characters` })
-    .refine((s) => s.length <= max, { message: `must be at most ${max} characters (UTF-16 code units)` });
+    // zod's own code and bounds for it, so a client words it as it words any other `too_big` (docs/api.md §2).
+    .superRefine((s, ctx) => {
+      if (s.length <= max) return;
+      const message = `must be at most ${max} characters (UTF-16 code units)`;
+      ctx.addIssue({ code: 'too_big', origin: 'string', maximum: max, inclusive: true, input: s, message });
+    });
 
 /**
  * Trimmed one-line text (names, e-mail addresses, codes, searches): control characters are a 400 naming the field,

@@ -3,9 +3,22 @@
  * never readable by scripts), and every failure turned into an ApiError carrying the API's error envelope.
  */
 
+/** One entry of a 400's `details` (docs/api.md §2): the English `message`, and `code`/`params` to word it. */
 export interface FieldIssue {
   path: string;
   message: string;
+  code?: string;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * How a field issue reads in the current language (i18n/issues.ts, set by the language provider as it renders).
+ * Until then — and in code without a provider — the API's English message.
+ */
+let wordIssue: (issue: FieldIssue) => string = (issue) => issue.message;
+
+export function setIssueWording(fn: (issue: FieldIssue) => string): void {
+  wordIssue = fn;
 }
 
 export class ApiError extends Error {
@@ -21,9 +34,10 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** The API's message for one field (`details[].path`), for showing beside that field. */
+  /** What is wrong with one field (`details[].path`), in the reader's language, for showing beside that field. */
   field(path: string): string | undefined {
-    return this.details.find((d) => d.path === path || d.path.startsWith(`${path}.`))?.message;
+    const issue = this.details.find((d) => d.path === path || d.path.startsWith(`${path}.`));
+    return issue && wordIssue(issue);
   }
 }
 

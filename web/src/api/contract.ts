@@ -26,6 +26,7 @@ export type {
   RegisterBody,
   Role,
   Session,
+  SessionResponse,
   SessionsPage,
   SignedInResponse,
   User,

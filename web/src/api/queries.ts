@@ -87,8 +87,14 @@ export function useAllKeys(includeDeleted = false) {
   });
 }
 
+/** A key's own query: shared by its page and the boot's prefetch (pages/registry.tsx). */
+export const keyQuery = (id: string) => ({
+  queryKey: [...qk.keys, 'one', id],
+  queryFn: () => api<Key>(`/api/keys/${id}`),
+});
+
 export function useKey(id: string) {
-  return useQuery({ queryKey: [...qk.keys, 'one', id], queryFn: () => api<Key>(`/api/keys/${id}`) });
+  return useQuery(keyQuery(id));
 }
 
 export function useInstructions(id: string, enabled = true) {
@@ -158,12 +164,14 @@ export function useAdminStatements(month: string) {
   });
 }
 
+/** Usage over a range, of every key or one: shared by the pages and the boot's prefetch (pages/registry.tsx). */
+export const usageQuery = (range: RangeValue, keyId?: string) => ({
+  queryKey: [...qk.stats, 'usage', rangeKey(range), keyId ?? ''],
+  queryFn: () => api<UsageResponse>('/api/stats/usage', { query: { ...rangeQuery(range), keyId } }),
+});
+
 export function useUsage(range: RangeValue, keyId?: string) {
-  return useQuery({
-    queryKey: [...qk.stats, 'usage', rangeKey(range), keyId ?? ''],
-    queryFn: () => api<UsageResponse>('/api/stats/usage', { query: { ...rangeQuery(range), keyId } }),
-    placeholderData: keepPreviousData,
-  });
+  return useQuery({ ...usageQuery(range, keyId), placeholderData: keepPreviousData });
 }
 
 export function useCompare(keyIds: string[], range: RangeValue) {

@@ -102,7 +102,7 @@ export function KeysTable({ items, loading, sort, order, onSort, onEdit, onToggl
                 <LimitMeters meters={k.limitUsage} compact />
               </td>
               <td className="nowrap" title={fmt.dateTime(k.createdAt)}>
-                {fmt.day(k.createdAt.slice(0, 10), 'long')}
+                {fmt.date(k.createdAt)}
               </td>
               <td className="actions-col">
                 {k.status !== 'deleted' && (

@@ -4,6 +4,7 @@ import { useMeta } from '../api/queries';
 import { LOCALES, type Locale, type MessageKey, useI18n } from '../i18n';
 import { useLogout } from '../lib/auth';
 import { Link, NavLink, useLocation } from '../lib/router';
+import { ThemeSelect } from '../lib/theme';
 
 const NAV: { to: string; label: MessageKey; icon: string; exact?: boolean }[] = [
   { to: '/', label: 'nav.dashboard', icon: 'M3 13h8V3H3zm0 8h8v-6H3zm10 0h8V11h-8zm0-18v6h8V3z', exact: true },
@@ -72,11 +73,24 @@ export function DemoBadge() {
   );
 }
 
+/** The favicon's drawing, inline: an <img> of it would fetch the file a second time (issue 15, point 1). */
+function Logo() {
+  return (
+    <svg viewBox="0 0 32 32" width="26" height="26" aria-hidden="true" className="logo">
+      <rect width="32" height="32" rx="7" fill="#c2410c" />
+      <path
+        d="M11 20.5a4.5 4.5 0 1 1 4.2-6.1H25v3h-2v2.6h-3v-2.6h-4.8A4.5 4.5 0 0 1 11 20.5Zm0-3a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3Z"
+        fill="#fff"
+      />
+    </svg>
+  );
+}
+
 export function Brand() {
   const { t } = useI18n();
   return (
     <span className="brand">
-      <img src="/favicon.svg" alt="" width="26" height="26" />
+      <Logo />
       <span>{t('app.name')}</span>
     </span>
   );
@@ -112,6 +126,7 @@ export function Layout({ user, children }: { user: User; children: ReactNode }) 
         </Link>
         <DemoBadge />
         <div className="topbar-right">
+          <ThemeSelect className="hide-sm" />
           <LanguageSelect className="hide-sm" />
           <span className="user-chip hide-sm" title={user.email}>
             <span className="avatar" aria-hidden="true">
@@ -147,6 +162,7 @@ export function Layout({ user, children }: { user: User; children: ReactNode }) 
           <div className="sidenav-foot show-sm">
             <div className="muted small">{user.email}</div>
             <LanguageSelect />
+            <ThemeSelect />
           </div>
         </nav>
         {menuOpen && <div className="scrim" onClick={() => setMenuOpen(false)} aria-hidden="true" />}

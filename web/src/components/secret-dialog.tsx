@@ -66,7 +66,7 @@ export function SecretDialog({
             <span className="label">{t('secret.useWith')}</span>
             <CopyButton text={snippet} />
           </div>
-          <pre className="snippet">{snippet}</pre>
+          <pre className="snippet snippet-wrap">{snippet}</pre>
         </div>
       )}
     </Dialog>

@@ -1,6 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useI18n } from '../i18n';
-import { type Metric, metricFormat, PALETTE } from './charts';
+import { type Metric, PALETTE } from './metric';
 import type { Figures } from './usage-table';
 
 /** One bar of the chart (a day or an hour), its total and its parts (keys or models). */
@@ -42,28 +42,31 @@ export function StackedChart({
     for (const part of p.parts) row[part.id] = part[metric];
     return row;
   });
-  const axis = metricFormat(fmt, metric, true);
+  // Round ticks, one notation for the whole axis (the bars' totals set its height).
+  const axis = fmt.axis(Math.max(0, ...points.map((p) => p[metric])), metric === 'cost' ? 'money' : 'count');
   return (
     <div className="chart" role="img" aria-label={label} style={{ height: HEIGHT }}>
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke="#f0f0f0" vertical={false} />
+          <CartesianGrid stroke="var(--border)" vertical={false} />
           <XAxis
             dataKey="label"
-            tick={{ fontSize: 12, fill: '#6b7280' }}
+            tick={{ fontSize: 12, fill: 'var(--muted)' }}
             tickLine={false}
-            axisLine={{ stroke: '#e5e7eb' }}
+            axisLine={{ stroke: 'var(--border)' }}
             minTickGap={16}
           />
           <YAxis
-            tickFormatter={axis}
-            tick={{ fontSize: 12, fill: '#6b7280' }}
+            ticks={axis.ticks}
+            domain={[0, axis.ticks[axis.ticks.length - 1]]}
+            tickFormatter={axis.format}
+            tick={{ fontSize: 12, fill: 'var(--muted)' }}
             tickLine={false}
             axisLine={false}
             width={64}
           />
           <Tooltip
-            cursor={{ fill: 'rgba(0,0,0,0.04)' }}
+            cursor={{ fill: 'var(--border)', fillOpacity: 0.4 }}
             content={({ active, label: at }) => {
               const p = active ? points.find((x) => x.label === at) : undefined;
               if (!p) return null;

@@ -2,10 +2,10 @@ import type { TokenSplit } from '../api/contract';
 import { useI18n } from '../i18n';
 
 const SPLIT = [
-  { field: 'inputTokens', label: 'dash.input', color: '#c2410c' },
-  { field: 'outputTokens', label: 'dash.output', color: '#2563eb' },
-  { field: 'cacheCreateTokens', label: 'dash.cacheCreate', color: '#7c3aed' },
-  { field: 'cacheReadTokens', label: 'dash.cacheRead', color: '#059669' },
+  { field: 'inputTokens', label: 'dash.input', color: 'var(--chart-1)' },
+  { field: 'outputTokens', label: 'dash.output', color: 'var(--chart-2)' },
+  { field: 'cacheCreateTokens', label: 'dash.cacheCreate', color: 'var(--chart-4)' },
+  { field: 'cacheReadTokens', label: 'dash.cacheRead', color: 'var(--chart-3)' },
 ] as const;
 
 /** Tokens by kind (input, output, cache writes, cache reads): a stacked bar with a legend. */

@@ -1,33 +1,63 @@
-/** Who is signed in: `GET /api/auth/me` (null = signed out), login/register/logout, and expired sessions. */
+/**
+ * Who is signed in: `GET /api/auth/session` (user null = signed out, never a 401 in the console), login/register/
+ * logout, expired sessions, and the signed-in hint that lets a page start drawing before the answer (decision 034).
+ */
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { ApiError, api, setMfaRequiredHandler, setUnauthorizedHandler } from '../api/client';
 import type {
   LoginBody,
-  MeResponse,
   MfaChallenge,
   MfaVerifyBody,
   RegisterBody,
+  SessionResponse,
   SignedInResponse,
   User,
 } from '../api/contract';
 import { qk } from '../api/queries';
 import { navigate } from './router';
 
+const HINT_KEY = 'kp.session';
+
+/**
+ * The user this browser was last signed in as, kept while signed in: a load with it draws the page at once and
+ * starts the page's own requests beside the session question instead of after it. The answer then decides: another
+ * user or none replaces it. Only the profile the top bar shows, never a token (the session stays in its httpOnly
+ * cookie); removed on sign-out and whenever the portal says no one is signed in.
+ */
+export function sessionHint(): User | undefined {
+  try {
+    const raw = localStorage.getItem(HINT_KEY);
+    const u = raw ? (JSON.parse(raw) as Partial<User>) : undefined;
+    return u && typeof u.id === 'string' && typeof u.email === 'string' && u.role ? (u as User) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function rememberSession(user: User | null): void {
+  try {
+    if (user) localStorage.setItem(HINT_KEY, JSON.stringify(user));
+    else localStorage.removeItem(HINT_KEY);
+  } catch {
+    // Private mode: no hint, the page waits for the answer.
+  }
+}
+
+export const sessionQuery = {
+  queryKey: qk.me,
+  queryFn: async (): Promise<User | null> => {
+    const { user } = await api<SessionResponse>('/api/auth/session');
+    rememberSession(user);
+    return user;
+  },
+  staleTime: Number.POSITIVE_INFINITY,
+  retry: (n: number, e: unknown) => !(e instanceof ApiError && e.status < 500) && n < 2,
+};
+
+/** The signed-in user (null: signed out); while the answer is on its way, the hinted user as placeholder. */
 export function useMe() {
-  return useQuery({
-    queryKey: qk.me,
-    queryFn: async () => {
-      try {
-        return (await api<MeResponse>('/api/auth/me', { expect401: true })).user;
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 401) return null;
-        throw e;
-      }
-    },
-    staleTime: Number.POSITIVE_INFINITY,
-    retry: (n, e) => !(e instanceof ApiError && e.status < 500) && n < 2,
-  });
+  return useQuery({ ...sessionQuery, placeholderData: sessionHint });
 }
 
 /** A path inside this app to go back to after signing in (never another origin, never the auth pages). */
@@ -52,6 +82,7 @@ export function loginUrl(next: string, expired = false): string {
 export function clearUserData(qc: QueryClient, me: User | null = null): void {
   qc.removeQueries({ predicate: (q) => q.queryKey[0] !== qk.me[0] && q.queryKey[0] !== qk.meta[0] });
   qc.setQueryData(qk.me, me);
+  rememberSession(me);
 }
 
 /** After logging out, or revoking this browser's own session. */

@@ -49,18 +49,8 @@ export function setSearch(changes: Record<string, string | number | undefined>, 
   navigate(url.pathname + url.search, { replace });
 }
 
-/** `/keys/:id` against `/keys/abc` → `{id: 'abc'}`; null when it does not match. */
-export function matchPath(pattern: string, pathname: string): Record<string, string> | null {
-  const p = pattern.split('/').filter(Boolean);
-  const s = pathname.split('/').filter(Boolean);
-  if (p.length !== s.length) return null;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < p.length; i++) {
-    if (p[i].startsWith(':')) params[p[i].slice(1)] = decodeURIComponent(s[i]);
-    else if (p[i] !== s[i]) return null;
-  }
-  return params;
-}
+// One matcher for the app: the route table's (route-table.ts).
+export { matchPath } from '../route-table';
 
 type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & { to: string; replace?: boolean };
 

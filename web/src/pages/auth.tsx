@@ -7,6 +7,7 @@ import { TextField } from '../components/ui';
 import { useI18n } from '../i18n';
 import { safeNext, useRegister } from '../lib/auth';
 import { Link, navigate, useLocation } from '../lib/router';
+import { ThemeSelect } from '../lib/theme';
 
 export function AuthFrame({
   title,
@@ -24,7 +25,10 @@ export function AuthFrame({
       <div className="auth-top">
         <Brand />
         <DemoBadge />
-        <LanguageSelect />
+        <div className="auth-prefs">
+          <ThemeSelect />
+          <LanguageSelect />
+        </div>
       </div>
       <main className="auth-card card" id="main">
         <h1>{title}</h1>

@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import type { CompareEntry } from '../api/contract';
 import { useAllKeys, useCompare } from '../api/queries';
-import { type ChartLine, type Metric, MetricPicker, MultiLineChart, PALETTE } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
+import { MultiLineChart } from '../components/lazy-charts';
+import type { ChartLine } from '../components/line-chart';
+import { type Metric, MetricPicker, PALETTE } from '../components/metric';
 import { RangePicker } from '../components/range-picker';
 import { Card, EmptyState, PageHeader, Skeleton } from '../components/ui';
 import { KeyLink, UsageTable } from '../components/usage-table';
@@ -103,7 +105,7 @@ export function ComparePage() {
         <>
           <Card>
             {data ? (
-              <MultiLineChart lines={lines} metric={metric} label={t('compare.title')} />
+              <MultiLineChart lines={lines} metric={metric} label={t('compare.title')} timezone={data.range.timezone} />
             ) : (
               <Skeleton height="320px" width="100%" />
             )}

@@ -1,14 +1,16 @@
 import { useState } from 'react';
 import type { UsageResponse } from '../api/contract';
 import { useUsage } from '../api/queries';
-import { type Metric, MetricPicker, UsageChart } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
+import { UsageChart } from '../components/lazy-charts';
+import { type Metric, MetricPicker } from '../components/metric';
 import { RangePicker } from '../components/range-picker';
 import { TokenSplitBar } from '../components/token-split';
 import { Card, EmptyState, PageHeader, Skeleton } from '../components/ui';
 import { KeyLink, ShareBar, UsageTable } from '../components/usage-table';
 import { useI18n } from '../i18n';
+import { useDrawnMark } from '../lib/drawn';
 import { useUrlRange } from '../lib/range';
 import { Link } from '../lib/router';
 
@@ -18,6 +20,8 @@ export function DashboardPage() {
   const [metric, setMetric] = useState<Metric>('tokens');
   const usage = useUsage(range);
   const data = usage.data;
+  // When the figures are on screen: what `npm run bench:web` times (bench/web.ts).
+  useDrawnMark('dashboard', Boolean(data), data?.perKey.length === 0 ? '.empty' : '.chart svg');
 
   return (
     <>
@@ -49,7 +53,12 @@ export function DashboardPage() {
           <Card title={t('dash.daily')} actions={<MetricPicker value={metric} onChange={setMetric} />}>
             {data ? (
               <>
-                <UsageChart series={data.series} metric={metric} label={t('dash.daily')} />
+                <UsageChart
+                  series={data.series}
+                  metric={metric}
+                  label={t('dash.daily')}
+                  timezone={data.range.timezone}
+                />
                 {data.totals.requests === 0 && <p className="muted small center">{t('dash.noUsage')}</p>}
               </>
             ) : (

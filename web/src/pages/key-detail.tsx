@@ -1,16 +1,18 @@
 import { useState } from 'react';
 import type { Key, TokenSplit } from '../api/contract';
 import { useKey, useUsage } from '../api/queries';
-import { type Metric, MetricPicker, UsageChart } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
 import { useKeyActions } from '../components/key-actions';
 import { KeyStatusCell, OriginBadge, ToggleButton } from '../components/key-status';
+import { UsageChart } from '../components/lazy-charts';
 import { LimitMeters } from '../components/limit-meters';
+import { type Metric, MetricPicker } from '../components/metric';
 import { RangePicker } from '../components/range-picker';
 import { TokenSplitBar } from '../components/token-split';
 import { Button, Card, PageHeader, Skeleton } from '../components/ui';
 import { useI18n } from '../i18n';
+import { usePageTitle } from '../lib/page-title';
 import { useUrlRange } from '../lib/range';
 import { Link, navigate } from '../lib/router';
 import { InstructionsCard, LimitsCard, ModelsCard } from './key-detail-sections';
@@ -21,6 +23,7 @@ export function KeyDetailPage({ id }: { id: string }) {
   const key = useKey(id);
   const actions = useKeyActions({ onDeleted: () => navigate('/keys') });
   const k = key.data;
+  usePageTitle(k?.name);
 
   if (key.error && !k) {
     return (
@@ -150,7 +153,7 @@ function UsageSection({ id }: { id: string }) {
       ) : data ? (
         <>
           <MiniTotals data={data.totals} />
-          <UsageChart series={data.series} metric={metric} label={t('detail.usage')} />
+          <UsageChart series={data.series} metric={metric} label={t('detail.usage')} timezone={data.range.timezone} />
         </>
       ) : (
         <Skeleton height="340px" width="100%" />

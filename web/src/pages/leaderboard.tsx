@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { LeaderboardResponse, LeaderboardSort, User } from '../api/contract';
 import { useLeaderboard } from '../api/queries';
-import { MetricPicker, metricFormat } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
+import { MetricPicker, metricFormat } from '../components/metric';
 import { RangePicker } from '../components/range-picker';
 import { Card, EmptyState, PageHeader, Segmented } from '../components/ui';
 import { KeyLink, ShareBar, UsageTable } from '../components/usage-table';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useHourly } from '../api/queries';
-import { type Metric, MetricPicker } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
+import { type Metric, MetricPicker } from '../components/metric';
 import { StackedChart } from '../components/stacked-chart';
 import { Card, Skeleton } from '../components/ui';
 import { useI18n } from '../i18n';

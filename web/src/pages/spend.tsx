@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { SummaryResponse } from '../api/contract';
 import { useSummary } from '../api/queries';
-import { type Metric, MetricPicker } from '../components/charts';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
+import { type Metric, MetricPicker } from '../components/metric';
 import { RangePicker } from '../components/range-picker';
 import { StackedChart, type StackSeries } from '../components/stacked-chart';
 import { Card, PageHeader, Segmented, Skeleton } from '../components/ui';

@@ -120,7 +120,7 @@ export function UsersTab({ me }: { me: User }) {
                         <QuotaInput user={u} onSave={(maxKeys) => patch.mutate({ id: u.id, body: { maxKeys } })} />
                       </td>
                       <td className="num">{fmt.number(u.keys)}</td>
-                      <td className="nowrap">{fmt.day(u.createdAt.slice(0, 10), 'long')}</td>
+                      <td className="nowrap">{fmt.date(u.createdAt)}</td>
                       <td className="nowrap">
                         {u.lastLoginAt ? (
                           fmt.relative(u.lastLoginAt)

@@ -1,0 +1,47 @@
+/**
+ * KNOWN FAILURES of the page checks (tests/e2e/pages.spec.ts) — the one place they are listed, with what fails.
+ *
+ * Every page the route table lists is visited at 375 px, in both languages and both themes, signed out, as a user
+ * and as an admin, and must not overflow sideways, must have no serious or critical axe violation, and must have its
+ * own title. The pages below failed when the checks arrived (issue 15, part A); part B fixes them and removes their
+ * lines. The suite fails on any failure not listed here — and on a listed one that no longer happens, so this list
+ * only ever shrinks.
+ *
+ * Key: the route table's path. `check`: `overflow`, or `axe:<rule id>`. `only`: limit an entry to some visits
+ * (e.g. `{ theme: 'dark' }`) when the failure does not happen on the others.
+ */
+import type { Locale } from './support/app.js';
+import type { Theme, Visitor } from './support/pages.js';
+
+export interface KnownFailure {
+  check: 'overflow' | `axe:${string}`;
+  /** What fails, as the checks reported it when it was listed. */
+  what: string;
+  only?: { locale?: Locale; theme?: Theme; visitor?: Visitor };
+}
+
+const SCROLL = 'axe:scrollable-region-focusable' as const;
+
+export const KNOWN_FAILURES: Record<string, KnownFailure[]> = {
+  '/keys/:id': [
+    {
+      check: SCROLL,
+      what: 'serious: the models table, the recent requests table and the Claude Code snippet (<pre>) scroll sideways at 375 px but cannot be reached by keyboard',
+    },
+  ],
+  '/admin': [{ check: SCROLL, what: 'serious: the cache hit-rate table scrolls sideways, not reachable by keyboard' }],
+  '/admin/keys': [
+    {
+      check: SCROLL,
+      what: 'serious: the held keys table scrolls sideways, not reachable by keyboard (English: wider words)',
+      only: { locale: 'en' },
+    },
+  ],
+  '/admin/invites': [
+    {
+      check: SCROLL,
+      what: 'serious: the invite codes table scrolls sideways, not reachable by keyboard (English: wider words)',
+      only: { locale: 'en' },
+    },
+  ],
+};
