@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  type AuthContext,
   isMfaPending,
   type MfaPending,
   type RequestMeta,
@@ -70,6 +71,11 @@ export async function authRoutes(app: FastifyInstance, services: Services): Prom
   const r = router(app, ['auth']);
   const names = app.cookieNames;
   const meta = (req: FastifyRequest) => requestMeta(req, names);
+  const meOf = (auth: AuthContext) => ({
+    user: auth.user,
+    method: auth.method,
+    mfa: { enrolled: auth.mfaEnrolled, required: accounts.mfaRequiredFor(auth.user.role) },
+  });
   // Both set the session cookie: a cross-site Origin is refused, so another site cannot sign a browser in.
   const signUp = {
     public: 'signing up: rate-limited per address, by the registration policy',
@@ -121,11 +127,7 @@ export async function authRoutes(app: FastifyInstance, services: Services): Prom
   r.get(
     '/auth/me',
     { access: 'user', beforeMfa: true, summary: 'Who is signed in', response: { 200: meResponse } },
-    async ({ auth }) => ({
-      user: auth.user,
-      method: auth.method,
-      mfa: { enrolled: auth.mfaEnrolled, required: accounts.mfaRequiredFor(auth.user.role) },
-    }),
+    async ({ auth }) => meOf(auth),
   );
 
   // The web app's first question (docs/decisions/034): signed out is an answer, not an error, so a signed-out load
@@ -142,7 +144,7 @@ export async function authRoutes(app: FastifyInstance, services: Services): Prom
       if (!found) return { user: null };
       const cached = accounts.resolveCached(found.token);
       const auth = cached === undefined ? await accounts.resolve(found.token) : cached;
-      return { user: auth?.user ?? null };
+      return !auth || auth.method === 'token' ? { user: null } : meOf(auth);
     },
   );
 

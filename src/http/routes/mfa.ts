@@ -30,6 +30,7 @@ export async function mfaRoutes(app: FastifyInstance, services: Services): Promi
       summary: 'Finish a sign-in with a TOTP or recovery code',
       body: mfaVerifyBody,
       response: { 200: signedInResponse },
+      secret: true,
     },
     async (req, reply) => {
       return signInCookies(req, reply, services, await accounts.verifyMfa(req.body, meta(req)));
@@ -49,6 +50,7 @@ export async function mfaRoutes(app: FastifyInstance, services: Services): Promi
       beforeMfa: true,
       summary: 'Start enrolling an authenticator app: a new secret and its QR code',
       response: { 200: totpSetup },
+      secret: true,
     },
     async (req) => accounts.mfa.setup(req.auth),
   );
@@ -61,6 +63,7 @@ export async function mfaRoutes(app: FastifyInstance, services: Services): Promi
       summary: 'Turn two-factor on with the app’s first code; answers the recovery codes, shown once',
       body: totpConfirmBody,
       response: { 200: recoveryCodes },
+      secret: true,
     },
     async (req) => accounts.mfa.confirm(req.auth, req.body.code, meta(req)),
   );
@@ -86,6 +89,7 @@ export async function mfaRoutes(app: FastifyInstance, services: Services): Promi
       summary: 'New recovery codes (the old ones stop working)',
       body: mfaProofBody,
       response: { 200: recoveryCodes },
+      secret: true,
     },
     async (req) => accounts.mfa.regenerate(req.auth, req.body, meta(req)),
   );

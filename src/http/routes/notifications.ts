@@ -50,6 +50,7 @@ export async function notificationRoutes(app: FastifyInstance, { notifications: 
       summary: 'Add a webhook or chat channel; a made secret is answered this once',
       body: channelCreateBody,
       response: { 201: channelCreated },
+      secret: true,
     },
     async (req, reply) => reply.code(201).send(await n.channels.create(req.auth.user, req.body)),
   );

@@ -19,6 +19,7 @@ export async function tokenRoutes(app: FastifyInstance, { accounts, meSummary: s
       summary: 'Create a personal access token; the answer holds it, shown this once',
       body: createTokenBody,
       response: { 201: createdToken },
+      secret: true,
     },
     async (req, reply) => reply.code(201).send(await accounts.tokens.create(req.auth, req.body, { ip: req.ip })),
   );

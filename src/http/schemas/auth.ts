@@ -64,7 +64,8 @@ export const meResponse = z.object({
   }),
 });
 
-export const sessionResponse = z.object({ user: userView.nullable() });
+/** Signed in: what /auth/me says; signed out (or a personal access token, which is no session): user null. */
+export const sessionResponse = z.union([meResponse, z.object({ user: z.null() })]);
 
 export const sessionsQuery = z.strictObject(pageQuery(20));
 
