@@ -3,6 +3,7 @@ import { useDeliveryLog } from '../api/notification-queries';
 import { type MessageKey, useI18n } from '../i18n';
 import { ErrorMessage } from './error-message';
 import { Pagination, usePaging } from './pagination';
+import { ScrollRegion } from './scroll-region';
 import { Card, EmptyState, SkeletonRows } from './ui';
 
 const STATE_BADGE: Record<DeliveryLogEntry['state'], string> = {
@@ -31,7 +32,7 @@ export function DeliveryLogCard({ admin = false }: { admin?: boolean }) {
       ) : log.data && log.data.total === 0 ? (
         <EmptyState title={t('notify.logEmpty')} />
       ) : (
-        <div className="table-wrap">
+        <ScrollRegion label={t(admin ? 'notify.adminLog' : 'notify.log')}>
           <table className="table">
             <thead>
               <tr>
@@ -90,7 +91,7 @@ export function DeliveryLogCard({ admin = false }: { admin?: boolean }) {
               onPageSize={setPageSize}
             />
           )}
-        </div>
+        </ScrollRegion>
       )}
     </Card>
   );

@@ -3,6 +3,7 @@ import { useI18n } from '../i18n';
 import { Link } from '../lib/router';
 import { KeyStatusCell, OriginBadge, ToggleButton } from './key-status';
 import { LimitMeters } from './limit-meters';
+import { ScrollRegion } from './scroll-region';
 import { Button, SkeletonRows } from './ui';
 
 export interface KeysTableProps {
@@ -55,7 +56,7 @@ export function KeysTable({ items, loading, sort, order, onSort, onEdit, onToggl
   };
 
   return (
-    <div className="table-wrap">
+    <ScrollRegion label={t('keys.title')}>
       <table className="table" aria-label={t('keys.tableLabel')} aria-busy={loading || undefined}>
         <thead>
           <tr>
@@ -121,6 +122,6 @@ export function KeysTable({ items, loading, sort, order, onSort, onEdit, onToggl
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

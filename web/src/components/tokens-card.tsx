@@ -7,6 +7,7 @@ import { useI18n } from '../i18n';
 import { CopyButton } from './copy-button';
 import { Dialog } from './dialog';
 import { ErrorMessage } from './error-message';
+import { ScrollRegion } from './scroll-region';
 import { useToast } from './toast';
 import { Button, Card, SelectField, SkeletonRows, TextField } from './ui';
 
@@ -91,7 +92,7 @@ export function TokensCard() {
           <ErrorMessage error={tokens.error} onRetry={() => tokens.refetch()} compact />
         </div>
       ) : (
-        <div className="table-wrap">
+        <ScrollRegion label={t('tokens.title')}>
           <table className="table">
             <thead>
               <tr>
@@ -136,7 +137,7 @@ export function TokensCard() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       <CreatedTokenDialog created={created} onClose={() => setCreated(null)} />
     </Card>

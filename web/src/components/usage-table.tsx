@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { TokenSplit } from '../api/contract';
 import { useI18n } from '../i18n';
 import { Link } from '../lib/router';
+import { ScrollRegion } from './scroll-region';
 import { SkeletonRows } from './ui';
 
 /** The three figures every usage table shows. */
@@ -27,6 +28,8 @@ interface BaseProps<R> {
   /** undefined while loading: placeholder rows. */
   rows: readonly R[] | undefined;
   rowKey(row: R): string;
+  /** What the table shows, for the scrollable region that holds it (read by screen readers). */
+  label: string;
   /** Columns before the figures (the key or model, a rank, an owner…). */
   lead: UsageColumn<R>[];
   /** Columns after the figures (a share bar, last use…). */
@@ -54,7 +57,7 @@ const cls = (...names: (string | undefined)[]) => names.filter(Boolean).join(' '
  */
 export function UsageTable<R extends object>(props: UsageTableProps<R>) {
   const { t, fmt } = useI18n();
-  const { rows, rowKey, lead, trail = [], requestsHideSm, empty } = props;
+  const { rows, rowKey, label, lead, trail = [], requestsHideSm, empty } = props;
   // FiguresProp requires `figures` unless R carries the figures itself.
   const figuresOf = (props.figures ?? ((row: R) => row)) as (row: R) => Figures | Instead;
   const cols = lead.length + 3 + trail.length;
@@ -94,7 +97,7 @@ export function UsageTable<R extends object>(props: UsageTableProps<R>) {
     ));
 
   return (
-    <div className="table-wrap">
+    <ScrollRegion label={label}>
       <table className="table">
         <thead>
           <tr>
@@ -121,7 +124,7 @@ export function UsageTable<R extends object>(props: UsageTableProps<R>) {
           )}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

@@ -112,6 +112,7 @@ export function ComparePage() {
           </Card>
           <Card className="card-flush">
             <UsageTable<Row>
+              label={t('compare.title')}
               // Before the answer, the picked keys by name, their figures still loading.
               rows={data?.keys ?? selected.map((keyId) => ({ keyId }))}
               rowKey={(k) => k.keyId}

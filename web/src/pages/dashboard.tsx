@@ -119,6 +119,7 @@ function PerKeyTable({ data }: { data?: UsageResponse }) {
   return (
     <Card title={t('dash.perKey')}>
       <UsageTable
+        label={t('dash.perKey')}
         rows={data?.perKey}
         rowKey={(k) => k.keyId}
         requestsHideSm

@@ -3,6 +3,7 @@ import { useInstructions, useKeyModels } from '../api/queries';
 import { CopyButton } from '../components/copy-button';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
+import { ScrollRegion } from '../components/scroll-region';
 import { Card, Skeleton } from '../components/ui';
 import { UsageTable } from '../components/usage-table';
 import { useI18n } from '../i18n';
@@ -24,6 +25,7 @@ export function ModelsCard({ id }: { id: string }) {
         </div>
       ) : (
         <UsageTable
+          label={t('detail.models')}
           rows={data?.items}
           rowKey={(m) => m.model}
           lead={[{ header: t('common.model'), cellClassName: 'mono small', cell: (m) => m.model }]}
@@ -95,7 +97,10 @@ export function InstructionsCard({ id }: { id: string }) {
       {ins.error ? (
         <ErrorMessage error={ins.error} compact />
       ) : ins.data ? (
-        <pre className="snippet">{ins.data.snippet}</pre>
+        // A long command scrolls sideways: in a focusable region, so the keyboard can scroll it too.
+        <ScrollRegion label={t('detail.instructions')} className="snippet-scroll">
+          <pre className="snippet">{ins.data.snippet}</pre>
+        </ScrollRegion>
       ) : (
         <Skeleton height="72px" width="100%" />
       )}

@@ -3,6 +3,7 @@ import { useKeyRequests } from '../api/queries';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
 import { Pagination, usePaging } from '../components/pagination';
+import { ScrollRegion } from '../components/scroll-region';
 import { Button, Card, SkeletonRows } from '../components/ui';
 import { useI18n } from '../i18n';
 
@@ -96,7 +97,7 @@ export function RequestsCard({ id }: { id: string }) {
           <ErrorMessage error={req.error} onRetry={() => req.refetch()} compact />
         </div>
       ) : (
-        <div className="table-wrap">
+        <ScrollRegion label={t('requests.title')}>
           <table className="table">
             <thead>
               <tr>
@@ -144,7 +145,7 @@ export function RequestsCard({ id }: { id: string }) {
               )}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {data && data.total > 0 && (
         <Pagination

@@ -93,6 +93,7 @@ export function LeaderboardPage({ user }: { user: User }) {
       ) : (
         <Card className="card-flush">
           <UsageTable
+            label={t('lb.title')}
             rows={data?.items}
             rowKey={(i) => i.keyId}
             loadingRows={5}

@@ -6,6 +6,7 @@ import { qk, useSessions } from '../api/queries';
 import { ErrorMessage } from '../components/error-message';
 import { LanguageSelect } from '../components/layout';
 import { Pagination, usePaging } from '../components/pagination';
+import { ScrollRegion } from '../components/scroll-region';
 import { useToast } from '../components/toast';
 import { TokensCard } from '../components/tokens-card';
 import { TwoFactorCard } from '../components/two-factor-card';
@@ -153,7 +154,7 @@ function SessionsCard() {
           <ErrorMessage error={sessions.error} onRetry={() => sessions.refetch()} compact />
         </div>
       ) : (
-        <div className="table-wrap">
+        <ScrollRegion label={t('settings.sessions')}>
           <table className="table">
             <thead>
               <tr>
@@ -207,7 +208,7 @@ function SessionsCard() {
               onPageSize={setPageSize}
             />
           )}
-        </div>
+        </ScrollRegion>
       )}
     </Card>
   );

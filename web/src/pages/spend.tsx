@@ -150,6 +150,7 @@ function ModelsCard({ data }: { data?: SummaryResponse }) {
   return (
     <Card title={t('spend.byModel')} className="card-flush">
       <UsageTable
+        label={t('spend.byModel')}
         rows={data?.byModel}
         rowKey={(m) => m.model ?? UNKNOWN}
         lead={[

@@ -3,6 +3,7 @@ import type { StatementResponse } from '../api/contract';
 import { useStatement } from '../api/queries';
 import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
+import { ScrollRegion } from '../components/scroll-region';
 import { Button, Card, PageHeader, SkeletonRows } from '../components/ui';
 import { useI18n } from '../i18n';
 import { setSearch, useLocation } from '../lib/router';
@@ -74,7 +75,7 @@ export function StatementPage() {
             )
           }
         >
-          <div className="table-wrap">
+          <ScrollRegion label={t('statement.title')}>
             <table className="table">
               <thead>
                 <tr>
@@ -140,7 +141,7 @@ export function StatementPage() {
                 </tfoot>
               )}
             </table>
-          </div>
+          </ScrollRegion>
         </Card>
       )}
     </>

@@ -13,7 +13,7 @@ const bodyRows = () => screen.getAllByRole('row').slice(1);
 
 describe('UsageTable', () => {
   it('shows requests, tokens (compact, exact on hover) and cost after the lead columns', () => {
-    renderUi(<UsageTable rows={rows} rowKey={(r) => r.id} lead={[name]} />);
+    renderUi(<UsageTable label="Usage" rows={rows} rowKey={(r) => r.id} lead={[name]} />);
     expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual([
       'Key',
       'Requests',
@@ -33,7 +33,9 @@ describe('UsageTable', () => {
       title: () => 'half',
       cell: () => '50%',
     };
-    renderUi(<UsageTable rows={rows} rowKey={(r) => r.id} lead={[name]} trail={[share]} requestsHideSm />);
+    renderUi(
+      <UsageTable label="Usage" rows={rows} rowKey={(r) => r.id} lead={[name]} trail={[share]} requestsHideSm />,
+    );
     const header = screen.getByRole('columnheader', { name: 'Share' });
     expect(header.className).toBe('hide-sm');
     const last = within(bodyRows()[0]).getAllByRole('cell')[4];
@@ -44,12 +46,12 @@ describe('UsageTable', () => {
 
   it('shows placeholder rows while loading, and the empty message for no rows', () => {
     const { unmount } = renderUi(
-      <UsageTable<Row> rows={undefined} rowKey={(r) => r.id} lead={[name]} loadingRows={4} />,
+      <UsageTable<Row> label="Usage" rows={undefined} rowKey={(r) => r.id} lead={[name]} loadingRows={4} />,
     );
     expect(bodyRows()).toHaveLength(4);
     expect(within(bodyRows()[0]).getAllByRole('cell')).toHaveLength(4);
     unmount();
-    renderUi(<UsageTable<Row> rows={[]} rowKey={(r) => r.id} lead={[name]} empty="Nothing yet" />);
+    renderUi(<UsageTable<Row> label="Usage" rows={[]} rowKey={(r) => r.id} lead={[name]} empty="Nothing yet" />);
     expect(within(bodyRows()[0]).getByRole('cell').textContent).toBe('Nothing yet');
     expect(within(bodyRows()[0]).getByRole('cell').getAttribute('colspan')).toBe('4');
   });
@@ -62,6 +64,7 @@ describe('UsageTable', () => {
     ];
     renderUi(
       <UsageTable
+        label="Usage"
         rows={entries}
         rowKey={(e) => e.id}
         lead={[{ header: 'Key', cell: (e) => e.id }]}

@@ -3,6 +3,7 @@ import { api } from '../../api/client';
 import type { CacheStatsResponse, PurgeResponse } from '../../api/contract';
 import { qk, useCacheStats } from '../../api/queries';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
+import { ScrollRegion } from '../../components/scroll-region';
 import { useToast } from '../../components/toast';
 import { Button, Card, Skeleton } from '../../components/ui';
 import { useI18n } from '../../i18n';
@@ -19,7 +20,7 @@ export function HitRateTable({
   const { t, fmt } = useI18n();
   const names = Object.keys(stats.namespaces).sort();
   return (
-    <div className="table-wrap">
+    <ScrollRegion label={t('admin.cache.title')}>
       <table className="table">
         <thead>
           <tr>
@@ -75,7 +76,7 @@ export function HitRateTable({
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

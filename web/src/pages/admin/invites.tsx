@@ -6,6 +6,7 @@ import { qk, useInvites } from '../../api/queries';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { Pagination, usePaging } from '../../components/pagination';
+import { ScrollRegion } from '../../components/scroll-region';
 import { useToast } from '../../components/toast';
 import { Button, Card, SkeletonRows, TextField } from '../../components/ui';
 import { useI18n } from '../../i18n';
@@ -136,7 +137,7 @@ function InviteList() {
           <ErrorMessage error={invites.error} onRetry={() => invites.refetch()} />
         </div>
       ) : (
-        <div className="table-wrap">
+        <ScrollRegion label={t('admin.invites.list')}>
           <table className="table" data-testid="invite-list">
             <thead>
               <tr>
@@ -190,7 +191,7 @@ function InviteList() {
           {data && data.total > 0 && (
             <Pagination page={page} pageSize={pageSize} total={data.total} onPage={setPage} onPageSize={setPageSize} />
           )}
-        </div>
+        </ScrollRegion>
       )}
     </Card>
   );

@@ -3,6 +3,7 @@ import type { AdminKey, OperatorHold } from '../../api/contract';
 import { useHeldKeys, useReleaseKey } from '../../api/queries';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { Pagination } from '../../components/pagination';
+import { ScrollRegion } from '../../components/scroll-region';
 import { useToast } from '../../components/toast';
 import { Button, Card, SkeletonRows, StatusBadge } from '../../components/ui';
 import { useI18n } from '../../i18n';
@@ -45,7 +46,7 @@ export function KeysTab() {
           <ErrorMessage error={keys.error} onRetry={() => keys.refetch()} />
         </div>
       ) : (
-        <div className="table-wrap">
+        <ScrollRegion label={t('admin.tab.keys')}>
           <table className="table">
             <thead>
               <tr>
@@ -93,7 +94,7 @@ export function KeysTab() {
               )}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {data && data.total > 0 && (
         <Pagination

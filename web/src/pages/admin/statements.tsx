@@ -42,6 +42,7 @@ export function StatementsTab() {
           actions={data && <strong>{fmt.money(data.totals.cost)}</strong>}
         >
           <UsageTable
+            label={t('admin.tab.statements')}
             rows={data?.users}
             rowKey={(u) => u.userId}
             lead={[

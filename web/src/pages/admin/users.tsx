@@ -5,6 +5,7 @@ import type { AdminUser, User, UserPatch } from '../../api/contract';
 import { qk, useAdminUsers } from '../../api/queries';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { Pagination, usePaging } from '../../components/pagination';
+import { ScrollRegion } from '../../components/scroll-region';
 import { useToast } from '../../components/toast';
 import { Card, SkeletonRows } from '../../components/ui';
 import { useI18n } from '../../i18n';
@@ -63,7 +64,7 @@ export function UsersTab({ me }: { me: User }) {
             <ErrorMessage error={users.error} onRetry={() => users.refetch()} />
           </div>
         ) : (
-          <div className="table-wrap">
+          <ScrollRegion label={t('admin.tab.users')}>
             <table className="table">
               <thead>
                 <tr>
@@ -140,7 +141,7 @@ export function UsersTab({ me }: { me: User }) {
                 )}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
         {data && data.total > 0 && (
           <Pagination
