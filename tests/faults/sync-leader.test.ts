@@ -7,7 +7,8 @@ import { FaultStack, SYNC_INTERVAL_SEC } from './support/stack.js';
 /**
  * Issue 11, point 1: exactly one sync per interval whatever the number of instances (CRS calls must not grow
  * with instances: README's "2 + ⌈keys/100⌉ calls per interval"), and when the leader dies another instance
- * takes over within one interval. Counted at CRS: each cycle reads `GET /admin/usage-stats` once.
+ * takes over within one interval. Counted at CRS: each cycle reads the tagged key list (`GET /admin/api-keys`) once
+ * here, one page for one key (usage-stats only every SYNC_TOTALS_INTERVAL, the trend twice: docs/decisions/025, 032).
  */
 const stack = await FaultStack.start();
 afterAll(() => stack.close());
@@ -15,14 +16,14 @@ const user = await stack.user();
 await stack.key(user);
 await stack.synced(user);
 
-const USAGE_STATS = 'GET /admin/usage-stats';
+const KEY_LIST = 'GET /admin/api-keys';
 const INTERVAL_MS = SYNC_INTERVAL_SEC * 1000;
 
 /** Cycles CRS saw during `intervals` sync intervals. */
 async function cyclesOver(intervals: number): Promise<number> {
-  const before = stack.crs.requestCount(USAGE_STATS);
+  const before = stack.crs.requestCount(KEY_LIST);
   await sleep(intervals * INTERVAL_MS);
-  return stack.crs.requestCount(USAGE_STATS) - before;
+  return stack.crs.requestCount(KEY_LIST) - before;
 }
 
 describe('one sync per interval across instances', () => {
@@ -45,11 +46,11 @@ describe('one sync per interval across instances', () => {
     const [leader] = leaders;
     const follower = stack.portals.find((p) => p !== leader)!;
     await leader.kill9();
-    const before = stack.crs.requestCount(USAGE_STATS);
+    const before = stack.crs.requestCount(KEY_LIST);
     // Taking the lease over may wait for the dead leader's lease to expire; then it syncs on its schedule.
     const tookOver = await waitUntil(
       `${follower.name} syncs after the leader was killed`,
-      async () => stack.crs.requestCount(USAGE_STATS) > before,
+      async () => stack.crs.requestCount(KEY_LIST) > before,
       { timeoutMs: 3 * INTERVAL_MS + 5000 },
     );
     report('leader killed (-9)', `${follower.name} synced ${tookOver} ms later`);
