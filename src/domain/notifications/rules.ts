@@ -7,7 +7,7 @@ import type { RaisedEvent } from './types.js';
  */
 const DAY_MS = 86_400_000;
 
-/** A key's usage against one of its limits in the current period (issue 13's `limitUsage`, or the fallback). */
+/** A key's usage against one of its limits in the current period (limit-usage.ts: the cost tables or the meters). */
 export interface LimitUsage {
   keyId: string;
   userId: string;
