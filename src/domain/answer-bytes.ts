@@ -3,7 +3,8 @@
  * one, the HTTP layer measures it (content-length) and encodes it to UTF-8 on every request — for the 3–7 KB of a
  * usage or compare answer, a good part of a warm read's cost. The cache hands the same string object back on each
  * hit, so its encoding is kept here, keyed by that string (whose hash V8 keeps with it), together with the
- * freshness it was closed with. Bounded: past `maxBytes` everything is dropped and encoded again on demand.
+ * freshness it was closed with. Bounded by `maxBytes`: the answers encoded longest ago are dropped first and
+ * encoded again on demand.
  */
 interface Encoded {
   /** The freshness the bytes were closed with (undefined: the text is sent as it is). */
@@ -37,13 +38,22 @@ export class AnswerBytes {
 
   #keep(key: string, asOf: string | null | undefined, stale: boolean, bytes: Buffer): Buffer {
     const old = this.#memo.get(key);
-    if (old) this.#bytes -= old.bytes.length + key.length;
-    if (this.#bytes + bytes.length + key.length > this.maxBytes) {
-      this.#memo.clear();
-      this.#bytes = 0;
+    if (old) {
+      this.#bytes -= old.bytes.length + key.length;
+      this.#memo.delete(key);
     }
-    this.#memo.set(key, { asOf, stale, bytes });
-    this.#bytes += bytes.length + key.length;
+    const size = bytes.length + key.length;
+    // Oldest first (a Map iterates in insertion order): a new answer pushes out the answers encoded longest ago,
+    // never all of them at once — a working set that fits stays encoded while older ones go.
+    for (const [k, e] of this.#memo) {
+      if (this.#bytes + size <= this.maxBytes) break;
+      this.#memo.delete(k);
+      this.#bytes -= e.bytes.length + k.length;
+    }
+    if (size <= this.maxBytes) {
+      this.#memo.set(key, { asOf, stale, bytes });
+      this.#bytes += size;
+    }
     return bytes;
   }
 }

@@ -55,6 +55,7 @@ export interface SyncSteps {
 export function createSyncJob(deps: Deps, views: SyncViews, steps: SyncSteps = {}) {
   const { db } = deps.database;
   let current: Promise<SyncReport | undefined> | undefined;
+  let currentFull = false;
   /** Failed runs in a row in this process: known even when the job's row cannot be read (database down). */
   let failuresInARow = 0;
 
@@ -165,7 +166,12 @@ export function createSyncJob(deps: Deps, views: SyncViews, steps: SyncSteps = {
   }
 
   const runNow = (opts: { full?: boolean } = {}): Promise<SyncReport | undefined> => {
-    current ??= attempt(opts.full ?? false).finally(() => {
+    const full = opts.full ?? false;
+    if (current && (currentFull || !full)) return current;
+    // A full cycle asked while a regular one runs (the schedule's): run it right after, never fold it into that one.
+    if (current) return current.then(() => runNow(opts));
+    currentFull = full;
+    current = attempt(full).finally(() => {
       current = undefined;
     });
     return current;
