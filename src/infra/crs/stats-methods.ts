@@ -85,7 +85,9 @@ export function statsMethods(requester: Requester, bulkTimeoutMs: number): Stats
         schema(usageTrendSchema, '/admin/usage-trend'),
       ),
 
-    dashboard: () => get({ route: '/admin/dashboard' }, schema(dashboardSchema, '/admin/dashboard')),
+    // A scan of CRS's whole keyspace (docs/crs.md §8): as slow as the bulk reads at scale, so it has their timeout.
+    dashboard: () =>
+      get({ route: '/admin/dashboard', timeoutMs: bulkTimeoutMs }, schema(dashboardSchema, '/admin/dashboard')),
 
     keyModelStats(id, period: CrsModelPeriod) {
       const route = '/admin/api-keys/:id/model-stats';

@@ -52,7 +52,8 @@ export async function runSync(
   try {
     const keys = await openStaging(db);
     const staging = new Staging(deps, db, now);
-    const timezoneP = checkCrsTimezone(deps).catch((err: Error) => {
+    // Not awaited: CRS's dashboard may take longer than the whole cycle at scale; the alert evaluation shares it.
+    void checkCrsTimezone(deps).catch((err: Error) => {
       deps.logger.debug({ err: err.message }, 'sync: CRS timezone not checked this cycle');
     });
     let totalsRead = o.readTotals;
@@ -103,7 +104,6 @@ export async function runSync(
       add(adopted.users);
       return { users, daily, totals, judged, adopted, decreased };
     });
-    await timezoneP;
     return {
       full: o.full,
       keys,
