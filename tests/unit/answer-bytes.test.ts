@@ -27,7 +27,7 @@ describe('AnswerBytes', () => {
     // Reading the four that fit over and over never drops one of them.
     const kept = [2, 3, 4, 5].map((i) => memo.of(answers[i]));
     for (let round = 0; round < 3; round++) {
-      [2, 3, 4, 5].forEach((i, j) => expect(memo.of(answers[i])).toBe(kept[j]));
+      for (const [j, i] of [2, 3, 4, 5].entries()) expect(memo.of(answers[i])).toBe(kept[j]);
     }
   });
 
