@@ -93,7 +93,7 @@ export function TokensCard() {
         </div>
       ) : (
         <ScrollRegion label={t('tokens.title')}>
-          <table className="table">
+          <table className="table table-cards">
             <thead>
               <tr>
                 <th scope="col">{t('common.name')}</th>
@@ -117,11 +117,17 @@ export function TokensCard() {
               )}
               {tokens.data?.items.map((k) => (
                 <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td className="mono small">{k.prefix}…</td>
-                  <td>{k.scopes.join(', ')}</td>
-                  <td className="nowrap">{k.lastUsedAt ? fmt.relative(k.lastUsedAt) : t('common.never')}</td>
-                  <td className="nowrap">{k.expiresAt ? fmt.dateTime(k.expiresAt) : t('tokens.expires.never')}</td>
+                  <td className="cell-main strong">{k.name}</td>
+                  <td className="mono small" data-label={t('tokens.prefix')}>
+                    {k.prefix}…
+                  </td>
+                  <td data-label={t('tokens.scopes')}>{k.scopes.join(', ')}</td>
+                  <td className="nowrap" data-label={t('tokens.lastUsed')}>
+                    {k.lastUsedAt ? fmt.relative(k.lastUsedAt) : t('common.never')}
+                  </td>
+                  <td className="nowrap" data-label={t('tokens.expires')}>
+                    {k.expiresAt ? fmt.dateTime(k.expiresAt) : t('tokens.expires.never')}
+                  </td>
                   <td className="actions-col">
                     <Button
                       size="sm"

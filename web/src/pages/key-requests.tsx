@@ -14,20 +14,24 @@ const toIso = (local: string) => (local ? new Date(local).toISOString() : undefi
  * A key's request log: every request CRS keeps (its last 200), paged and filtered by model and time, with the token
  * split and cost of each. No duration or status column: CRS does not give them (docs/crs.md, quirk 20).
  */
-export function RequestsCard({ id }: { id: string }) {
+export function RequestsCard({ id, enabled = true }: { id: string; enabled?: boolean }) {
   const { t, fmt } = useI18n();
   const ids = useId();
   const paging = usePaging(20);
   const [model, setModel] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const req = useKeyRequests(id, {
-    page: paging.page,
-    pageSize: paging.pageSize,
-    model: model || undefined,
-    from: toIso(from),
-    to: toIso(to),
-  });
+  const req = useKeyRequests(
+    id,
+    {
+      page: paging.page,
+      pageSize: paging.pageSize,
+      model: model || undefined,
+      from: toIso(from),
+      to: toIso(to),
+    },
+    enabled,
+  );
   const data = req.data;
   const filter = (set: (v: string) => void) => (v: string) => {
     set(v);
@@ -98,7 +102,7 @@ export function RequestsCard({ id }: { id: string }) {
         </div>
       ) : (
         <ScrollRegion label={t('requests.title')}>
-          <table className="table">
+          <table className="table table-cards">
             <thead>
               <tr>
                 <th scope="col">{t('detail.time')}</th>
@@ -125,15 +129,27 @@ export function RequestsCard({ id }: { id: string }) {
               {data?.items.map((r, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: requests have no id; the page is replaced whole
                 <tr key={`${r.timestamp}-${i}`}>
-                  <td className="nowrap" title={fmt.relative(r.timestamp)}>
+                  <td className="nowrap cell-main strong" title={fmt.relative(r.timestamp)}>
                     {fmt.dateTime(r.timestamp)}
                   </td>
-                  <td className="mono small">{r.model}</td>
-                  <td className="num">{fmt.number(r.inputTokens)}</td>
-                  <td className="num">{fmt.number(r.outputTokens)}</td>
-                  <td className="num">{fmt.number(r.cacheCreateTokens)}</td>
-                  <td className="num">{fmt.number(r.cacheReadTokens)}</td>
-                  <td className="num">{fmt.money(r.cost)}</td>
+                  <td className="mono small cell-wide" data-label={t('common.model')}>
+                    {r.model}
+                  </td>
+                  <td className="num" data-label={t('detail.input')}>
+                    {fmt.number(r.inputTokens)}
+                  </td>
+                  <td className="num" data-label={t('detail.output')}>
+                    {fmt.number(r.outputTokens)}
+                  </td>
+                  <td className="num" data-label={t('requests.cacheCreate')}>
+                    {fmt.number(r.cacheCreateTokens)}
+                  </td>
+                  <td className="num" data-label={t('requests.cacheRead')}>
+                    {fmt.number(r.cacheReadTokens)}
+                  </td>
+                  <td className="num" data-label={t('common.cost')}>
+                    {fmt.money(r.cost)}
+                  </td>
                 </tr>
               ))}
               {data && data.items.length === 0 && (

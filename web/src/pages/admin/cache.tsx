@@ -21,7 +21,7 @@ export function HitRateTable({
   const names = Object.keys(stats.namespaces).sort();
   return (
     <ScrollRegion label={t('admin.cache.title')}>
-      <table className="table">
+      <table className="table table-cards">
         <thead>
           <tr>
             <th scope="col">{t('admin.cache.namespace')}</th>
@@ -48,11 +48,17 @@ export function HitRateTable({
             const low = s.hits + s.misses > 0 && s.hitRate < 0.8;
             return (
               <tr key={ns}>
-                <td className="mono small">{ns}</td>
-                <td className="num">{fmt.number(s.hits)}</td>
-                <td className="num">{fmt.number(s.misses)}</td>
-                <td className="num hide-sm">{fmt.number(s.stale)}</td>
-                <td className="share-cell">
+                <td className="mono small cell-main">{ns}</td>
+                <td className="num" data-label={t('admin.cache.hits')}>
+                  {fmt.number(s.hits)}
+                </td>
+                <td className="num" data-label={t('admin.cache.misses')}>
+                  {fmt.number(s.misses)}
+                </td>
+                <td className="num hide-sm" data-label={t('admin.cache.stale')}>
+                  {fmt.number(s.stale)}
+                </td>
+                <td className="share-cell cell-wide-2" data-label={t('admin.cache.rate')}>
                   <span className={`share-bar ${low ? 'share-low' : ''}`} aria-hidden="true">
                     <span style={{ width: `${s.hitRate * 100}%` }} />
                   </span>

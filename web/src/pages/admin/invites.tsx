@@ -138,7 +138,7 @@ function InviteList() {
         </div>
       ) : (
         <ScrollRegion label={t('admin.invites.list')}>
-          <table className="table" data-testid="invite-list">
+          <table className="table table-cards" data-testid="invite-list">
             <thead>
               <tr>
                 <th scope="col">{t('admin.invites.code')}</th>
@@ -162,16 +162,22 @@ function InviteList() {
               )}
               {data?.items.map((i) => (
                 <tr key={i.code}>
-                  <td>
+                  <td className="cell-main">
                     <code className="mono">{i.code}</code>
                   </td>
-                  <td>
+                  <td data-label={t('common.status')}>
                     <span className={`badge ${STATUS_BADGE[i.status]}`}>{t(`invite.${i.status}`)}</span>
                   </td>
-                  <td className="nowrap">{fmt.dateTime(i.expiresAt)}</td>
-                  <td className="truncate">{i.usedBy ?? '—'}</td>
-                  <td className="truncate">{i.createdBy ?? '—'}</td>
-                  <td className="actions-col">
+                  <td className="nowrap cell-wide-2" data-label={t('admin.invites.expires')}>
+                    {fmt.dateTime(i.expiresAt)}
+                  </td>
+                  <td className="truncate" data-label={t('admin.invites.usedBy')}>
+                    {i.usedBy ?? '—'}
+                  </td>
+                  <td className="truncate cell-wide-2" data-label={t('admin.invites.createdBy')}>
+                    {i.createdBy ?? '—'}
+                  </td>
+                  <td className={i.status === 'active' ? 'actions-col' : 'actions-col cell-empty'}>
                     {i.status === 'active' && (
                       <Button
                         size="sm"
@@ -188,10 +194,10 @@ function InviteList() {
               ))}
             </tbody>
           </table>
-          {data && data.total > 0 && (
-            <Pagination page={page} pageSize={pageSize} total={data.total} onPage={setPage} onPageSize={setPageSize} />
-          )}
         </ScrollRegion>
+      )}
+      {data && data.total > 0 && (
+        <Pagination page={page} pageSize={pageSize} total={data.total} onPage={setPage} onPageSize={setPageSize} />
       )}
     </Card>
   );

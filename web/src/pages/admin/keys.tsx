@@ -47,7 +47,7 @@ export function KeysTab() {
         </div>
       ) : (
         <ScrollRegion label={t('admin.tab.keys')}>
-          <table className="table">
+          <table className="table table-cards">
             <thead>
               <tr>
                 <th scope="col">{t('common.name')}</th>
@@ -64,13 +64,21 @@ export function KeysTab() {
               {!data && <SkeletonRows rows={3} cols={6} />}
               {data?.items.map((k) => (
                 <tr key={k.id}>
-                  <td className="strong">{k.name}</td>
-                  <td>{k.owner.email}</td>
-                  <td>
+                  <td className="strong cell-main">{k.name}</td>
+                  <td className="cell-wide" data-label={t('admin.keys.owner')}>
+                    {k.owner.email}
+                  </td>
+                  <td data-label={t('common.status')}>
                     <StatusBadge status={k.status} />
                   </td>
-                  <td className="small">{k.operator && held(k.operator).map((p) => <div key={p}>{p}</div>)}</td>
-                  <td className="nowrap" title={k.operator ? fmt.dateTime(k.operator.since) : undefined}>
+                  <td className="small" data-label={t('admin.keys.held')}>
+                    {k.operator && held(k.operator).map((p) => <div key={p}>{p}</div>)}
+                  </td>
+                  <td
+                    className="nowrap"
+                    data-label={t('admin.keys.since')}
+                    title={k.operator ? fmt.dateTime(k.operator.since) : undefined}
+                  >
                     {k.operator ? fmt.relative(k.operator.since) : '—'}
                   </td>
                   <td className="actions-col">

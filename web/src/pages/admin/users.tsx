@@ -65,7 +65,7 @@ export function UsersTab({ me }: { me: User }) {
           </div>
         ) : (
           <ScrollRegion label={t('admin.tab.users')}>
-            <table className="table">
+            <table className="table table-cards">
               <thead>
                 <tr>
                   <th scope="col">{t('common.email')}</th>
@@ -85,13 +85,13 @@ export function UsersTab({ me }: { me: User }) {
                   const self = u.id === me.id;
                   return (
                     <tr key={u.id}>
-                      <td>
+                      <td className="cell-main">
                         <div className="strong">
                           {u.email} {self && <span className="badge badge-gray">{t('admin.users.you')}</span>}
                         </div>
                         <div className="muted small">{u.displayName}</div>
                       </td>
-                      <td>
+                      <td data-label={t('admin.users.role')}>
                         <select
                           className="input input-sm"
                           aria-label={t('admin.users.roleFor', { email: u.email })}
@@ -103,7 +103,7 @@ export function UsersTab({ me }: { me: User }) {
                           <option value="admin">{t('role.admin')}</option>
                         </select>
                       </td>
-                      <td>
+                      <td data-label={t('common.status')}>
                         <select
                           className="input input-sm"
                           aria-label={t('admin.users.statusFor', { email: u.email })}
@@ -117,12 +117,16 @@ export function UsersTab({ me }: { me: User }) {
                           <option value="disabled">{t('status.disabled')}</option>
                         </select>
                       </td>
-                      <td>
+                      <td data-label={t('admin.users.maxKeys')}>
                         <QuotaInput user={u} onSave={(maxKeys) => patch.mutate({ id: u.id, body: { maxKeys } })} />
                       </td>
-                      <td className="num">{fmt.number(u.keys)}</td>
-                      <td className="nowrap">{fmt.date(u.createdAt)}</td>
-                      <td className="nowrap">
+                      <td className="num" data-label={t('admin.users.keys')}>
+                        {fmt.number(u.keys)}
+                      </td>
+                      <td className="nowrap" data-label={t('common.created')}>
+                        {fmt.date(u.createdAt)}
+                      </td>
+                      <td className="nowrap" data-label={t('admin.users.lastLogin')}>
                         {u.lastLoginAt ? (
                           fmt.relative(u.lastLoginAt)
                         ) : (
