@@ -4,10 +4,12 @@ import { ApiError, api } from '../api/client';
 import type { CreatedToken, CreateTokenBody } from '../api/contract';
 import { qk, useTokens } from '../api/queries';
 import { useI18n } from '../i18n';
+import { ActionCell } from './action-cell';
 import { CopyButton } from './copy-button';
 import { Dialog } from './dialog';
 import { ErrorMessage } from './error-message';
 import { ScrollRegion } from './scroll-region';
+import { TableHead } from './table-head';
 import { useToast } from './toast';
 import { Button, Card, SelectField, SkeletonRows, TextField } from './ui';
 
@@ -94,18 +96,16 @@ export function TokensCard() {
       ) : (
         <ScrollRegion label={t('tokens.title')}>
           <table className="table table-cards">
-            <thead>
-              <tr>
-                <th scope="col">{t('common.name')}</th>
-                <th scope="col">{t('tokens.prefix')}</th>
-                <th scope="col">{t('tokens.scopes')}</th>
-                <th scope="col">{t('tokens.lastUsed')}</th>
-                <th scope="col">{t('tokens.expires')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('common.name'),
+                t('tokens.prefix'),
+                t('tokens.scopes'),
+                t('tokens.lastUsed'),
+                t('tokens.expires'),
+              ]}
+              actions
+            />
             <tbody>
               {!tokens.data && <SkeletonRows rows={2} cols={6} />}
               {tokens.data?.items.length === 0 && (
@@ -128,17 +128,11 @@ export function TokensCard() {
                   <td className="nowrap" data-label={t('tokens.expires')}>
                     {k.expiresAt ? fmt.dateTime(k.expiresAt) : t('tokens.expires.never')}
                   </td>
-                  <td className="actions-col">
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      className="text-danger"
-                      busy={revoke.isPending && revoke.variables === k.id}
-                      onClick={() => revoke.mutate(k.id)}
-                    >
-                      {t('tokens.revoke')}
-                    </Button>
-                  </td>
+                  <ActionCell
+                    label={t('tokens.revoke')}
+                    busy={revoke.isPending && revoke.variables === k.id}
+                    onClick={() => revoke.mutate(k.id)}
+                  />
                 </tr>
               ))}
             </tbody>

@@ -4,6 +4,7 @@ import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
 import { Pagination, usePaging } from '../components/pagination';
 import { ScrollRegion } from '../components/scroll-region';
+import { TableHead } from '../components/table-head';
 import { Button, Card, SkeletonRows } from '../components/ui';
 import { useI18n } from '../i18n';
 
@@ -103,27 +104,16 @@ export function RequestsCard({ id, enabled = true }: { id: string; enabled?: boo
       ) : (
         <ScrollRegion label={t('requests.title')}>
           <table className="table table-cards">
-            <thead>
-              <tr>
-                <th scope="col">{t('detail.time')}</th>
-                <th scope="col">{t('common.model')}</th>
-                <th scope="col" className="num">
-                  {t('detail.input')}
-                </th>
-                <th scope="col" className="num">
-                  {t('detail.output')}
-                </th>
-                <th scope="col" className="num">
-                  {t('requests.cacheCreate')}
-                </th>
-                <th scope="col" className="num">
-                  {t('requests.cacheRead')}
-                </th>
-                <th scope="col" className="num">
-                  {t('common.cost')}
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('detail.time'),
+                t('common.model'),
+                ...[t('detail.input'), t('detail.output'), t('requests.cacheCreate'), t('requests.cacheRead')].map(
+                  (label) => ({ label, className: 'num' }),
+                ),
+                { label: t('common.cost'), className: 'num' },
+              ]}
+            />
             <tbody>
               {!data && <SkeletonRows rows={4} cols={7} />}
               {data?.items.map((r, i) => (

@@ -3,10 +3,12 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../api/client';
 import type { PasswordBody, User } from '../api/contract';
 import { qk, useSessions } from '../api/queries';
+import { ActionCell } from '../components/action-cell';
 import { ErrorMessage } from '../components/error-message';
 import { LanguageSelect } from '../components/layout';
 import { Pagination, usePaging } from '../components/pagination';
 import { ScrollRegion } from '../components/scroll-region';
+import { TableHead } from '../components/table-head';
 import { useToast } from '../components/toast';
 import { TokensCard } from '../components/tokens-card';
 import { TwoFactorCard } from '../components/two-factor-card';
@@ -157,18 +159,16 @@ function SessionsCard() {
         <>
           <ScrollRegion label={t('settings.sessions')}>
             <table className="table table-cards">
-              <thead>
-                <tr>
-                  <th scope="col">{t('settings.device')}</th>
-                  <th scope="col">{t('settings.method')}</th>
-                  <th scope="col">{t('settings.ip')}</th>
-                  <th scope="col">{t('common.created')}</th>
-                  <th scope="col">{t('settings.lastSeen')}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t('common.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  t('settings.device'),
+                  t('settings.method'),
+                  t('settings.ip'),
+                  t('common.created'),
+                  t('settings.lastSeen'),
+                ]}
+                actions
+              />
               <tbody>
                 {!sessions.data && <SkeletonRows rows={2} cols={6} />}
                 {sessions.data?.items.map((s) => (
@@ -191,17 +191,11 @@ function SessionsCard() {
                     <td className="nowrap" data-label={t('settings.lastSeen')} title={fmt.dateTime(s.lastSeenAt)}>
                       {fmt.relative(s.lastSeenAt)}
                     </td>
-                    <td className="actions-col">
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        className="text-danger"
-                        busy={revoke.isPending && revoke.variables === s.id}
-                        onClick={() => revoke.mutate(s.id)}
-                      >
-                        {t('settings.revoke')}
-                      </Button>
-                    </td>
+                    <ActionCell
+                      label={t('settings.revoke')}
+                      busy={revoke.isPending && revoke.variables === s.id}
+                      onClick={() => revoke.mutate(s.id)}
+                    />
                   </tr>
                 ))}
               </tbody>

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import type { CacheStatsResponse, PurgeResponse } from '../../api/contract';
 import { qk, useCacheStats } from '../../api/queries';
+import { ActionCell } from '../../components/action-cell';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { ScrollRegion } from '../../components/scroll-region';
 import { useToast } from '../../components/toast';
@@ -65,17 +66,13 @@ export function HitRateTable({
                   <span className="small">{fmt.percent(s.hitRate)}</span>
                 </td>
                 {onPurge && (
-                  <td className="actions-col">
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      busy={purging === ns}
-                      aria-label={t('admin.cache.purgeNs', { ns })}
-                      onClick={() => onPurge(ns)}
-                    >
-                      {t('admin.cache.purge')}
-                    </Button>
-                  </td>
+                  <ActionCell
+                    label={t('admin.cache.purge')}
+                    ariaLabel={t('admin.cache.purgeNs', { ns })}
+                    danger={false}
+                    busy={purging === ns}
+                    onClick={() => onPurge(ns)}
+                  />
                 )}
               </tr>
             );

@@ -3,10 +3,12 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client';
 import type { InviteStatus, InvitesBody, InvitesCreated } from '../../api/contract';
 import { qk, useInvites } from '../../api/queries';
+import { ActionCell } from '../../components/action-cell';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { Pagination, usePaging } from '../../components/pagination';
 import { ScrollRegion } from '../../components/scroll-region';
+import { TableHead } from '../../components/table-head';
 import { useToast } from '../../components/toast';
 import { Button, Card, SkeletonRows, TextField } from '../../components/ui';
 import { useI18n } from '../../i18n';
@@ -139,18 +141,16 @@ function InviteList() {
       ) : (
         <ScrollRegion label={t('admin.invites.list')}>
           <table className="table table-cards" data-testid="invite-list">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.invites.code')}</th>
-                <th scope="col">{t('common.status')}</th>
-                <th scope="col">{t('admin.invites.expires')}</th>
-                <th scope="col">{t('admin.invites.usedBy')}</th>
-                <th scope="col">{t('admin.invites.createdBy')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('admin.invites.code'),
+                t('common.status'),
+                t('admin.invites.expires'),
+                t('admin.invites.usedBy'),
+                t('admin.invites.createdBy'),
+              ]}
+              actions
+            />
             <tbody>
               {!data && <SkeletonRows rows={3} cols={6} />}
               {data?.items.length === 0 && (
@@ -177,19 +177,11 @@ function InviteList() {
                   <td className="truncate cell-wide-2" data-label={t('admin.invites.createdBy')}>
                     {i.createdBy ?? '—'}
                   </td>
-                  <td className={i.status === 'active' ? 'actions-col' : 'actions-col cell-empty'}>
-                    {i.status === 'active' && (
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        className="text-danger"
-                        busy={revoke.isPending && revoke.variables === i.code}
-                        onClick={() => revoke.mutate(i.code)}
-                      >
-                        {t('admin.invites.revoke')}
-                      </Button>
-                    )}
-                  </td>
+                  <ActionCell
+                    label={t('admin.invites.revoke')}
+                    busy={revoke.isPending && revoke.variables === i.code}
+                    onClick={i.status === 'active' ? () => revoke.mutate(i.code) : undefined}
+                  />
                 </tr>
               ))}
             </tbody>

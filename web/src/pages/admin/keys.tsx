@@ -4,6 +4,7 @@ import { useHeldKeys, useReleaseKey } from '../../api/queries';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { Pagination } from '../../components/pagination';
 import { ScrollRegion } from '../../components/scroll-region';
+import { TableHead } from '../../components/table-head';
 import { useToast } from '../../components/toast';
 import { Button, Card, SkeletonRows, StatusBadge } from '../../components/ui';
 import { useI18n } from '../../i18n';
@@ -48,18 +49,16 @@ export function KeysTab() {
       ) : (
         <ScrollRegion label={t('admin.tab.keys')}>
           <table className="table table-cards">
-            <thead>
-              <tr>
-                <th scope="col">{t('common.name')}</th>
-                <th scope="col">{t('admin.keys.owner')}</th>
-                <th scope="col">{t('common.status')}</th>
-                <th scope="col">{t('admin.keys.held')}</th>
-                <th scope="col">{t('admin.keys.since')}</th>
-                <th scope="col" className="actions-col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('common.name'),
+                t('admin.keys.owner'),
+                t('common.status'),
+                t('admin.keys.held'),
+                t('admin.keys.since'),
+              ]}
+              actions
+            />
             <tbody>
               {!data && <SkeletonRows rows={3} cols={6} />}
               {data?.items.map((k) => (

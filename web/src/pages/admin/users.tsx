@@ -6,6 +6,7 @@ import { qk, useAdminUsers } from '../../api/queries';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { Pagination, usePaging } from '../../components/pagination';
 import { ScrollRegion } from '../../components/scroll-region';
+import { TableHead } from '../../components/table-head';
 import { useToast } from '../../components/toast';
 import { Card, SkeletonRows } from '../../components/ui';
 import { useI18n } from '../../i18n';
@@ -66,19 +67,17 @@ export function UsersTab({ me }: { me: User }) {
         ) : (
           <ScrollRegion label={t('admin.tab.users')}>
             <table className="table table-cards">
-              <thead>
-                <tr>
-                  <th scope="col">{t('common.email')}</th>
-                  <th scope="col">{t('admin.users.role')}</th>
-                  <th scope="col">{t('common.status')}</th>
-                  <th scope="col">{t('admin.users.maxKeys')}</th>
-                  <th scope="col" className="num">
-                    {t('admin.users.keys')}
-                  </th>
-                  <th scope="col">{t('common.created')}</th>
-                  <th scope="col">{t('admin.users.lastLogin')}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  t('common.email'),
+                  t('admin.users.role'),
+                  t('common.status'),
+                  t('admin.users.maxKeys'),
+                  { label: t('admin.users.keys'), className: 'num' },
+                  t('common.created'),
+                  t('admin.users.lastLogin'),
+                ]}
+              />
               <tbody>
                 {!data && <SkeletonRows rows={4} cols={7} />}
                 {data?.items.map((u) => {
