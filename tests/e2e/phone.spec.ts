@@ -116,8 +116,9 @@ test.describe('on a phone, every action in reach', () => {
     const first = log.getByRole('row').nth(1);
     await reachable(page, first.locator(`td[data-label="${t['common.cost']}"]`));
     await reachable(page, first.locator(`td[data-label="${t['requests.cacheRead']}"]`));
+    await shot(page, 'key-requests-375', false);
     await page.evaluate('window.scrollTo(0, 0)');
-    await shot(page, 'key-detail-375');
+    await shot(page, 'key-detail-375', false);
   });
 
   test('settings: revoke a session, revoke a token', async ({ page, context }) => {
