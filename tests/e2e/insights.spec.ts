@@ -171,7 +171,7 @@ test.describe('limits, spend, hourly view, request log, statements', () => {
 
     await test.step('the monthly statement: each key and its models, adding up to the total', async () => {
       await page.getByRole('link', { name: t['nav.statement'] }).click();
-      await expect(page.getByLabel(t['statement.month'])).toHaveValue(/^\d{4}-\d{2}$/);
+      await expect(page.getByLabel(t['statement.month'], { exact: true })).toHaveValue(/^\d{4}-\d{2}$/);
       await expect(page.getByRole('rowheader', { name: 'Laptop' })).toBeVisible();
       await expect(page.locator('.statement-total')).toBeVisible();
       await shot(page, 'statement');
