@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { PREACT_ALIASES } from './web/preact-aliases.js';
 
 export default defineConfig({
   test: {
@@ -26,12 +27,26 @@ export default defineConfig({
         // The web UI's component tests: jsdom, no database (the browser journeys are Playwright's, tests/e2e).
         extends: true,
         plugins: [react()],
+        // What ships: Preact behind React's names (docs/decisions/035), libraries included, so they are inlined.
+        resolve: {
+          alias: [
+            ...PREACT_ALIASES,
+            // Its ES module build, so the aliases reach its own imports of react-dom (the CommonJS one bypasses them).
+            {
+              find: /^@testing-library\/react$/,
+              replacement: '@testing-library/react/dist/@testing-library/react.esm.js',
+            },
+          ],
+        },
         test: {
           name: 'web',
           root: 'web',
           include: ['src/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
           setupFiles: ['test/setup.ts'],
+          server: {
+            deps: { inline: [/@testing-library/, /@tanstack/, /recharts/, /react-redux/, /use-sync-external-store/] },
+          },
           testTimeout: 15_000,
         },
       },

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { PREACT_ALIASES } from './preact-aliases.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -8,19 +9,21 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react()],
+  // Preact has no fast refresh of React's kind: in `npm run dev` a changed file reloads the page instead.
+  plugins: [react({ refreshExclude: /./ })],
+  resolve: { alias: PREACT_ALIASES },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
     assetsDir: 'assets',
     chunkSizeWarningLimit: 400,
-    // React and TanStack Query, which every page needs and which change less often than our code, in one chunk that
+    // Preact and TanStack Query, which every page needs and which change less often than our code, in one chunk that
     // stays cached across our releases. Everything else splits by page (src/pages/registry.tsx): the charts library
     // lands in a chunk only the pages that draw charts load (issue 15, point 1).
     rolldownOptions: {
       output: {
         codeSplitting: {
-          groups: [{ name: 'vendor', test: /node_modules[\\/](?:react|react-dom|scheduler|@tanstack)[\\/]/ }],
+          groups: [{ name: 'vendor', test: /node_modules[\\/](?:preact|@tanstack)[\\/]/ }],
         },
       },
     },

@@ -137,7 +137,7 @@ for (const locale of ['en', 'zh-CN'] as Locale[]) {
           await expect(page.getByRole('link', { name: t['nav.keys'] })).toBeVisible();
           await page.getByRole('link', { name: t['nav.keys'] }).click();
           await expect(page).toHaveURL(url('/keys'));
-          // The wide keys table scrolls inside its card; the page itself never scrolls sideways.
+          // Each key is a card on a phone (tests/e2e/phone.spec.ts); the page itself never scrolls sideways.
           await expect(page.getByRole('row', { name: /Laptop/ })).toBeVisible();
           expect(
             await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'),

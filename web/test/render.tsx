@@ -5,8 +5,14 @@ import type { Key } from '../src/api/contract';
 import { ToastProvider } from '../src/components/toast';
 import { I18nProvider, type Locale } from '../src/i18n';
 
-export function renderUi(ui: ReactElement, { locale = 'en' as Locale } = {}) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+/** `client`: the app's own (createQueryClient) where its retry policy is what is tested. */
+export function renderUi(
+  ui: ReactElement,
+  {
+    locale = 'en' as Locale,
+    client = new QueryClient({ defaultOptions: { queries: { retry: false } } }),
+  }: { locale?: Locale; client?: QueryClient } = {},
+) {
   return render(
     <QueryClientProvider client={client}>
       <I18nProvider initial={locale}>

@@ -83,6 +83,12 @@ export async function settle(page: Page): Promise<void> {
 export interface Findings {
   /** How far the page is wider than the viewport, with the widest culprits. */
   overflow?: string;
+  /**
+   * Tables that scroll sideways inside the page, hiding columns (and a row's actions) behind the scroll: on a phone
+   * a table shows its rows as cards or only the columns that fit (docs/decisions/036). A chart's data table and a
+   * command snippet may scroll.
+   */
+  sideways?: string;
   /** Serious and critical axe violations: rule id → what and where. */
   axe: Record<string, string>;
 }
@@ -100,6 +106,12 @@ export async function inspect(page: Page): Promise<Findings> {
       .map((x) => x.el.tagName.toLowerCase() + (x.el.className && typeof x.el.className === 'string' ? '.' + x.el.className.trim().split(/\\s+/).join('.') : '') + ' to ' + x.right + ' px');
     return extra + ' px too wide: ' + wide.join(', ');
   })()`);
+  const sideways = await page.evaluate(`(() => {
+    const wide = [...document.querySelectorAll('.table-wrap:not(.snippet-scroll):not(.chart-table-scroll)')]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1)
+      .map((el) => (el.getAttribute('aria-label') || el.className) + ' ' + el.scrollWidth + ' px in ' + el.clientWidth);
+    return wide.length ? wide.join(', ') : undefined;
+  })()`);
   const result = await new AxeBuilder({ page }).analyze();
   const axe: Record<string, string> = {};
   for (const v of result.violations) {
@@ -110,5 +122,9 @@ export async function inspect(page: Page): Promise<Findings> {
       .join('; ');
     axe[v.id] = `${v.impact}: ${v.help} (${v.nodes.length}× e.g. ${where})`;
   }
-  return { overflow: (overflow as string | undefined) ?? undefined, axe };
+  return {
+    overflow: (overflow as string | undefined) ?? undefined,
+    sideways: (sideways as string | undefined) ?? undefined,
+    axe,
+  };
 }

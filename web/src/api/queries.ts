@@ -1,5 +1,5 @@
 /** TanStack Query hooks, one per API read, and the mutations with the caches each one invalidates. */
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type RangeValue, rangeKey, rangeQuery } from '../lib/range';
 import { api } from './client';
 import type {
@@ -93,8 +93,27 @@ export const keyQuery = (id: string) => ({
   queryFn: () => api<Key>(`/api/keys/${id}`),
 });
 
+/** A key as a list already loaded has it (the key list, the pickers), with when that list arrived. */
+function keyFromLists(qc: QueryClient, id: string): { key: Key; at: number } | undefined {
+  for (const q of qc.getQueryCache().findAll({ queryKey: qk.keys })) {
+    const items = (q.state.data as Partial<KeyPage> | undefined)?.items;
+    const key = Array.isArray(items) ? items.find((k) => k.id === id) : undefined;
+    if (key) return { key, at: q.state.dataUpdatedAt };
+  }
+  return undefined;
+}
+
+/**
+ * A key's page draws at once when the key list brought it here, and its usage, models and requests start at once
+ * too (they wait for the key: a missing key costs one request, not four).
+ */
 export function useKey(id: string) {
-  return useQuery(keyQuery(id));
+  const qc = useQueryClient();
+  return useQuery({
+    ...keyQuery(id),
+    initialData: () => keyFromLists(qc, id)?.key,
+    initialDataUpdatedAt: () => keyFromLists(qc, id)?.at,
+  });
 }
 
 export function useInstructions(id: string, enabled = true) {
@@ -105,11 +124,12 @@ export function useInstructions(id: string, enabled = true) {
   });
 }
 
-export function useKeyModels(id: string, range: RangeValue) {
+export function useKeyModels(id: string, range: RangeValue, enabled = true) {
   return useQuery({
     queryKey: [...qk.stats, 'models', id, rangeKey(range)],
     queryFn: () => api<ModelsResponse>(`/api/keys/${id}/models`, { query: rangeQuery(range) }),
     placeholderData: keepPreviousData,
+    enabled,
   });
 }
 
@@ -122,11 +142,12 @@ export interface RequestLogParams {
   to?: string;
 }
 
-export function useKeyRequests(id: string, p: RequestLogParams) {
+export function useKeyRequests(id: string, p: RequestLogParams, enabled = true) {
   return useQuery({
     queryKey: [...qk.stats, 'requests', id, p],
     queryFn: () => api<RequestsResponse>(`/api/keys/${id}/requests`, { query: { ...p } }),
     placeholderData: keepPreviousData,
+    enabled,
   });
 }
 
@@ -170,8 +191,8 @@ export const usageQuery = (range: RangeValue, keyId?: string) => ({
   queryFn: () => api<UsageResponse>('/api/stats/usage', { query: { ...rangeQuery(range), keyId } }),
 });
 
-export function useUsage(range: RangeValue, keyId?: string) {
-  return useQuery({ ...usageQuery(range, keyId), placeholderData: keepPreviousData });
+export function useUsage(range: RangeValue, keyId?: string, enabled = true) {
+  return useQuery({ ...usageQuery(range, keyId), placeholderData: keepPreviousData, enabled });
 }
 
 export function useCompare(keyIds: string[], range: RangeValue) {

@@ -33,7 +33,7 @@ export function DeliveryLogCard({ admin = false }: { admin?: boolean }) {
         <EmptyState title={t('notify.logEmpty')} />
       ) : (
         <ScrollRegion label={t(admin ? 'notify.adminLog' : 'notify.log')}>
-          <table className="table">
+          <table className="table table-cards">
             <thead>
               <tr>
                 <th>{t('notify.col.time')}</th>
@@ -49,23 +49,25 @@ export function DeliveryLogCard({ admin = false }: { admin?: boolean }) {
               ) : (
                 log.data.items.map((e) => (
                   <tr key={e.id}>
-                    <td className="nowrap">{fmt.dateTime(e.createdAt)}</td>
-                    <td>
+                    <td className="nowrap cell-wide" data-label={t('notify.col.time')}>
+                      {fmt.dateTime(e.createdAt)}
+                    </td>
+                    <td className="cell-main">
                       <span className="log-subject">{e.subject}</span>
                       <span className="muted small mono"> {e.type}</span>
                     </td>
                     {admin && (
-                      <td>
+                      <td className="cell-wide" data-label={t('notify.col.recipient')}>
                         <span className="truncate" title={e.recipient}>
                           {e.recipient}
                         </span>
                       </td>
                     )}
-                    <td className="nowrap">
+                    <td className="nowrap" data-label={t('notify.col.channel')}>
                       {t(`notify.type.${e.channel.type}` as MessageKey)}
                       {e.channel.label ? <span className="muted small"> · {e.channel.label}</span> : null}
                     </td>
-                    <td>
+                    <td className="cell-wide-2" data-label={t('notify.col.state')}>
                       <span className={`badge ${STATE_BADGE[e.state]}`}>
                         {t(`notify.state.${e.state}` as MessageKey)}
                       </span>
@@ -82,16 +84,10 @@ export function DeliveryLogCard({ admin = false }: { admin?: boolean }) {
               )}
             </tbody>
           </table>
-          {log.data && log.data.total > 10 && (
-            <Pagination
-              page={page}
-              pageSize={pageSize}
-              total={log.data.total}
-              onPage={setPage}
-              onPageSize={setPageSize}
-            />
-          )}
         </ScrollRegion>
+      )}
+      {log.data && log.data.total > 10 && (
+        <Pagination page={page} pageSize={pageSize} total={log.data.total} onPage={setPage} onPageSize={setPageSize} />
       )}
     </Card>
   );

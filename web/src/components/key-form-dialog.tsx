@@ -109,7 +109,7 @@ export function KeyFormDialog({
           maxLength={100}
           required
           data-autofocus
-          error={nameMissing && !draft.name.trim() ? t('error.bad_request') : fieldErr('name')}
+          error={nameMissing && !draft.name.trim() ? t('issue.required') : fieldErr('name')}
           onChange={(e) => set({ name: e.target.value })}
         />
         <Field

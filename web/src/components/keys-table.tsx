@@ -57,7 +57,8 @@ export function KeysTable({ items, loading, sort, order, onSort, onEdit, onToggl
 
   return (
     <ScrollRegion label={t('keys.title')}>
-      <table className="table" aria-label={t('keys.tableLabel')} aria-busy={loading || undefined}>
+      {/* A card per key on a phone (table-cards, docs/decisions/036): every figure and every action in sight. */}
+      <table className="table table-cards" aria-label={t('keys.tableLabel')} aria-busy={loading || undefined}>
         <thead>
           <tr>
             <th scope="col">{t('common.name')}</th>
@@ -79,33 +80,42 @@ export function KeysTable({ items, loading, sort, order, onSort, onEdit, onToggl
           {!items && <SkeletonRows cols={9} />}
           {items?.map((k) => (
             <tr key={k.id}>
-              <td className="name-cell">
+              <td className="name-cell cell-main">
                 <Link to={`/keys/${k.id}`} className="strong-link">
                   {k.name}
                 </Link>{' '}
                 <OriginBadge k={k} />
                 {k.description && <div className="muted small truncate">{k.description}</div>}
               </td>
-              <td>
+              <td data-label={t('common.status')}>
                 <KeyStatusCell k={k} />
               </td>
-              <td>
+              <td data-label={t('common.key')}>
                 <code className="mono">{k.maskedKey}</code>
               </td>
-              <td className="nowrap" title={k.lastUsedAt ? fmt.dateTime(k.lastUsedAt) : undefined}>
+              <td
+                className="nowrap"
+                data-label={t('common.lastUsed')}
+                title={k.lastUsedAt ? fmt.dateTime(k.lastUsedAt) : undefined}
+              >
                 {k.lastUsedAt ? fmt.relative(k.lastUsedAt) : <span className="muted">{t('common.never')}</span>}
               </td>
-              <td className="num" title={fmt.number(k.usage.tokens)}>
+              <td className="num" data-label={t('common.tokens')} title={fmt.number(k.usage.tokens)}>
                 {fmt.compact(k.usage.tokens)}
               </td>
-              <td className="num">{fmt.money(k.usage.cost)}</td>
-              <td className="meters-col">
+              <td className="num" data-label={t('common.cost')}>
+                {fmt.money(k.usage.cost)}
+              </td>
+              <td
+                className={k.limitUsage.length ? 'meters-col cell-wide' : 'meters-col'}
+                data-label={t('meter.column')}
+              >
                 <LimitMeters meters={k.limitUsage} compact />
               </td>
-              <td className="nowrap" title={fmt.dateTime(k.createdAt)}>
+              <td className="nowrap" data-label={t('common.created')} title={fmt.dateTime(k.createdAt)}>
                 {fmt.date(k.createdAt)}
               </td>
-              <td className="actions-col">
+              <td className={k.status === 'deleted' ? 'actions-col cell-empty' : 'actions-col'}>
                 {k.status !== 'deleted' && (
                   <div className="row-actions">
                     <Button size="sm" variant="ghost" onClick={() => onEdit(k)}>

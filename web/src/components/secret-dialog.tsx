@@ -1,18 +1,9 @@
-import type { CreatedKey, Instructions, Key } from '../api/contract';
+import type { CreatedKey, Instructions } from '../api/contract';
 import { useI18n } from '../i18n';
+import { claudeCodeSnippet } from '../lib/snippet';
 import { CopyButton } from './copy-button';
 import { Dialog } from './dialog';
 import { Button } from './ui';
-
-/** The Claude Code snippet with the real secret in place of the masked placeholder (only ever built here). */
-export function snippetWithSecret(instructions: Instructions, key: Key, secret: string): string {
-  return Object.entries(instructions.env)
-    .map(([name, value]) => {
-      const v = name === 'ANTHROPIC_AUTH_TOKEN' || value.includes(key.maskedKey) ? secret : value;
-      return `export ${name}="${v}"`;
-    })
-    .join('\n');
-}
 
 /**
  * Shows a new key's secret exactly once. It cannot be dismissed by accident (no Escape, no click outside):
@@ -30,7 +21,7 @@ export function SecretDialog({
   const { t } = useI18n();
   if (!created) return null;
   const { key, secret } = created;
-  const snippet = instructions ? snippetWithSecret(instructions, key, secret) : undefined;
+  const snippet = instructions ? claudeCodeSnippet(t, instructions, key, secret) : undefined;
   return (
     <Dialog
       open

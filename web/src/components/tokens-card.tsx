@@ -4,10 +4,12 @@ import { ApiError, api } from '../api/client';
 import type { CreatedToken, CreateTokenBody } from '../api/contract';
 import { qk, useTokens } from '../api/queries';
 import { useI18n } from '../i18n';
+import { ActionCell } from './action-cell';
 import { CopyButton } from './copy-button';
 import { Dialog } from './dialog';
 import { ErrorMessage } from './error-message';
 import { ScrollRegion } from './scroll-region';
+import { TableHead } from './table-head';
 import { useToast } from './toast';
 import { Button, Card, SelectField, SkeletonRows, TextField } from './ui';
 
@@ -93,19 +95,17 @@ export function TokensCard() {
         </div>
       ) : (
         <ScrollRegion label={t('tokens.title')}>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('common.name')}</th>
-                <th scope="col">{t('tokens.prefix')}</th>
-                <th scope="col">{t('tokens.scopes')}</th>
-                <th scope="col">{t('tokens.lastUsed')}</th>
-                <th scope="col">{t('tokens.expires')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
+          <table className="table table-cards">
+            <TableHead
+              columns={[
+                t('common.name'),
+                t('tokens.prefix'),
+                t('tokens.scopes'),
+                t('tokens.lastUsed'),
+                t('tokens.expires'),
+              ]}
+              actions
+            />
             <tbody>
               {!tokens.data && <SkeletonRows rows={2} cols={6} />}
               {tokens.data?.items.length === 0 && (
@@ -117,22 +117,22 @@ export function TokensCard() {
               )}
               {tokens.data?.items.map((k) => (
                 <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td className="mono small">{k.prefix}…</td>
-                  <td>{k.scopes.join(', ')}</td>
-                  <td className="nowrap">{k.lastUsedAt ? fmt.relative(k.lastUsedAt) : t('common.never')}</td>
-                  <td className="nowrap">{k.expiresAt ? fmt.dateTime(k.expiresAt) : t('tokens.expires.never')}</td>
-                  <td className="actions-col">
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      className="text-danger"
-                      busy={revoke.isPending && revoke.variables === k.id}
-                      onClick={() => revoke.mutate(k.id)}
-                    >
-                      {t('tokens.revoke')}
-                    </Button>
+                  <td className="cell-main strong">{k.name}</td>
+                  <td className="mono small" data-label={t('tokens.prefix')}>
+                    {k.prefix}…
                   </td>
+                  <td data-label={t('tokens.scopes')}>{k.scopes.join(', ')}</td>
+                  <td className="nowrap" data-label={t('tokens.lastUsed')}>
+                    {k.lastUsedAt ? fmt.relative(k.lastUsedAt) : t('common.never')}
+                  </td>
+                  <td className="nowrap" data-label={t('tokens.expires')}>
+                    {k.expiresAt ? fmt.dateTime(k.expiresAt) : t('tokens.expires.never')}
+                  </td>
+                  <ActionCell
+                    label={t('tokens.revoke')}
+                    busy={revoke.isPending && revoke.variables === k.id}
+                    onClick={() => revoke.mutate(k.id)}
+                  />
                 </tr>
               ))}
             </tbody>

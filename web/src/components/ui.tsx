@@ -152,7 +152,7 @@ export function Field({ label, hint, error, children, className }: FieldProps) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errId = `${id}-err`;
-  const describedBy = [hint ? hintId : '', error ? errId : ''].filter(Boolean).join(' ') || undefined;
+  const describedBy = [hint && !error ? hintId : '', error ? errId : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field ${error ? 'field-invalid' : ''} ${className ?? ''}`}>
       <label htmlFor={id}>{label}</label>

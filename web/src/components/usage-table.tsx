@@ -40,6 +40,11 @@ interface BaseProps<R> {
   loadingRows?: number;
   /** Said in one row when `rows` is empty. */
   empty?: ReactNode;
+  /**
+   * A card per row on a phone (table-cards, docs/decisions/036): the first column on top, every other cell under
+   * its header, the columns hidden on small screens included. For tables with more than a phone's few columns.
+   */
+  cards?: boolean;
 }
 
 /** The row's figures: the row itself when it has them, otherwise `figures` says where they are. */
@@ -57,15 +62,22 @@ const cls = (...names: (string | undefined)[]) => names.filter(Boolean).join(' '
  */
 export function UsageTable<R extends object>(props: UsageTableProps<R>) {
   const { t, fmt } = useI18n();
-  const { rows, rowKey, label, lead, trail = [], requestsHideSm, empty } = props;
+  const { rows, rowKey, label, lead, trail = [], requestsHideSm, empty, cards } = props;
   // FiguresProp requires `figures` unless R carries the figures itself.
   const figuresOf = (props.figures ?? ((row: R) => row)) as (row: R) => Figures | Instead;
   const cols = lead.length + 3 + trail.length;
   const requestsClass = cls('num', requestsHideSm ? 'hide-sm' : undefined);
-  const cells = (row: R, columns: UsageColumn<R>[]) =>
+  // A card names each cell by its column; the first column is the card's title.
+  const labelOf = (header: ReactNode) => (cards && typeof header === 'string' ? header : undefined);
+  const cells = (row: R, columns: UsageColumn<R>[], first = false) =>
     columns.map((c, i) => (
-      // biome-ignore lint/suspicious/noArrayIndexKey: the columns are fixed for the table's life
-      <td key={i} className={cls(c.className, c.cellClassName)} title={c.title?.(row)}>
+      <td
+        // biome-ignore lint/suspicious/noArrayIndexKey: the columns are fixed for the table's life
+        key={i}
+        className={cls(c.className, c.cellClassName, cards && first && i === 0 ? 'cell-main' : undefined)}
+        data-label={cards && first && i === 0 ? undefined : labelOf(c.header)}
+        title={c.title?.(row)}
+      >
         {c.cell(row)}
       </td>
     ));
@@ -76,11 +88,15 @@ export function UsageTable<R extends object>(props: UsageTableProps<R>) {
       </td>
     ) : (
       <>
-        <td className={requestsClass}>{fmt.number(f.requests)}</td>
-        <td className="num" title={fmt.number(f.tokens)}>
+        <td className={requestsClass} data-label={labelOf(t('common.requests'))}>
+          {fmt.number(f.requests)}
+        </td>
+        <td className="num" data-label={labelOf(t('common.tokens'))} title={fmt.number(f.tokens)}>
           {fmt.compact(f.tokens)}
         </td>
-        <td className="num">{fmt.money(f.cost)}</td>
+        <td className="num" data-label={labelOf(t('common.cost'))}>
+          {fmt.money(f.cost)}
+        </td>
       </>
     );
   const figureColumns = [
@@ -98,7 +114,7 @@ export function UsageTable<R extends object>(props: UsageTableProps<R>) {
 
   return (
     <ScrollRegion label={label}>
-      <table className="table">
+      <table className={cards ? 'table table-cards' : 'table'}>
         <thead>
           <tr>
             {headers(lead)}
@@ -110,7 +126,7 @@ export function UsageTable<R extends object>(props: UsageTableProps<R>) {
           {!rows && <SkeletonRows rows={props.loadingRows ?? 3} cols={cols} />}
           {rows?.map((row) => (
             <tr key={rowKey(row)}>
-              {cells(row, lead)}
+              {cells(row, lead, true)}
               {figureCells(figuresOf(row))}
               {cells(row, trail)}
             </tr>

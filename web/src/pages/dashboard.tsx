@@ -11,6 +11,7 @@ import { Card, EmptyState, PageHeader, Skeleton } from '../components/ui';
 import { KeyLink, ShareBar, UsageTable } from '../components/usage-table';
 import { useI18n } from '../i18n';
 import { useDrawnMark } from '../lib/drawn';
+import { perDayAverage } from '../lib/per-day';
 import { useUrlRange } from '../lib/range';
 import { Link } from '../lib/router';
 
@@ -75,15 +76,19 @@ export function DashboardPage() {
 function TotalsCards({ data }: { data?: UsageResponse }) {
   const { t, fmt } = useI18n();
   const totals = data?.totals;
-  const days = data?.series.length || 1;
+  const avg = data && perDayAverage(data.series, data.totals.requests);
   return (
     <div className="stat-grid">
       <div className="stat card">
         <div className="stat-label">{t('dash.requests')}</div>
         <div className="stat-value">{totals ? fmt.number(totals.requests) : <Skeleton width="60%" />}</div>
         <div className="stat-sub muted small">
-          {totals ? (
-            t('dash.avgPerDay', { value: fmt.number(Math.round(totals.requests / days)) })
+          {avg ? (
+            avg.since ? (
+              t('dash.avgPerDaySince', { value: fmt.number(avg.value), day: fmt.day(avg.since, 'long') })
+            ) : (
+              t('dash.avgPerDay', { value: fmt.number(avg.value) })
+            )
           ) : (
             <Skeleton width="40%" />
           )}

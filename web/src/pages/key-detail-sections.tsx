@@ -9,16 +9,23 @@ import { UsageTable } from '../components/usage-table';
 import { useI18n } from '../i18n';
 import { ALL_LIMITS, limitLabel, MONEY_LIMITS, WINDOW_FIELDS } from '../lib/key-limits';
 import { useUrlRange } from '../lib/range';
+import { claudeCodeSnippet } from '../lib/snippet';
 
 /** The cards under a key's usage chart: models, limits, Claude Code instructions (the request log: key-requests.tsx). */
 
-export function ModelsCard({ id }: { id: string }) {
-  const { t } = useI18n();
+export function ModelsCard({ id, enabled = true }: { id: string; enabled?: boolean }) {
+  const { t, fmt } = useI18n();
   const [range] = useUrlRange();
-  const models = useKeyModels(id, range);
+  const models = useKeyModels(id, range, enabled);
   const data = models.data;
   return (
     <Card title={t('detail.models')} className="card-flush">
+      {/* CRS's figures of this moment, the totals above the portal's of the last sync: which range, which moment. */}
+      {data && (
+        <p className="muted small pad-x">
+          {t('detail.modelsScope', { range: fmt.dayRange(data.range.from, data.range.to) })}
+        </p>
+      )}
       {models.error && !data ? (
         <div className="pad">
           <ErrorMessage error={models.error} onRetry={() => models.refetch()} compact />
@@ -88,18 +95,19 @@ export function LimitsCard({ k }: { k: Key }) {
   );
 }
 
-export function InstructionsCard({ id }: { id: string }) {
+export function InstructionsCard({ k }: { k: Key }) {
   const { t } = useI18n();
-  const ins = useInstructions(id);
+  const ins = useInstructions(k.id);
+  const snippet = ins.data && claudeCodeSnippet(t, ins.data, k);
   return (
-    <Card title={t('detail.instructions')} actions={ins.data && <CopyButton text={ins.data.snippet} />}>
+    <Card title={t('detail.instructions')} actions={snippet && <CopyButton text={snippet} />}>
       <p className="muted small">{t('detail.instructionsBody')}</p>
       {ins.error ? (
         <ErrorMessage error={ins.error} compact />
-      ) : ins.data ? (
+      ) : snippet ? (
         // A long command scrolls sideways: in a focusable region, so the keyboard can scroll it too.
         <ScrollRegion label={t('detail.instructions')} className="snippet-scroll">
-          <pre className="snippet">{ins.data.snippet}</pre>
+          <pre className="snippet">{snippet}</pre>
         </ScrollRegion>
       ) : (
         <Skeleton height="72px" width="100%" />

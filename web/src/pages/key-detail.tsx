@@ -83,15 +83,15 @@ export function KeyDetailPage({ id }: { id: string }) {
           <LimitMeters meters={k.limitUsage} />
         </Card>
       )}
-      <UsageSection id={id} />
+      <UsageSection id={id} enabled={Boolean(k)} />
       <div className="grid-2 gap">
-        <ModelsCard id={id} />
+        <ModelsCard id={id} enabled={Boolean(k)} />
         <div className="stack">
           {k && <LimitsCard k={k} />}
-          {k && k.status !== 'deleted' && <InstructionsCard id={id} />}
+          {k && k.status !== 'deleted' && <InstructionsCard k={k} />}
         </div>
       </div>
-      <RequestsCard id={id} />
+      <RequestsCard id={id} enabled={Boolean(k)} />
       {actions.dialogs}
     </>
   );
@@ -133,11 +133,12 @@ function KeyNotes({ k }: { k: Key }) {
   );
 }
 
-function UsageSection({ id }: { id: string }) {
+/** `enabled` once the key is here: a key that does not exist costs its own request and no other. */
+function UsageSection({ id, enabled }: { id: string; enabled: boolean }) {
   const { t } = useI18n();
   const [range, setRange] = useUrlRange();
   const [metric, setMetric] = useState<Metric>('tokens');
-  const usage = useUsage(range, id);
+  const usage = useUsage(range, id, enabled);
   const data = usage.data;
   return (
     <Card

@@ -4,6 +4,7 @@ import { ErrorMessage } from '../components/error-message';
 import { Freshness } from '../components/freshness';
 import { Pagination, usePaging } from '../components/pagination';
 import { ScrollRegion } from '../components/scroll-region';
+import { TableHead } from '../components/table-head';
 import { Button, Card, SkeletonRows } from '../components/ui';
 import { useI18n } from '../i18n';
 
@@ -14,20 +15,24 @@ const toIso = (local: string) => (local ? new Date(local).toISOString() : undefi
  * A key's request log: every request CRS keeps (its last 200), paged and filtered by model and time, with the token
  * split and cost of each. No duration or status column: CRS does not give them (docs/crs.md, quirk 20).
  */
-export function RequestsCard({ id }: { id: string }) {
+export function RequestsCard({ id, enabled = true }: { id: string; enabled?: boolean }) {
   const { t, fmt } = useI18n();
   const ids = useId();
   const paging = usePaging(20);
   const [model, setModel] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const req = useKeyRequests(id, {
-    page: paging.page,
-    pageSize: paging.pageSize,
-    model: model || undefined,
-    from: toIso(from),
-    to: toIso(to),
-  });
+  const req = useKeyRequests(
+    id,
+    {
+      page: paging.page,
+      pageSize: paging.pageSize,
+      model: model || undefined,
+      from: toIso(from),
+      to: toIso(to),
+    },
+    enabled,
+  );
   const data = req.data;
   const filter = (set: (v: string) => void) => (v: string) => {
     set(v);
@@ -98,42 +103,43 @@ export function RequestsCard({ id }: { id: string }) {
         </div>
       ) : (
         <ScrollRegion label={t('requests.title')}>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('detail.time')}</th>
-                <th scope="col">{t('common.model')}</th>
-                <th scope="col" className="num">
-                  {t('detail.input')}
-                </th>
-                <th scope="col" className="num">
-                  {t('detail.output')}
-                </th>
-                <th scope="col" className="num">
-                  {t('requests.cacheCreate')}
-                </th>
-                <th scope="col" className="num">
-                  {t('requests.cacheRead')}
-                </th>
-                <th scope="col" className="num">
-                  {t('common.cost')}
-                </th>
-              </tr>
-            </thead>
+          <table className="table table-cards">
+            <TableHead
+              columns={[
+                t('detail.time'),
+                t('common.model'),
+                ...[t('detail.input'), t('detail.output'), t('requests.cacheCreate'), t('requests.cacheRead')].map(
+                  (label) => ({ label, className: 'num' }),
+                ),
+                { label: t('common.cost'), className: 'num' },
+              ]}
+            />
             <tbody>
               {!data && <SkeletonRows rows={4} cols={7} />}
               {data?.items.map((r, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: requests have no id; the page is replaced whole
                 <tr key={`${r.timestamp}-${i}`}>
-                  <td className="nowrap" title={fmt.relative(r.timestamp)}>
+                  <td className="nowrap cell-main strong" title={fmt.relative(r.timestamp)}>
                     {fmt.dateTime(r.timestamp)}
                   </td>
-                  <td className="mono small">{r.model}</td>
-                  <td className="num">{fmt.number(r.inputTokens)}</td>
-                  <td className="num">{fmt.number(r.outputTokens)}</td>
-                  <td className="num">{fmt.number(r.cacheCreateTokens)}</td>
-                  <td className="num">{fmt.number(r.cacheReadTokens)}</td>
-                  <td className="num">{fmt.money(r.cost)}</td>
+                  <td className="mono small cell-wide" data-label={t('common.model')}>
+                    {r.model}
+                  </td>
+                  <td className="num" data-label={t('detail.input')}>
+                    {fmt.number(r.inputTokens)}
+                  </td>
+                  <td className="num" data-label={t('detail.output')}>
+                    {fmt.number(r.outputTokens)}
+                  </td>
+                  <td className="num" data-label={t('requests.cacheCreate')}>
+                    {fmt.number(r.cacheCreateTokens)}
+                  </td>
+                  <td className="num" data-label={t('requests.cacheRead')}>
+                    {fmt.number(r.cacheReadTokens)}
+                  </td>
+                  <td className="num" data-label={t('common.cost')}>
+                    {fmt.money(r.cost)}
+                  </td>
                 </tr>
               ))}
               {data && data.items.length === 0 && (

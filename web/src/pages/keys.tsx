@@ -83,6 +83,7 @@ export function KeysPage() {
             ))}
           </select>
         </label>
+        <SortSelect sort={s.sort} order={s.order} />
       </div>
       {keys.error && !data ? (
         <ErrorMessage error={keys.error} onRetry={() => keys.refetch()} />
@@ -131,6 +132,38 @@ export function KeysPage() {
       )}
       {actions.dialogs}
     </>
+  );
+}
+
+/** On a phone the table's headers are gone (a card per key): the sort is chosen here instead. */
+function SortSelect({ sort, order }: { sort: KeySort; order: SortOrder }) {
+  const { t } = useI18n();
+  const column: Record<KeySort, string> = {
+    createdAt: t('common.created'),
+    lastUsedAt: t('common.lastUsed'),
+    tokens: t('common.tokens'),
+    cost: t('common.cost'),
+  };
+  return (
+    <label className="inline-label small muted phone-only">
+      {t('keys.sort')}
+      <select
+        className="input input-sm"
+        value={`${sort}:${order}`}
+        onChange={(e) => {
+          const [next, dir] = e.target.value.split(':');
+          setSearch({ sort: next, order: dir, page: undefined });
+        }}
+      >
+        {SORTS.flatMap((c) =>
+          (['desc', 'asc'] as const).map((o) => (
+            <option key={`${c}:${o}`} value={`${c}:${o}`}>
+              {t(o === 'desc' ? 'keys.sortDesc' : 'keys.sortAsc', { column: column[c] })}
+            </option>
+          )),
+        )}
+      </select>
+    </label>
   );
 }
 

@@ -85,10 +85,8 @@ export const PAGES: Record<PageId, PageEntry> = {
     (m, p) => <m.KeyDetailPage key={p.params.id} id={p.params.id} />,
     {
       with: preloadCharts,
-      prefetch: (qc, { params, search }) => {
-        void qc.prefetchQuery(keyQuery(params.id));
-        void qc.prefetchQuery(usageQuery(parseRangeKey(search.get('range')), params.id));
-      },
+      // The key alone: its usage waits for it, so a key that does not exist costs one request.
+      prefetch: (qc, { params }) => void qc.prefetchQuery(keyQuery(params.id)),
     },
   ),
   spend: lazyPage(

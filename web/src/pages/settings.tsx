@@ -3,10 +3,12 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../api/client';
 import type { PasswordBody, User } from '../api/contract';
 import { qk, useSessions } from '../api/queries';
+import { ActionCell } from '../components/action-cell';
 import { ErrorMessage } from '../components/error-message';
 import { LanguageSelect } from '../components/layout';
 import { Pagination, usePaging } from '../components/pagination';
 import { ScrollRegion } from '../components/scroll-region';
+import { TableHead } from '../components/table-head';
 import { useToast } from '../components/toast';
 import { TokensCard } from '../components/tokens-card';
 import { TwoFactorCard } from '../components/two-factor-card';
@@ -154,51 +156,51 @@ function SessionsCard() {
           <ErrorMessage error={sessions.error} onRetry={() => sessions.refetch()} compact />
         </div>
       ) : (
-        <ScrollRegion label={t('settings.sessions')}>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('settings.device')}</th>
-                <th scope="col">{t('settings.method')}</th>
-                <th scope="col">{t('settings.ip')}</th>
-                <th scope="col">{t('common.created')}</th>
-                <th scope="col">{t('settings.lastSeen')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {!sessions.data && <SkeletonRows rows={2} cols={6} />}
-              {sessions.data?.items.map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    <span className="truncate ua" title={s.userAgent ?? undefined}>
-                      {describeAgent(s.userAgent) ?? t('settings.unknownDevice')}
-                    </span>
-                    {s.current && <span className="badge badge-green">{t('settings.thisDevice')}</span>}
-                  </td>
-                  <td className="small">{describeMethod(s.method, t)}</td>
-                  <td className="mono small">{s.ip ?? '—'}</td>
-                  <td className="nowrap">{fmt.dateTime(s.createdAt)}</td>
-                  <td className="nowrap" title={fmt.dateTime(s.lastSeenAt)}>
-                    {fmt.relative(s.lastSeenAt)}
-                  </td>
-                  <td className="actions-col">
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      className="text-danger"
+        <>
+          <ScrollRegion label={t('settings.sessions')}>
+            <table className="table table-cards">
+              <TableHead
+                columns={[
+                  t('settings.device'),
+                  t('settings.method'),
+                  t('settings.ip'),
+                  t('common.created'),
+                  t('settings.lastSeen'),
+                ]}
+                actions
+              />
+              <tbody>
+                {!sessions.data && <SkeletonRows rows={2} cols={6} />}
+                {sessions.data?.items.map((s) => (
+                  <tr key={s.id}>
+                    <td className="cell-main">
+                      <span className="truncate ua" title={s.userAgent ?? undefined}>
+                        {describeAgent(s.userAgent) ?? t('settings.unknownDevice')}
+                      </span>
+                      {s.current && <span className="badge badge-green">{t('settings.thisDevice')}</span>}
+                    </td>
+                    <td className="small" data-label={t('settings.method')}>
+                      {describeMethod(s.method, t)}
+                    </td>
+                    <td className="mono small" data-label={t('settings.ip')}>
+                      {s.ip ?? '—'}
+                    </td>
+                    <td className="nowrap" data-label={t('common.created')}>
+                      {fmt.dateTime(s.createdAt)}
+                    </td>
+                    <td className="nowrap" data-label={t('settings.lastSeen')} title={fmt.dateTime(s.lastSeenAt)}>
+                      {fmt.relative(s.lastSeenAt)}
+                    </td>
+                    <ActionCell
+                      label={t('settings.revoke')}
                       busy={revoke.isPending && revoke.variables === s.id}
                       onClick={() => revoke.mutate(s.id)}
-                    >
-                      {t('settings.revoke')}
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                    />
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollRegion>
           {sessions.data && sessions.data.total > PAGE_SIZE_MIN && (
             <Pagination
               page={page}
@@ -208,7 +210,7 @@ function SessionsCard() {
               onPageSize={setPageSize}
             />
           )}
-        </ScrollRegion>
+        </>
       )}
     </Card>
   );

@@ -19,15 +19,27 @@ export function StatementPage() {
   const data = st.data;
   const figures = (r: Row) => (
     <>
-      <td className="num">{fmt.number(r.requests)}</td>
-      <td className="num hide-sm">{fmt.number(r.inputTokens)}</td>
-      <td className="num hide-sm">{fmt.number(r.outputTokens)}</td>
-      <td className="num hide-sm">{fmt.number(r.cacheCreateTokens)}</td>
-      <td className="num hide-sm">{fmt.number(r.cacheReadTokens)}</td>
-      <td className="num" title={fmt.number(r.tokens)}>
+      <td className="num" data-label={t('common.requests')}>
+        {fmt.number(r.requests)}
+      </td>
+      <td className="num hide-sm" data-label={t('dash.input')}>
+        {fmt.number(r.inputTokens)}
+      </td>
+      <td className="num hide-sm" data-label={t('dash.output')}>
+        {fmt.number(r.outputTokens)}
+      </td>
+      <td className="num hide-sm" data-label={t('dash.cacheCreate')}>
+        {fmt.number(r.cacheCreateTokens)}
+      </td>
+      <td className="num hide-sm" data-label={t('dash.cacheRead')}>
+        {fmt.number(r.cacheReadTokens)}
+      </td>
+      <td className="num" data-label={t('common.tokens')} title={fmt.number(r.tokens)}>
         {fmt.compact(r.tokens)}
       </td>
-      <td className="num">{fmt.money(r.cost)}</td>
+      <td className="num" data-label={t('common.cost')}>
+        {fmt.money(r.cost)}
+      </td>
     </>
   );
   return (
@@ -76,7 +88,7 @@ export function StatementPage() {
           }
         >
           <ScrollRegion label={t('statement.title')}>
-            <table className="table">
+            <table className="table table-cards">
               <thead>
                 <tr>
                   <th scope="col">{t('statement.key')}</th>
@@ -108,7 +120,7 @@ export function StatementPage() {
                 {data?.keys.map((k) => (
                   <Fragment key={k.keyId}>
                     <tr className="statement-key">
-                      <th scope="row">
+                      <th scope="row" className="cell-main">
                         {k.name}
                         {k.status === 'deleted' && <span className="muted small"> ({t('status.deleted')})</span>}
                       </th>
@@ -116,7 +128,7 @@ export function StatementPage() {
                     </tr>
                     {k.models.map((m) => (
                       <tr key={`${k.keyId}-${m.model}`} className="statement-model">
-                        <td className="mono small">
+                        <td className="mono small cell-main">
                           {m.model ?? <span className="muted">{t('spend.unknownModel')}</span>}
                         </td>
                         {figures(m)}
@@ -135,7 +147,9 @@ export function StatementPage() {
               {data && data.keys.length > 0 && (
                 <tfoot>
                   <tr className="statement-total">
-                    <th scope="row">{t('chart.total')}</th>
+                    <th scope="row" className="cell-main">
+                      {t('chart.total')}
+                    </th>
                     {figures(data.totals)}
                   </tr>
                 </tfoot>

@@ -49,6 +49,17 @@ describe('the key form: "N tokens per M minutes"', () => {
     );
   });
 
+  it('says which field is missing, not "Some fields need attention"', async () => {
+    const onSubmit = vi.fn();
+    renderUi(<KeyFormDialog open onClose={() => {}} onSubmit={onSubmit} pending={false} error={null} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
+    expect(onSubmit).not.toHaveBeenCalled();
+    const name = screen.getByLabelText(/^Name/);
+    expect(name.getAttribute('aria-invalid')).toBe('true');
+    expect(name.getAttribute('aria-describedby')?.split(' ')).toContain(screen.getByText('Is required').id);
+    expect(screen.queryByText('Some fields need attention.')).toBeNull();
+  });
+
   it('says the description stays in the portal', () => {
     renderUi(<KeyFormDialog open onClose={() => {}} onSubmit={() => {}} pending={false} error={null} />);
     expect(screen.getByText(/CRS cannot change a key’s description/)).toBeTruthy();

@@ -7,8 +7,8 @@ import { RangePicker } from '../range-picker';
 const checked = (el: HTMLElement) => (el as HTMLInputElement).checked;
 
 function setDates(from: string, to: string) {
-  fireEvent.change(screen.getByLabelText('From'), { target: { value: from } });
-  fireEvent.change(screen.getByLabelText('To'), { target: { value: to } });
+  fireEvent.input(screen.getByLabelText('From'), { target: { value: from } });
+  fireEvent.input(screen.getByLabelText('To'), { target: { value: to } });
 }
 
 describe('RangePicker', () => {

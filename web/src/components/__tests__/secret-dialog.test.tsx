@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { makeKey, renderUi } from '../../../test/render';
-import { SecretDialog, snippetWithSecret } from '../secret-dialog';
+import { SecretDialog } from '../secret-dialog';
 
 const SECRET = 'cr_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd';
 const key = makeKey({ name: 'Laptop', maskedKey: 'cr_0123…abcd' });
@@ -42,9 +42,9 @@ describe('SecretDialog', () => {
   });
 
   it('fills the Claude Code variables with the real secret (the API only knows the masked one)', () => {
-    const text = snippetWithSecret(instructions, key, SECRET);
-    expect(text).toBe(
-      `export ANTHROPIC_BASE_URL="https://relay.example.com/api"\nexport ANTHROPIC_AUTH_TOKEN="${SECRET}"`,
+    renderUi(<SecretDialog created={{ key, secret: SECRET }} instructions={instructions} onClose={() => {}} />);
+    expect(screen.getByRole('dialog').querySelector('pre')?.textContent).toBe(
+      `export ANTHROPIC_BASE_URL="https://relay.example.com/api"\nexport ANTHROPIC_AUTH_TOKEN="${SECRET}"\nclaude`,
     );
   });
 

@@ -21,8 +21,8 @@ function portal(...registerAnswers: [number, unknown][]) {
 }
 
 async function submit(email = 'a@example.com') {
-  fireEvent.change(screen.getByLabelText('Email'), { target: { value: email } });
-  fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'long-enough-password' } });
+  fireEvent.input(screen.getByLabelText('Email'), { target: { value: email } });
+  fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'long-enough-password' } });
   await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
 }
 
@@ -57,7 +57,7 @@ describe('RegisterPage', () => {
     const invite = screen.getByLabelText('Invite code');
     expect(invite.getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByText('an invite code is required')).toBeTruthy();
-    fireEvent.change(invite, { target: { value: ' INV-123 ' } });
+    fireEvent.input(invite, { target: { value: ' INV-123 ' } });
     await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
     expect(await screen.findByText('unknown or already used invite code')).toBeTruthy();
     expect(calls[1]).toMatchObject({ email: 'a@example.com', inviteCode: 'INV-123' });
@@ -89,7 +89,7 @@ describe('RegisterPage', () => {
     // A closed portal still registers its first admin: no "closed" message, no invite field.
     expect(screen.queryByText(/Registration is closed/)).toBeNull();
     expect(screen.queryByLabelText('Invite code')).toBeNull();
-    fireEvent.change(token, { target: { value: ' printed-token ' } });
+    fireEvent.input(token, { target: { value: ' printed-token ' } });
     await submit();
     expect(calls[0]).toMatchObject({ email: 'a@example.com', setupToken: 'printed-token' });
   });

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import type { CacheStatsResponse, PurgeResponse } from '../../api/contract';
 import { qk, useCacheStats } from '../../api/queries';
+import { ActionCell } from '../../components/action-cell';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { ScrollRegion } from '../../components/scroll-region';
 import { useToast } from '../../components/toast';
@@ -21,7 +22,7 @@ export function HitRateTable({
   const names = Object.keys(stats.namespaces).sort();
   return (
     <ScrollRegion label={t('admin.cache.title')}>
-      <table className="table">
+      <table className="table table-cards">
         <thead>
           <tr>
             <th scope="col">{t('admin.cache.namespace')}</th>
@@ -48,28 +49,30 @@ export function HitRateTable({
             const low = s.hits + s.misses > 0 && s.hitRate < 0.8;
             return (
               <tr key={ns}>
-                <td className="mono small">{ns}</td>
-                <td className="num">{fmt.number(s.hits)}</td>
-                <td className="num">{fmt.number(s.misses)}</td>
-                <td className="num hide-sm">{fmt.number(s.stale)}</td>
-                <td className="share-cell">
+                <td className="mono small cell-main">{ns}</td>
+                <td className="num" data-label={t('admin.cache.hits')}>
+                  {fmt.number(s.hits)}
+                </td>
+                <td className="num" data-label={t('admin.cache.misses')}>
+                  {fmt.number(s.misses)}
+                </td>
+                <td className="num hide-sm" data-label={t('admin.cache.stale')}>
+                  {fmt.number(s.stale)}
+                </td>
+                <td className="share-cell cell-wide-2" data-label={t('admin.cache.rate')}>
                   <span className={`share-bar ${low ? 'share-low' : ''}`} aria-hidden="true">
                     <span style={{ width: `${s.hitRate * 100}%` }} />
                   </span>
                   <span className="small">{fmt.percent(s.hitRate)}</span>
                 </td>
                 {onPurge && (
-                  <td className="actions-col">
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      busy={purging === ns}
-                      aria-label={t('admin.cache.purgeNs', { ns })}
-                      onClick={() => onPurge(ns)}
-                    >
-                      {t('admin.cache.purge')}
-                    </Button>
-                  </td>
+                  <ActionCell
+                    label={t('admin.cache.purge')}
+                    ariaLabel={t('admin.cache.purgeNs', { ns })}
+                    danger={false}
+                    busy={purging === ns}
+                    onClick={() => onPurge(ns)}
+                  />
                 )}
               </tr>
             );

@@ -3,10 +3,12 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../../api/client';
 import type { InviteStatus, InvitesBody, InvitesCreated } from '../../api/contract';
 import { qk, useInvites } from '../../api/queries';
+import { ActionCell } from '../../components/action-cell';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { Pagination, usePaging } from '../../components/pagination';
 import { ScrollRegion } from '../../components/scroll-region';
+import { TableHead } from '../../components/table-head';
 import { useToast } from '../../components/toast';
 import { Button, Card, SkeletonRows, TextField } from '../../components/ui';
 import { useI18n } from '../../i18n';
@@ -138,19 +140,17 @@ function InviteList() {
         </div>
       ) : (
         <ScrollRegion label={t('admin.invites.list')}>
-          <table className="table" data-testid="invite-list">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.invites.code')}</th>
-                <th scope="col">{t('common.status')}</th>
-                <th scope="col">{t('admin.invites.expires')}</th>
-                <th scope="col">{t('admin.invites.usedBy')}</th>
-                <th scope="col">{t('admin.invites.createdBy')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
+          <table className="table table-cards" data-testid="invite-list">
+            <TableHead
+              columns={[
+                t('admin.invites.code'),
+                t('common.status'),
+                t('admin.invites.expires'),
+                t('admin.invites.usedBy'),
+                t('admin.invites.createdBy'),
+              ]}
+              actions
+            />
             <tbody>
               {!data && <SkeletonRows rows={3} cols={6} />}
               {data?.items.length === 0 && (
@@ -162,36 +162,34 @@ function InviteList() {
               )}
               {data?.items.map((i) => (
                 <tr key={i.code}>
-                  <td>
+                  <td className="cell-main">
                     <code className="mono">{i.code}</code>
                   </td>
-                  <td>
+                  <td data-label={t('common.status')}>
                     <span className={`badge ${STATUS_BADGE[i.status]}`}>{t(`invite.${i.status}`)}</span>
                   </td>
-                  <td className="nowrap">{fmt.dateTime(i.expiresAt)}</td>
-                  <td className="truncate">{i.usedBy ?? '—'}</td>
-                  <td className="truncate">{i.createdBy ?? '—'}</td>
-                  <td className="actions-col">
-                    {i.status === 'active' && (
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        className="text-danger"
-                        busy={revoke.isPending && revoke.variables === i.code}
-                        onClick={() => revoke.mutate(i.code)}
-                      >
-                        {t('admin.invites.revoke')}
-                      </Button>
-                    )}
+                  <td className="nowrap cell-wide-2" data-label={t('admin.invites.expires')}>
+                    {fmt.dateTime(i.expiresAt)}
                   </td>
+                  <td className="truncate" data-label={t('admin.invites.usedBy')}>
+                    {i.usedBy ?? '—'}
+                  </td>
+                  <td className="truncate cell-wide-2" data-label={t('admin.invites.createdBy')}>
+                    {i.createdBy ?? '—'}
+                  </td>
+                  <ActionCell
+                    label={t('admin.invites.revoke')}
+                    busy={revoke.isPending && revoke.variables === i.code}
+                    onClick={i.status === 'active' ? () => revoke.mutate(i.code) : undefined}
+                  />
                 </tr>
               ))}
             </tbody>
           </table>
-          {data && data.total > 0 && (
-            <Pagination page={page} pageSize={pageSize} total={data.total} onPage={setPage} onPageSize={setPageSize} />
-          )}
         </ScrollRegion>
+      )}
+      {data && data.total > 0 && (
+        <Pagination page={page} pageSize={pageSize} total={data.total} onPage={setPage} onPageSize={setPageSize} />
       )}
     </Card>
   );

@@ -4,6 +4,7 @@ import { useHeldKeys, useReleaseKey } from '../../api/queries';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { Pagination } from '../../components/pagination';
 import { ScrollRegion } from '../../components/scroll-region';
+import { TableHead } from '../../components/table-head';
 import { useToast } from '../../components/toast';
 import { Button, Card, SkeletonRows, StatusBadge } from '../../components/ui';
 import { useI18n } from '../../i18n';
@@ -47,30 +48,36 @@ export function KeysTab() {
         </div>
       ) : (
         <ScrollRegion label={t('admin.tab.keys')}>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('common.name')}</th>
-                <th scope="col">{t('admin.keys.owner')}</th>
-                <th scope="col">{t('common.status')}</th>
-                <th scope="col">{t('admin.keys.held')}</th>
-                <th scope="col">{t('admin.keys.since')}</th>
-                <th scope="col" className="actions-col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
+          <table className="table table-cards">
+            <TableHead
+              columns={[
+                t('common.name'),
+                t('admin.keys.owner'),
+                t('common.status'),
+                t('admin.keys.held'),
+                t('admin.keys.since'),
+              ]}
+              actions
+            />
             <tbody>
               {!data && <SkeletonRows rows={3} cols={6} />}
               {data?.items.map((k) => (
                 <tr key={k.id}>
-                  <td className="strong">{k.name}</td>
-                  <td>{k.owner.email}</td>
-                  <td>
+                  <td className="strong cell-main">{k.name}</td>
+                  <td className="cell-wide" data-label={t('admin.keys.owner')}>
+                    {k.owner.email}
+                  </td>
+                  <td data-label={t('common.status')}>
                     <StatusBadge status={k.status} />
                   </td>
-                  <td className="small">{k.operator && held(k.operator).map((p) => <div key={p}>{p}</div>)}</td>
-                  <td className="nowrap" title={k.operator ? fmt.dateTime(k.operator.since) : undefined}>
+                  <td className="small" data-label={t('admin.keys.held')}>
+                    {k.operator && held(k.operator).map((p) => <div key={p}>{p}</div>)}
+                  </td>
+                  <td
+                    className="nowrap"
+                    data-label={t('admin.keys.since')}
+                    title={k.operator ? fmt.dateTime(k.operator.since) : undefined}
+                  >
                     {k.operator ? fmt.relative(k.operator.since) : '—'}
                   </td>
                   <td className="actions-col">

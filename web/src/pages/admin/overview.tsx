@@ -55,6 +55,8 @@ function Alerts({ data }: { data?: OverviewResponse }) {
   const { t } = useI18n();
   return (
     <Card title={t('admin.alerts')}>
+      {/* The hit rate beside it counts since start; the alerts look at the last 30 s (docs/product.md §2.7). */}
+      <p className="muted small">{t('admin.alertsWindow')}</p>
       {!data ? (
         <Skeleton width="100%" height="40px" />
       ) : data.alerts.length === 0 ? (

@@ -45,6 +45,7 @@ export function StatementsTab() {
             label={t('admin.tab.statements')}
             rows={data?.users}
             rowKey={(u) => u.userId}
+            cards
             lead={[
               {
                 header: t('admin.statements.user'),

@@ -6,6 +6,7 @@ import { qk, useAdminUsers } from '../../api/queries';
 import { ErrorMessage, useErrorText } from '../../components/error-message';
 import { Pagination, usePaging } from '../../components/pagination';
 import { ScrollRegion } from '../../components/scroll-region';
+import { TableHead } from '../../components/table-head';
 import { useToast } from '../../components/toast';
 import { Card, SkeletonRows } from '../../components/ui';
 import { useI18n } from '../../i18n';
@@ -65,33 +66,31 @@ export function UsersTab({ me }: { me: User }) {
           </div>
         ) : (
           <ScrollRegion label={t('admin.tab.users')}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('common.email')}</th>
-                  <th scope="col">{t('admin.users.role')}</th>
-                  <th scope="col">{t('common.status')}</th>
-                  <th scope="col">{t('admin.users.maxKeys')}</th>
-                  <th scope="col" className="num">
-                    {t('admin.users.keys')}
-                  </th>
-                  <th scope="col">{t('common.created')}</th>
-                  <th scope="col">{t('admin.users.lastLogin')}</th>
-                </tr>
-              </thead>
+            <table className="table table-cards">
+              <TableHead
+                columns={[
+                  t('common.email'),
+                  t('admin.users.role'),
+                  t('common.status'),
+                  t('admin.users.maxKeys'),
+                  { label: t('admin.users.keys'), className: 'num' },
+                  t('common.created'),
+                  t('admin.users.lastLogin'),
+                ]}
+              />
               <tbody>
                 {!data && <SkeletonRows rows={4} cols={7} />}
                 {data?.items.map((u) => {
                   const self = u.id === me.id;
                   return (
                     <tr key={u.id}>
-                      <td>
+                      <td className="cell-main">
                         <div className="strong">
                           {u.email} {self && <span className="badge badge-gray">{t('admin.users.you')}</span>}
                         </div>
                         <div className="muted small">{u.displayName}</div>
                       </td>
-                      <td>
+                      <td data-label={t('admin.users.role')}>
                         <select
                           className="input input-sm"
                           aria-label={t('admin.users.roleFor', { email: u.email })}
@@ -103,7 +102,7 @@ export function UsersTab({ me }: { me: User }) {
                           <option value="admin">{t('role.admin')}</option>
                         </select>
                       </td>
-                      <td>
+                      <td data-label={t('common.status')}>
                         <select
                           className="input input-sm"
                           aria-label={t('admin.users.statusFor', { email: u.email })}
@@ -117,12 +116,16 @@ export function UsersTab({ me }: { me: User }) {
                           <option value="disabled">{t('status.disabled')}</option>
                         </select>
                       </td>
-                      <td>
+                      <td data-label={t('admin.users.maxKeys')}>
                         <QuotaInput user={u} onSave={(maxKeys) => patch.mutate({ id: u.id, body: { maxKeys } })} />
                       </td>
-                      <td className="num">{fmt.number(u.keys)}</td>
-                      <td className="nowrap">{fmt.date(u.createdAt)}</td>
-                      <td className="nowrap">
+                      <td className="num" data-label={t('admin.users.keys')}>
+                        {fmt.number(u.keys)}
+                      </td>
+                      <td className="nowrap" data-label={t('common.created')}>
+                        {fmt.date(u.createdAt)}
+                      </td>
+                      <td className="nowrap" data-label={t('admin.users.lastLogin')}>
                         {u.lastLoginAt ? (
                           fmt.relative(u.lastLoginAt)
                         ) : (
