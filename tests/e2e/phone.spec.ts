@@ -148,7 +148,7 @@ test.describe('on a phone, every action in reach', () => {
       await reachable(page, page.getByLabel(fill(t[label], { email }), { exact: true }));
     }
     await page.evaluate('window.scrollTo(0, 0)');
-    await shot(page, 'admin-users-375');
+    await shot(page, 'admin-users-375', false);
 
     await page.goto(url('/admin/invites'));
     await settle(page);
