@@ -104,7 +104,7 @@ test.describe('on a phone, every action in reach', () => {
     });
   }
 
-  test('a key: its buttons, its request log and the snippet', async ({ page, context }) => {
+  test('a key: its buttons and its request log', async ({ page, context }) => {
     const t = STRINGS.en;
     await prepare(context, user, 'en', 'light');
     await page.goto(url(`/keys/${user.params.id}`));
