@@ -1,11 +1,9 @@
 import { Redis } from 'ioredis';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator, HAIKU, OPUS, SONNET, startEmulator } from '../../src/crs-emulator/index.js';
-import { createCrsClient } from '../../src/infra/crs/client.js';
+import type { Emulator } from '../../src/crs-emulator/index.js';
 import type { CrsClient, CrsKeyUsage, CrsTrendEntry } from '../../src/infra/crs/types.js';
-import { crsSource } from '../../src/infra/crs-redis/index.js';
 import { createMetrics, type Metrics } from '../../src/infra/metrics/metrics.js';
+import { startCrsRedisWorld } from '../helpers/crs-redis-fixture.js';
 import { RedisServer } from '../support/redis-server.js';
 
 /*
@@ -13,92 +11,19 @@ import { RedisServer } from '../support/redis-server.js';
  * the admin API to the token and the micro-dollar, through a Redis user that may only read (no KEYS, no SCAN),
  * and the admin API as the fallback whenever Redis cannot answer.
  */
-const NOW = Date.parse('2026-11-25T20:32:00.000Z');
-const DAY = 86_400_000;
-const READER = { user: 'crs-reader', password: 'reader-secret-1' };
-/** A user that may log in and do nothing: a Redis that refuses the reader. */
-const LOCKED = { user: 'locked', password: 'locked-secret-1' };
-
-let server: RedisServer;
+let w: Awaited<ReturnType<typeof startCrsRedisWorld>>;
 let admin: Redis;
 let emu: Emulator;
 let api: CrsClient;
-const logLines: string[] = [];
-const logger = pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) });
-
-function direct(url: string, metrics: Metrics = createMetrics()) {
-  const source = crsSource(
-    api,
-    { redisUrl: url, timeoutMs: 2000, timezoneOffset: 8 },
-    {
-      now: () => new Date(NOW),
-      metrics,
-      logger,
-    },
-  );
-  closers.push(source.close);
-  return source.crs;
-}
-const closers: Array<() => Promise<void>> = [];
-const readerUrl = () => `redis://${READER.user}:${READER.password}@127.0.0.1:${server.port}`;
+let logLines: string[];
+const direct = (url: string, metrics?: Metrics) => w.direct(url, metrics);
+const readerUrl = () => w.readerUrl();
 
 beforeAll(async () => {
-  server = await RedisServer.start();
-  admin = new Redis(server.url);
-  // The user README recommends: CRS's key and usage names only, and only the four reads (no write, no KEYS,
-  // no SCAN: CRS's own indexes name every key read).
-  await admin.call('ACL', 'SETUSER', READER.user, 'on', `>${READER.password}`, '~apikey:*', '~usage:*', '-@all');
-  await admin.call('ACL', 'SETUSER', READER.user, '+get', '+sscan', '+hmget', '+hget');
-  await admin.call('ACL', 'SETUSER', LOCKED.user, 'on', `>${LOCKED.password}`, '~*', '-@all');
-  emu = await startEmulator({ clock: () => NOW, redisUrl: server.url });
-  api = createCrsClient({
-    baseUrl: emu.url,
-    username: 'admin',
-    password: 'admin',
-    timeoutMs: 2000,
-    metrics: createMetrics(),
-    logger,
-  });
-
-  const mk = (name: string) => emu.store.createKey({ name, tags: ['portal'] }).id;
-  const [seeded, disabled, deleted, gone, live, idle] = ['seeded', 'disabled', 'deleted', 'gone', 'live', 'idle'].map(
-    mk,
-  );
-  for (const [i, id] of [seeded, disabled, deleted, gone].entries()) {
-    emu.store.seedHistory(id, { days: 35, requestsPerDay: 6 + i * 3, seed: i + 11 });
-  }
-  // Today and yesterday by hand: every model, cache tokens, one request just past CRS's midnight.
-  const at = (daysAgo: number, h: number) => NOW - daysAgo * DAY - h * 3_600_000;
-  for (const [model, daysAgo] of [
-    [SONNET, 0],
-    [OPUS, 0],
-    [HAIKU, 1],
-    ['unknown-model-x', 1],
-  ] as const) {
-    emu.store.recordUsage(live, {
-      model,
-      inputTokens: 1234,
-      outputTokens: 567,
-      cacheCreateTokens: 890,
-      cacheReadTokens: 12_345,
-      timestamp: at(daysAgo, 1),
-    });
-  }
-  emu.store.keys.update(emu.store.getKey(disabled)!, { isActive: false });
-  emu.store.keys.softDelete(emu.store.getKey(deleted)!, 'admin');
-  const goneKey = emu.store.getKey(gone)!;
-  emu.store.keys.softDelete(goneKey, 'admin');
-  emu.store.keys.remove(goneKey);
-  emu.store.usage.drop(gone);
-  void idle;
-  await emu.flushRedis();
+  w = await startCrsRedisWorld();
+  ({ admin, emu, api, logLines } = w);
 });
-afterAll(async () => {
-  for (const close of closers) await close();
-  await emu.close();
-  admin.disconnect();
-  await server.stop();
-});
+afterAll(() => w.close());
 
 /**
  * Sorted by key, costs in micro-dollars: CRS keeps a lifetime cost as an INCRBYFLOAT string, which the admin API
@@ -175,7 +100,7 @@ describe('the direct reader of CRS’s Redis', () => {
   it('falls back to the admin API when Redis cannot answer: logged and counted', async () => {
     const fromApi = byKey(await api.usageStats());
     // A Redis that refuses the reader's commands, and one where nobody listens.
-    const refused = `redis://${LOCKED.user}:${LOCKED.password}@127.0.0.1:${server.port}`;
+    const refused = w.refusedUrl();
     const metrics = createMetrics();
     emu.resetRequestCounts();
     expect(byKey(await direct(refused, metrics).usageStats())).toEqual(fromApi);

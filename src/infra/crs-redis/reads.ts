@@ -29,3 +29,20 @@ export async function requireKeyIndex(r: CrsRedisReads): Promise<void> {
   const version = int(await r.get('apikey:index:version'));
   if (version < 2) throw new CrsRedisUnusable(`CRS's key index is not ready (apikey:index:version=${version})`);
 }
+
+/** The consumer of what was read failed (the sync's database write): not a failure of CRS's Redis. */
+export class ConsumerFailure extends Error {
+  override name = 'ConsumerFailure';
+  constructor(readonly original: unknown) {
+    super('the consumer of what was read from CRS failed');
+  }
+}
+
+/** The consumer's own failure (the sync's database) is not a failure of CRS's Redis: no fallback, rethrown. */
+export async function consume(step: () => unknown): Promise<void> {
+  try {
+    await step();
+  } catch (e) {
+    throw new ConsumerFailure(e);
+  }
+}

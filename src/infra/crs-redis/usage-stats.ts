@@ -1,8 +1,16 @@
 import { inBatches } from '../crs/pool.js';
 import type { BatchSink, CrsKeyUsage } from '../crs/types.js';
 import type { CrsRedisReads } from './connection.js';
-import { ConsumerFailure } from './keys-trend.js';
-import { BATCH_KEYS, BATCHES_IN_FLIGHT, CrsRedisUnusable, chunks, float, int, requireKeyIndex } from './reads.js';
+import {
+  BATCH_KEYS,
+  BATCHES_IN_FLIGHT,
+  CrsRedisUnusable,
+  chunks,
+  consume,
+  float,
+  int,
+  requireKeyIndex,
+} from './reads.js';
 
 const TOTALS = [
   'totalRequests',
@@ -82,13 +90,4 @@ async function readTotals(r: CrsRedisReads, batch: string[]): Promise<{ out: Crs
     });
   });
   return { out, recognised };
-}
-
-/** The sink's own failure (the sync's database) is not a failure of CRS's Redis: no fallback, rethrown. */
-async function consume(step: () => unknown): Promise<void> {
-  try {
-    await step();
-  } catch (e) {
-    throw new ConsumerFailure(e);
-  }
 }

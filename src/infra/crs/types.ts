@@ -234,9 +234,14 @@ export interface CrsClient {
   /**
    * The same pages, each handed to `onPage` as it arrives (awaited: at most a few pages are in flight or held).
    * Pages come in any order; a key may show on two of them when the list shifts meanwhile, and the lowest page
-   * is the one to keep (what listAllKeys returns).
+   * is the one to keep (what listAllKeys returns). `restart` is called when what was handed over so far must be
+   * dropped: a direct read of CRS's Redis that failed midway, before the admin API lists again (decision 037).
    */
-  eachKeyPage(tag: string, onPage: (items: CrsKey[], page: number) => unknown): Promise<void>;
+  eachKeyPage(
+    tag: string,
+    onPage: (items: CrsKey[], page: number) => unknown,
+    opts?: { restart?: () => unknown },
+  ): Promise<void>;
   /**
    * A key by id through the list's `search` (CRS has no get-one route, docs/crs.md quirk 1): pages through the
    * keys whose name contains `search` until the id turns up; undefined when it does not. Slow in CRS (a full

@@ -4,6 +4,7 @@ import { toMicros } from '../../domain/money.js';
 import type { BatchSink, CrsKeyUsage } from '../../infra/crs/types.js';
 import type { Db } from '../../infra/db/client.js';
 import {
+  clearStagedKeys,
   clearStagedUsage,
   type StagedKey,
   stageKeys,
@@ -49,13 +50,21 @@ export class Staging {
       batch = [];
       await this.inTurn(() => stageKeys(this.db, b));
     };
+    const restart = () => {
+      batch = [];
+      return this.inTurn(() => clearStagedKeys(this.db));
+    };
     await this.guarded(
-      this.deps.crs.eachKeyPage(PORTAL_TAG, async (items, page) => {
-        this.check();
-        this.#pages++;
-        for (const k of items) batch.push(stagedKey(listedKey(k), page, this.now));
-        if (batch.length >= KEYS_PER_INSERT) await flush();
-      }),
+      this.deps.crs.eachKeyPage(
+        PORTAL_TAG,
+        async (items, page) => {
+          this.check();
+          this.#pages++;
+          for (const k of items) batch.push(stagedKey(listedKey(k), page, this.now));
+          if (batch.length >= KEYS_PER_INSERT) await flush();
+        },
+        { restart },
+      ),
     );
     await flush();
   }

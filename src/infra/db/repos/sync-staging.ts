@@ -141,6 +141,11 @@ export async function stageKeys(db: Db, keys: StagedKey[]): Promise<void> {
       where excluded.page < sync_listed.page`);
 }
 
+/** Drops the list an earlier attempt staged (a direct read of CRS's Redis that the admin API then replaced). */
+export async function clearStagedKeys(db: Db): Promise<void> {
+  await db.execute(sql`truncate sync_listed`);
+}
+
 /** Drops what an earlier attempt at usage-stats staged (a retried read hands everything over again). */
 export async function clearStagedUsage(db: Db): Promise<void> {
   await db.execute(sql`truncate sync_usage`);
