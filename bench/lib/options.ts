@@ -24,6 +24,8 @@ export interface BenchOptions {
   directSamples: number;
   /** Also time a sync with CRS's latency switched off (the portal's own share); skipped by --quick. */
   syncWithoutLatency: boolean;
+  /** Also time the sync reading CRS's Redis (CRS_REDIS_URL, decision 037); skipped by --quick. */
+  directSync: boolean;
   /** Scenarios to run (default all): warm, cold, stampede, browse, direct, sync. */
   only?: Set<string>;
   /** Warm routes to measure (default all of them). */
@@ -85,6 +87,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       trafficRpm: 600,
       directSamples: 3,
       syncWithoutLatency: true,
+      directSync: true,
     };
   }
   const quick = has('--quick');
@@ -110,5 +113,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     trafficRpm: 600,
     directSamples: quick ? 3 : 5,
     syncWithoutLatency: !quick,
+    directSync: !quick,
   };
 }

@@ -32,6 +32,8 @@ export interface BenchReport {
     keys: number;
     ms: number;
     portalMs: number;
+    /** The slower regular cycle with the direct reader of CRS's Redis (CRS_REDIS_URL), when it was measured. */
+    direct?: { ms: number; portalMs: number };
     runs: Array<Awaited<ReturnType<typeof timedSync>> | SeedRun>;
   };
   /** The measured portal process: at the end, and its peak (VmHWM). */
@@ -145,6 +147,14 @@ export function targets(r: BenchReport): Target[] {
       met: r.sync.portalMs <= 30_000,
     });
   }
+  if (r.sync?.direct) {
+    out.push({
+      measure: `one sync cycle of ${int(r.sync.keys)} keys reading CRS’s Redis (CRS_REDIS_URL), end to end`,
+      target: '≤ 30 s',
+      figure: `${f(r.sync.direct.ms / 1000)} s wall (${f(r.sync.direct.portalMs / 1000)} s portal CPU); through the admin API alone ${f(r.sync.ms / 1000)} s`,
+      met: r.mode === 'large' ? r.sync.direct.ms <= 30_000 : null,
+    });
+  }
   out.push({
     measure: `portal RSS${r.mode === 'large' ? ' at scale' : ''} (serving, syncing every minute)`,
     target: '≤ 300 MB',
@@ -154,15 +164,18 @@ export function targets(r: BenchReport): Target[] {
   for (const run of r.sync?.runs ?? []) {
     if ('seeding' in run) continue;
     out.push({
-      measure: `portal RSS during a ${run.full ? 'full sync (31 days of every key)' : `regular sync cycle${totalsOf(run)}`}, CRS latency ${run.latency}`,
+      measure: `portal RSS during a ${run.full ? 'full sync (31 days of every key)' : `regular sync cycle${totalsOf(run)}`}, ${sourceOf(run)}CRS latency ${run.latency}`,
       target: '≤ 300 MB',
-      figure: `peak ${run.peakRssMb} MB`,
+      figure: `peak ${run.peakRssMb} MB (${run.rssBeforeMb ?? '–'} MB before it)`,
       met: r.mode === 'large' ? run.peakRssMb <= 300 : null,
     });
   }
 
   return out;
 }
+
+/** Where a measured cycle read CRS's usage (the admin API unless said). */
+const sourceOf = (run: { source?: string }) => (run.source === 'redis' ? 'CRS’s Redis, ' : '');
 
 /** Whether a measured cycle read usage-stats or let the trend carry the totals (decision 032). */
 const totalsOf = (run: { totalsRead?: boolean; full?: boolean }) =>
@@ -211,7 +224,7 @@ export function markdown(r: BenchReport): string {
   }
   if (r.sync) {
     for (const run of r.sync.runs) {
-      const what = `${run.full ? 'full, 31 d' : 'regular, 2 d'}${'seeding' in run ? '' : totalsOf(run)}; CRS latency ${run.latency}`;
+      const what = `${run.full ? 'full, 31 d' : 'regular, 2 d'}${'seeding' in run ? '; ' : `${totalsOf(run)}; ${sourceOf(run)}`}CRS latency ${run.latency}`;
       extra.push(
         'seeding' in run
           ? `| sync cycle while seeding (${what}) | ${int(run.ms)} ms (the portal’s work and the emulator’s, in one) |`

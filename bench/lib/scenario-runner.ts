@@ -11,6 +11,7 @@ import type { BenchOptions } from './options.js';
 import { peakRssMb, rssMb } from './procs.js';
 import { summariseProfiles } from './profile.js';
 import type { BenchReport } from './report.js';
+import { startCrsRedis } from './crs-redis.js';
 import { ensureBuild, ROOT, startPortalProcess, startStack } from './stack.js';
 import { buildWorld } from './world.js';
 
@@ -108,6 +109,7 @@ export async function runBench(
   if (stampedeResult) log(`  stampede: ${JSON.stringify(stampedeResult)}`);
 
   let sync: BenchReport['sync'];
+  let measured: Awaited<ReturnType<typeof memoryOf>> | undefined;
   if (wants('sync')) {
     const timeoutMs = 20 * 60_000;
     // Some keys changed since the last cycle (the browse's traffic, and a short burst when it did not run).
@@ -132,13 +134,32 @@ export async function runBench(
     }
     // The target's figure is the slower of the two regular cycles: the one that also waits for usage-stats.
     sync = { keys: scale.keys, ms: withTotals.ms, portalMs: withTotals.portalMs, runs: [...runs, ...seedRuns] };
+
+    if (o.directSync) {
+      // The same cycles with the direct reader (CRS_REDIS_URL, decisions 022, 037): the emulator's whole state is
+      // written to a second Redis in CRS's layout, then mirrored as traffic goes on; a portal process reading it
+      // replaces the measured one (its RSS before each cycle is reported beside the peak).
+      const t = performance.now();
+      const crsRedis = await startCrsRedis(emulator);
+      log(`  CRS's Redis layout of the emulator written in ${Math.round(performance.now() - t)} ms`);
+      // The serving process's figures (its peak covers every scenario and the cycles above) before it goes.
+      measured = await memoryOf(portal);
+      await portal.stop();
+      portal = await startPortalProcess({ ...stack.env, CRS_REDIS_URL: crsRedis.url }, ctx.workDir);
+      const viaRedis = { ...burst, source: 'redis' as const, latency: 'realistic' as const };
+      const direct = await timedSync(portal, sql, world.admin, emulator, viaRedis);
+      log(`  sync (CRS's Redis, realistic): ${JSON.stringify(direct)}`);
+      const directTotals = await timedSync(portal, sql, world.admin, emulator, { ...viaRedis, readTotals: true });
+      log(`  sync (CRS's Redis, realistic, usage-stats read): ${JSON.stringify(directTotals)}`);
+      const directFull = await timedSync(portal, sql, world.admin, emulator, { ...viaRedis, full: true });
+      log(`  full sync (CRS's Redis, realistic): ${JSON.stringify(directFull)}`);
+      const slower = directTotals.ms >= direct.ms ? directTotals : direct;
+      sync.direct = { ms: slower.ms, portalMs: slower.portalMs };
+      sync.runs.push(direct, directTotals, directFull);
+    }
   }
 
-  const rss = rssMb(portal.pid);
-  const peak = peakRssMb(portal.pid);
-  // What the RSS is made of (V8 heap vs. buffers vs. code and the rest), as the portal itself reports it.
-  const memory = (await scrape(portal.url)).by('kp_process_memory_bytes', 'kind');
-  const memoryMb = Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.round(v / 2 ** 20)]));
+  const { rss, peak, memoryMb } = measured ?? (await memoryOf(portal));
   log(`  portal memory (MB): ${JSON.stringify(memoryMb)}`);
   const directResult = direct ? await direct : undefined;
   if (directResult) log(`  direct: ${JSON.stringify(directResult)}`);
@@ -177,4 +198,11 @@ export async function runBench(
     fullSyncPeakRssMb,
     notes,
   };
+}
+
+/** The portal's RSS now and its peak (VmHWM), and what the RSS is made of as the portal itself reports it. */
+async function memoryOf(portal: { pid: number; url: string }) {
+  const memory = (await scrape(portal.url)).by('kp_process_memory_bytes', 'kind');
+  const memoryMb = Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.round(v / 2 ** 20)]));
+  return { rss: rssMb(portal.pid), peak: peakRssMb(portal.pid), memoryMb };
 }

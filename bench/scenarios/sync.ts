@@ -31,6 +31,8 @@ export async function timedSync(
     trafficRpm: number;
     trafficSec: number;
     timeoutMs: number;
+    /** Where the portal reads CRS's usage: the admin API, or CRS's Redis (CRS_REDIS_URL, decisions 022, 037). */
+    source?: 'admin-api' | 'redis';
   },
 ) {
   const previous = emulator.latency;
@@ -45,7 +47,8 @@ export async function timedSync(
     if (o.readTotals) await sql.query("update job_state set totals_due = true where name = 'usage-sync'");
     const before = await scrape(portal.url);
     const cpu0 = cpuMs(portal.pid);
-    let peak = rssMb(portal.pid);
+    const rssBefore = rssMb(portal.pid);
+    let peak = rssBefore;
     const sampler = setInterval(() => {
       peak = Math.max(peak, rssMb(portal.pid));
     }, 100);
@@ -57,6 +60,7 @@ export async function timedSync(
     const crs = crsTime(before, after);
     const { crsCalls, crsByEndpoint } = delta(before, after);
     return {
+      source: o.source ?? 'admin-api',
       latency: o.latency,
       full: o.full ?? false,
       /** Whether the cycle read usage-stats (else its totals grew by the trend). */
@@ -64,6 +68,7 @@ export async function timedSync(
       ms: Math.round(ms),
       portalMs: portalCpuMs,
       peakRssMb: peak,
+      rssBeforeMb: rssBefore,
       crsMsByEndpoint: crs,
       crsCalls,
     };
