@@ -124,6 +124,11 @@ export class GlobalUsage {
   }
 }
 
+/** A lifetime counter array (`tot`, `GlobalUsage.total`) as Counts (no cost micros: CRS keeps cost apart). */
+export function totalCounts(t: Float64Array): Counts {
+  return { requests: t[T_REQ], input: t[T_IN], output: t[T_OUT], cacheCreate: t[T_CC], cacheRead: t[T_CR], micro: 0 };
+}
+
 export function rowCounts(d: Float64Array, o: number): Counts {
   return {
     requests: d[o + R_REQ],

@@ -1,5 +1,5 @@
 import { addRow, type Counts, type MapTable, R_LAST, zeroCounts } from '../buckets.js';
-import { type GlobalUsage, rowCounts, T_CC, T_CR, T_IN, T_OUT, T_REQ } from '../key-usage.js';
+import { type GlobalUsage, rowCounts, totalCounts } from '../key-usage.js';
 import { dayString, monthString } from '../time.js';
 import type { SnapshotWrites } from './snapshot-writes.js';
 import { fields, hourString, TTL } from './usage-writes.js';
@@ -11,15 +11,7 @@ import { fields, hourString, TTL } from './usage-writes.js';
  * (snapshot-usage.ts); the per-model members are written here.
  */
 export function globalWrites(s: SnapshotWrites, g: GlobalUsage, models: string[]): void {
-  const t = g.total;
-  const total: Counts = {
-    requests: t[T_REQ],
-    input: t[T_IN],
-    output: t[T_OUT],
-    cacheCreate: t[T_CC],
-    cacheRead: t[T_CR],
-    micro: 0,
-  };
+  const total = totalCounts(g.total);
   if (total.requests > 0) s.hash('usage:global:total', fields('global', total), null, 0);
 
   eachGlobalPeriod(g.daily, (day, rows, sum, last) => {

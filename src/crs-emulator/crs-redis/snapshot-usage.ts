@@ -1,5 +1,5 @@
-import { type Counts, R_LAST, type RowTable } from '../buckets.js';
-import { type KeyUsage, rowCounts, T_CC, T_CR, T_IN, T_OUT, T_REQ } from '../key-usage.js';
+import { R_LAST, type RowTable } from '../buckets.js';
+import { type KeyUsage, rowCounts, totalCounts } from '../key-usage.js';
 import { costOf, isOpus } from '../pricing.js';
 import { dayString, iso, monthString, type Tz } from '../time.js';
 import { eachPeriod, type SnapshotWrites } from './snapshot-writes.js';
@@ -18,15 +18,7 @@ import { fields, hourString, recordJson, TTL } from './usage-writes.js';
  * 90 days ago) counts the requests CRS would already have expired too.
  */
 export function keyUsageWrites(s: SnapshotWrites, models: string[], id: string, u: KeyUsage): void {
-  const t = u.tot;
-  const lifetime: Counts = {
-    requests: t[T_REQ],
-    input: t[T_IN],
-    output: t[T_OUT],
-    cacheCreate: t[T_CC],
-    cacheRead: t[T_CR],
-    micro: 0,
-  };
+  const lifetime = totalCounts(u.tot);
   if (lifetime.requests > 0) s.hash(`usage:${id}`, fields('lifetime', lifetime), null, 0);
   if (u.costTotal > 0) {
     s.float(`usage:cost:total:${id}`, u.costTotal, null, 0);
