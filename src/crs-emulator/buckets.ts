@@ -141,9 +141,10 @@ export class MapTable {
     if (now - ts >= this.ttl) return;
     let rows = this.m.get(period);
     if (!rows) {
+      // Pruned before the new period goes in: pruning after would drop it, still empty, with this very write.
+      if (++this.inserts % 64 === 0) this.prune(now);
       rows = [];
       this.m.set(period, rows);
-      if (++this.inserts % 64 === 0) this.prune(now);
     }
     let row = rows[model];
     if (row && ts - row[R_LAST] >= this.ttl) row.fill(0, R_REQ);

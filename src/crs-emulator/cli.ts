@@ -5,7 +5,8 @@ import type { LatencyMode } from './latency.js';
 /**
  * `npm run emulator -- --port 3190 [--traffic-rpm N] [--latency fast|realistic|none] [--data-file path]
  * [--host H] [--no-demo] [--redis redis://…]`: a standalone CRS stand-in with demo keys. With --redis it also
- * writes CRS's Redis layout there (docs/crs.md §9), for the portal's CRS_REDIS_URL: give it a Redis of its own. Admin credentials from
+ * writes CRS's Redis layout there (docs/crs.md §9), for the portal's CRS_REDIS_URL: give it a Redis of its own — a
+ * state loaded from --data-file is copied there in bulk at start, after emptying that database. Admin credentials from
  * EMULATOR_ADMIN_USERNAME / EMULATOR_ADMIN_PASSWORD (admin/admin).
  */
 const { values } = parseArgs({

@@ -18,6 +18,8 @@ import { EmulatorStore } from './store.js';
 import { Tz } from './time.js';
 import { startTraffic } from './traffic.js';
 
+export type { CrsRedisMirror, MirrorOptions, SnapshotReport } from './crs-redis/index.js';
+export { mirrorToRedis, snapshotToRedis } from './crs-redis/index.js';
 export type { LatencyCtx, LatencyMode } from './latency.js';
 export { realisticDelay } from './latency.js';
 export { HAIKU, OPUS, PRICES, SONNET } from './pricing.js';
@@ -45,7 +47,8 @@ export interface EmulatorOptions {
   clock?: () => number;
   /**
    * Redis mode: also write every key and usage event to this Redis as CRS lays it out (docs/crs.md §9), for a
-   * direct reader of CRS's Redis. Use a Redis (or database) of its own: the names are CRS's, unprefixed.
+   * direct reader of CRS's Redis. Use a Redis (or database) of its own: the names are CRS's, unprefixed. A state
+   * loaded from `dataFile` is copied there first, in bulk, after emptying the database (crs-redis/snapshot.ts).
    */
   redisUrl?: string;
 }
@@ -83,8 +86,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const tz = new Tz(opts.timezoneOffset ?? 8);
   const store = new EmulatorStore(tz, now);
   const loaded = opts.dataFile ? load(opts.dataFile, store) : false;
-  // After loading: the mirror carries changes from now on (a loaded state is not copied to Redis).
-  const mirror: CrsRedisMirror | undefined = opts.redisUrl ? await mirrorToRedis(store, opts.redisUrl) : undefined;
+  // A loaded state is copied to Redis first (the database is emptied: it is the emulator's own), then mirrored.
+  const mirror: CrsRedisMirror | undefined = opts.redisUrl
+    ? await mirrorToRedis(store, opts.redisUrl, { snapshot: loaded, replace: true })
+    : undefined;
   if (opts.seedDemo && !loaded && store.keyCount() === 0) seedDemo(store);
   const env: Env = {
     store,

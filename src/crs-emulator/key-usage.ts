@@ -7,6 +7,7 @@ export const TTL = {
   daily: 32 * DAY_MS,
   monthly: 365 * DAY_MS,
   minute: 10 * 60_000,
+  opusWeekly: 14 * DAY_MS,
 } as const;
 
 /** Lifetime counters index into `tot`. */
@@ -35,12 +36,17 @@ export class KeyUsage {
   alltime = new RowTable(Number.POSITIVE_INFINITY, 3);
   daily = new RowTable(TTL.daily, 4);
   monthly = new RowTable(TTL.monthly, 3);
-  /** model column = 0: CRS's per-key hourly trend only needs totals. */
+  /** Per model, as CRS's `usage:<id>:model:hourly:*` (the per-key hourly trend sums the models of an hour). */
   hourly = new RowTable(TTL.hourly, 4);
   costDay = -1;
   dayCost = 0;
   opusWeek = -1;
   opusCost = 0;
+  /**
+   * Opus usage per (week start, CRS-local ms; model), as CRS's `usage:opus:weekly:<id>:*` keeps it for 14 days:
+   * only the Redis snapshot (crs-redis/snapshot.ts) reads the older weeks. Created at the first opus request.
+   */
+  opusWeeks: RowTable | null = null;
   records = new RecordLog();
   window: RateWindow | null = null;
 
@@ -62,7 +68,9 @@ export class KeyUsage {
     if (day === this.costDay) this.dayCost += cost;
   }
 
-  addOpusCost(week: number, cost: number): void {
+  addOpusCost(week: number, cost: number, model: number, ts: number, now: number, c: Counts): void {
+    this.opusWeeks ??= new RowTable(TTL.opusWeekly, 2);
+    this.opusWeeks.add(week, model, ts, now, c);
     if (week > this.opusWeek) {
       this.opusWeek = week;
       this.opusCost = 0;
@@ -72,7 +80,8 @@ export class KeyUsage {
 
   /** Trims spare capacity after a bulk seed so 100,000 seeded keys do not carry half-empty arrays. */
   shrink(): void {
-    for (const t of [this.alltime, this.daily, this.monthly, this.hourly]) {
+    for (const t of [this.alltime, this.daily, this.monthly, this.hourly, this.opusWeeks]) {
+      if (!t) continue;
       if (t.d.length > (t.n + 1) * W) t.d = t.d.slice(0, (t.n + 1) * W);
     }
   }
@@ -84,8 +93,8 @@ export class GlobalUsage {
   daily = new MapTable(TTL.daily);
   monthly = new MapTable(TTL.monthly);
   hourly = new MapTable(TTL.hourly);
-  /** minute → [requests, allTokens]. */
-  minutes = new Map<number, [number, number]>();
+  /** minute → [requests, allTokens, input, output, cacheCreate, cacheRead, last write ms] (`system:metrics:minute:*`). */
+  minutes = new Map<number, number[]>();
 
   addTotals(c: Counts): void {
     this.total[T_REQ] += c.requests;
@@ -103,11 +112,21 @@ export class GlobalUsage {
     if (row) {
       row[0] += c.requests;
       row[1] += all;
+      row[2] += c.input;
+      row[3] += c.output;
+      row[4] += c.cacheCreate;
+      row[5] += c.cacheRead;
+      row[6] = Math.max(row[6] ?? 0, ts);
     } else {
-      this.minutes.set(m, [c.requests, all]);
+      this.minutes.set(m, [c.requests, all, c.input, c.output, c.cacheCreate, c.cacheRead, ts]);
       for (const k of this.minutes.keys()) if (now - k * 60_000 >= TTL.minute) this.minutes.delete(k);
     }
   }
+}
+
+/** A lifetime counter array (`tot`, `GlobalUsage.total`) as Counts (no cost micros: CRS keeps cost apart). */
+export function totalCounts(t: Float64Array): Counts {
+  return { requests: t[T_REQ], input: t[T_IN], output: t[T_OUT], cacheCreate: t[T_CC], cacheRead: t[T_CR], micro: 0 };
 }
 
 export function rowCounts(d: Float64Array, o: number): Counts {

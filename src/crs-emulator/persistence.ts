@@ -25,6 +25,8 @@ interface SavedUsage {
   dayCost: number;
   opusWeek: number;
   opusCost: number;
+  /** Absent in files written before the opus weeks were kept. */
+  opusWeeks?: SavedTable | null;
   records: { segs: RecordLog['segs']; lastPush: number };
   window: RateWindow | null;
 }
@@ -39,7 +41,7 @@ interface SavedState {
     daily: number[][];
     monthly: number[][];
     hourly: number[][];
-    minutes: [number, [number, number]][];
+    minutes: [number, number[]][];
   };
 }
 
@@ -57,6 +59,7 @@ export function serialize(store: EmulatorStore): string {
       dayCost: u.dayCost,
       opusWeek: u.opusWeek,
       opusCost: u.opusCost,
+      opusWeeks: u.opusWeeks?.toJSON() ?? null,
       records: { segs: u.records.segs, lastPush: u.records.lastPush },
       window: u.window,
     };
@@ -117,6 +120,7 @@ export function load(file: string, store: EmulatorStore): boolean {
     u.dayCost = s.dayCost;
     u.opusWeek = s.opusWeek;
     u.opusCost = s.opusCost;
+    u.opusWeeks = s.opusWeeks ? RowTable.fromJSON(s.opusWeeks) : null;
     u.records.segs = s.records.segs;
     u.records.lastPush = s.records.lastPush;
     u.window = s.window;

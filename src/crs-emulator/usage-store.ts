@@ -71,7 +71,7 @@ export class UsageStore {
     const m = this.modelId(e.model);
     this.writeBuckets(keyId, u, m, e.ts, now, c, cost);
     this.writeHour(keyId, u, m, e.ts, now, c, cost);
-    if (isOpus(e.model)) this.addOpus(keyId, u, e.ts, rule, cost);
+    if (isOpus(e.model)) this.addOpus(keyId, u, m, e.ts, now, rule, c, cost);
     u.records.pushLive(e);
     this.sink?.record(keyId, e);
     return { cost, costMicro: micro };
@@ -137,16 +137,14 @@ export class UsageStore {
       agg[o + 5] += micro;
       agg[o + 6] += cost;
       agg[o + 7] = e.ts;
-      if (e.ts > hourFloor) {
-        ev.requests = 1;
-        ev.input = e.inputTokens;
-        ev.output = e.outputTokens;
-        ev.cacheCreate = e.cacheCreateTokens;
-        ev.cacheRead = e.cacheReadTokens;
-        ev.micro = micro;
-        this.writeHour(keyId, u, m, e.ts, now, ev, cost);
-      }
-      if (isOpus(e.model)) this.addOpus(keyId, u, e.ts, rule, cost);
+      ev.requests = 1;
+      ev.input = e.inputTokens;
+      ev.output = e.outputTokens;
+      ev.cacheCreate = e.cacheCreateTokens;
+      ev.cacheRead = e.cacheReadTokens;
+      ev.micro = micro;
+      if (e.ts > hourFloor) this.writeHour(keyId, u, m, e.ts, now, ev, cost);
+      if (isOpus(e.model)) this.addOpus(keyId, u, m, e.ts, now, rule, ev, cost);
       count++;
       lastTs = e.ts;
     });
@@ -174,15 +172,24 @@ export class UsageStore {
 
   private writeHour(keyId: string, u: KeyUsage, m: number, ts: number, now: number, c: Counts, cost: number) {
     const hour = this.tz.hourNum(ts);
-    u.hourly.add(hour, 0, ts, now, c);
+    u.hourly.add(hour, m, ts, now, c);
     this.global.hourly.add(hour, m, ts, now, c);
     this.global.addMinute(ts, now, c);
     this.sink?.hour(keyId, this.models[m], ts, c, cost);
   }
 
-  private addOpus(keyId: string, u: KeyUsage, ts: number, rule: OpusWeekRule, cost: number): void {
+  private addOpus(
+    keyId: string,
+    u: KeyUsage,
+    m: number,
+    ts: number,
+    now: number,
+    rule: OpusWeekRule,
+    c: Counts,
+    cost: number,
+  ) {
     const week = this.week(ts, rule);
-    u.addOpusCost(week, cost);
+    u.addOpusCost(week, cost, m, ts, now, c);
     this.sink?.opus(keyId, week, ts, cost);
   }
 

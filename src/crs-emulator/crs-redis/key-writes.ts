@@ -16,9 +16,11 @@ interface Indexed {
  * on soft delete), the id sets, the sorted sets for the list's sorts, the tag sets, and the index version that
  * tells CRS (and the direct reader) the indexes are complete.
  */
-export function keyWrites(w: QueuedWrites): KeySink {
+export function keyWrites(w: QueuedWrites, existing: Iterable<KeyRecord> = []): KeySink {
+  // Keys already in Redis (a snapshot): what they are indexed under, so that a later change unindexes it.
   const indexed = new Map<string, Indexed>();
-  let versionWritten = false;
+  for (const k of existing) indexed.set(k.id, { name: k.name, tags: [...k.tags] });
+  let versionWritten = indexed.size > 0;
 
   const unindex = (id: string) => {
     const before = indexed.get(id);
@@ -32,36 +34,15 @@ export function keyWrites(w: QueuedWrites): KeySink {
   return {
     saved(key) {
       unindex(key.id);
-      const id = key.id;
-      const hash = `apikey:${id}`;
       const p = w.p;
       if (!versionWritten) {
         p.set('apikey:index:version', '2');
         versionWritten = true;
       }
       // Rewritten whole: fields a change drops (isDeleted after a restore) must not linger.
-      p.del(hash);
-      p.hset(hash, raw(key));
-      p.pexpire(hash, KEY_TTL);
-      p.sadd('apikey:idx:all', id);
-      p.zadd('apikey:idx:createdAt', Date.parse(key.createdAt), id);
-      if (key.lastUsedAt) p.zadd('apikey:idx:lastUsedAt', Date.parse(key.lastUsedAt), id);
-      p.zadd('apikey:idx:name', 0, `${key.name}\x00${id}`);
-      if (key.isDeleted) {
-        p.hdel('apikey:hash_map', key.hash);
-        p.srem('apikey:set:active', id);
-        p.sadd('apikey:set:deleted', id);
-      } else {
-        p.hset('apikey:hash_map', key.hash, id);
-        p.srem('apikey:set:deleted', id);
-        if (key.isActive) p.sadd('apikey:set:active', id);
-        else p.srem('apikey:set:active', id);
-      }
-      for (const t of key.tags) {
-        p.sadd(`apikey:tag:${t}`, id);
-        p.sadd('apikey:tags:all', t);
-      }
-      indexed.set(id, { name: key.name, tags: [...key.tags] });
+      p.del(`apikey:${key.id}`);
+      keyCommands((cmd, ...args) => p.call(cmd, ...args), key);
+      indexed.set(key.id, { name: key.name, tags: [...key.tags] });
     },
 
     used(key, ts) {
@@ -84,4 +65,36 @@ export function keyWrites(w: QueuedWrites): KeySink {
       for (const z of ['apikey:idx:createdAt', 'apikey:idx:lastUsedAt']) p.zrem(z, id);
     },
   };
+}
+
+/** One Redis command: its name, then its arguments. */
+export type Send = (cmd: string, ...args: Array<string | number>) => void;
+
+/**
+ * Everything CRS keeps of one key as it is now, into an empty slot: the hash (365-day TTL), the hash map entry
+ * of a live key, the id sets, the sorted sets and the tag sets. The mirror (after deleting the hash) and the
+ * snapshot (snapshot.ts) both write a key through here, so the two agree by construction.
+ */
+export function keyCommands(send: Send, key: KeyRecord): void {
+  const id = key.id;
+  const hash = `apikey:${id}`;
+  send('HSET', hash, ...Object.entries(raw(key)).flat());
+  send('PEXPIRE', hash, KEY_TTL);
+  send('SADD', 'apikey:idx:all', id);
+  send('ZADD', 'apikey:idx:createdAt', Date.parse(key.createdAt), id);
+  if (key.lastUsedAt) send('ZADD', 'apikey:idx:lastUsedAt', Date.parse(key.lastUsedAt), id);
+  send('ZADD', 'apikey:idx:name', 0, `${key.name}\x00${id}`);
+  if (key.isDeleted) {
+    send('HDEL', 'apikey:hash_map', key.hash);
+    send('SREM', 'apikey:set:active', id);
+    send('SADD', 'apikey:set:deleted', id);
+  } else {
+    send('HSET', 'apikey:hash_map', key.hash, id);
+    send('SREM', 'apikey:set:deleted', id);
+    send(key.isActive ? 'SADD' : 'SREM', 'apikey:set:active', id);
+  }
+  for (const t of key.tags) {
+    send('SADD', `apikey:tag:${t}`, id);
+    send('SADD', 'apikey:tags:all', t);
+  }
 }

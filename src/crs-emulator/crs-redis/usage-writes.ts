@@ -1,12 +1,12 @@
 import type { Counts } from '../buckets.js';
 import { costBreakdown } from '../pricing.js';
 import { ACCOUNT_ID, recordTokens, type UsageEvent } from '../records.js';
-import { iso, MINUTE_MS, monthString, pad, type Tz } from '../time.js';
+import { dayString, iso, MINUTE_MS, monthString, pad, type Tz } from '../time.js';
 import type { UsageSink } from '../usage-sink.js';
 import { DAY, type QueuedWrites, SECOND } from './writer.js';
 
 /** TTLs of docs/crs.md §9.2 (null: none). */
-const TTL = {
+export const TTL = {
   hourly: 7 * DAY,
   daily: 32 * DAY,
   monthly: 365 * DAY,
@@ -67,7 +67,7 @@ const FAMILY = {
   minute: [['requests', 'requests'], ['totalTokens', 'allTokens'], ...same(...SPLIT)],
 } satisfies Record<string, ReadonlyArray<readonly [string, Counter]>>;
 
-function fields(family: keyof typeof FAMILY, c: Counts, micros = false): Fields {
+export function fields(family: keyof typeof FAMILY, c: Counts, micros = false): Fields {
   const v = counters(c);
   const f: Fields = FAMILY[family].map(([name, counter]) => [name, v[counter]] as const);
   // Only when the cost is above zero, as CRS does (no service rates here: rated = real).
@@ -83,7 +83,7 @@ function fields(family: keyof typeof FAMILY, c: Counts, micros = false): Fields 
 export function usageWrites(w: QueuedWrites, tz: Tz): UsageSink {
   const date = (ts: number) => tz.dateString(ts);
   const month = (ts: number) => monthString(tz.monthNum(ts));
-  const hour = (ts: number) => `${date(ts)}:${pad(Math.floor((ts + tz.offMs) / 3_600_000) % 24)}`;
+  const hour = (ts: number) => hourString(tz.hourNum(ts));
 
   return {
     buckets(id, model, ts, c, cost) {
@@ -166,10 +166,15 @@ export function usageWrites(w: QueuedWrites, tz: Tz): UsageSink {
   };
 }
 
+/** `YYYY-MM-DD:HH` of a CRS-local hour number (time.ts). */
+export function hourString(hour: number): string {
+  return `${dayString(Math.floor(hour / 24))}:${pad(hour % 24)}`;
+}
+
 let requestSeq = 0;
 
 /** One entry of `usage:records:<id>` (docs/crs.md §9.2). The emulator has no upstream, hence fixed account fields. */
-function recordJson(e: UsageEvent): string {
+export function recordJson(e: UsageEvent): string {
   const b = costBreakdown(e.model, e.inputTokens, e.outputTokens, e.cacheCreateTokens, e.cacheReadTokens);
   return JSON.stringify({
     timestamp: iso(e.ts),
