@@ -76,6 +76,8 @@ export async function startStack(opts: { workDir: string }): Promise<Stack> {
     CRS_ADMIN_USERNAME: 'admin',
     CRS_ADMIN_PASSWORD: CRS_PASSWORD,
     LOG_LEVEL: 'warn',
+    // e.g. MALLOC_ARENA_MAX=2 to compare glibc's allocator settings on the measured process.
+    ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
   };
   // CRS's realistic latency grows with its number of keys: usage-stats ≈ 6 s at 5,000 keys, ≈ 125 s at 100,000,
   // within the sync's bulk-read timeout (CRS_SYNC_TIMEOUT_MS, default 300 s).

@@ -5,6 +5,7 @@
  * time, the snapshot's time, commands and Redis keys, the process's peak heap and Redis's memory.
  *
  *   node --expose-gc --import tsx bench/micro/crs-redis-snapshot.ts [keys=100000] [days=30] [perDay=2] [records=1]
+ *     [readerDays] (only what the portal's direct reader reads of the last N days, as the benchmark writes it)
  */
 import { Redis } from 'ioredis';
 import { EmulatorStore, snapshotToRedis } from '../../src/crs-emulator/index.js';
@@ -15,6 +16,7 @@ const KEYS = Number(process.argv[2] ?? 100_000);
 const DAYS = Number(process.argv[3] ?? 30);
 const PER_DAY = Number(process.argv[4] ?? 2);
 const RECORDS = process.argv[5] !== '0';
+const READER_DAYS = process.argv[6] ? Number(process.argv[6]) : undefined;
 const mb = (b: number) => Math.round(b / 2 ** 20);
 
 const now = Date.now();
@@ -35,7 +37,7 @@ const sampler = setInterval(() => {
 const server = await RedisServer.start();
 try {
   t = performance.now();
-  const report = await snapshotToRedis(store, server.url, { records: RECORDS });
+  const report = await snapshotToRedis(store, server.url, { records: RECORDS, readerDays: READER_DAYS });
   const ms = performance.now() - t;
   clearInterval(sampler);
   const redis = new Redis(server.url);

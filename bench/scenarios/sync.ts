@@ -69,6 +69,10 @@ export async function timedSync(
       portalMs: portalCpuMs,
       peakRssMb: peak,
       rssBeforeMb: rssBefore,
+      /** What the RSS was made of right after the cycle (V8 heap, buffers), MB. */
+      memoryAfterMb: Object.fromEntries(
+        Object.entries(after.by('kp_process_memory_bytes', 'kind')).map(([k, v]) => [k, Math.round(v / 2 ** 20)]),
+      ),
       crsMsByEndpoint: crs,
       crsCalls,
     };

@@ -4,7 +4,7 @@ import { freePort } from '../../tests/support/free-port.js';
 import { request } from '../lib/http.js';
 import { type LoadResult, load, prime, type Target } from '../lib/load.js';
 import { type Snapshot, scrape } from '../lib/metrics.js';
-import { cpuMs, startChild } from '../lib/procs.js';
+import { cpuMs, rssMb, startChild } from '../lib/procs.js';
 import type { BenchUser } from '../lib/seed.js';
 import { ROOT, waitReady } from '../lib/stack.js';
 
@@ -97,7 +97,7 @@ export async function warmAndBaseline(
         warm[route][connections] = r;
         o.log(
           `  warm ${route} c=${connections}: ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ` +
-            `${r.cpuUsPerReq} µs CPU/req, ${r.cacheMisses} cache loads`,
+            `${r.cpuUsPerReq} µs CPU/req, ${r.cacheMisses} cache loads; portal RSS ${rssMb(portal.pid)} MB`,
         );
       }
     }

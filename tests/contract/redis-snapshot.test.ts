@@ -141,26 +141,45 @@ describe('the Redis snapshot equals the command-by-command mirror (docs/crs.md Â
   });
 
   it('the portalâ€™s direct reader reads the same totals and trend from both', async () => {
-    const read = async (url: string) => {
-      const r = connectCrsRedis({ url, timeoutMs: 5000, logger: silentLogger });
-      const totals: CrsKeyUsage[] = [];
-      const trend: CrsTrendEntry[] = [];
-      await streamUsageStats(r, { write: (batch) => void totals.push(...batch) });
-      await readKeysTrend(r, { days: 31, now: NOW, timezoneOffset: 8 }, (batch) => void trend.push(...batch));
-      await r.close();
-      const order = (x: object, y: object) => JSON.stringify(x).localeCompare(JSON.stringify(y));
-      // Costs as the portal stores them, in micro-dollars (decision 001): a lifetime cost is a float sum, which
-      // Redis's INCRBYFLOAT (long double) and the snapshot (double) round differently in the last digits.
-      for (const t of totals) t.total.cost = Math.round(t.total.cost * 1e6);
-      for (const e of trend) e.cost = Math.round(e.cost * 1e6);
-      return { totals: totals.sort(order), trend: trend.sort(order) };
-    };
     const [fromMirror, fromSnapshot] = [await read(mirrorServer.url), await read(snapServer.url)];
     expect(fromSnapshot).toEqual(fromMirror);
     expect(fromMirror.totals.length).toBe(6);
     expect(new Set(fromMirror.trend.map((e) => e.date)).size).toBe(31);
   });
+
+  it('with readerDays, writes only what the reader reads of those days, and the reader reads the same from it', async () => {
+    const server = await RedisServer.start();
+    try {
+      const small = await snapshotToRedis(store, server.url, { readerDays: 3 });
+      expect(small.commands).toBeLessThan(report.commands / 2);
+      const [fromMirror, fromWindow] = [await read(mirrorServer.url, 2), await read(server.url, 2)];
+      expect(fromWindow).toEqual(fromMirror);
+      expect(fromMirror.trend.length).toBeGreaterThan(0);
+      // Nothing the reader does not read: no monthly buckets, no request log.
+      const probe = new Redis(server.url);
+      const unread = await probe.keys('usage:monthly:*').finally(() => probe.disconnect());
+      expect(unread).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
 });
+
+/** What the portal's direct reader reads: every key's lifetime totals and the per-key trend of `days` days. */
+async function read(url: string, days = 31) {
+  const r = connectCrsRedis({ url, timeoutMs: 5000, logger: silentLogger });
+  const totals: CrsKeyUsage[] = [];
+  const trend: CrsTrendEntry[] = [];
+  await streamUsageStats(r, { write: (batch) => void totals.push(...batch) });
+  await readKeysTrend(r, { days, now: NOW, timezoneOffset: 8 }, (batch) => void trend.push(...batch));
+  await r.close();
+  const order = (x: object, y: object) => JSON.stringify(x).localeCompare(JSON.stringify(y));
+  // Costs as the portal stores them, in micro-dollars (decision 001): a lifetime cost is a float sum, which
+  // Redis's INCRBYFLOAT (long double) and the snapshot (double) round differently in the last digits.
+  for (const t of totals) t.total.cost = Math.round(t.total.cost * 1e6);
+  for (const e of trend) e.cost = Math.round(e.cost * 1e6);
+  return { totals: totals.sort(order), trend: trend.sort(order) };
+}
 
 const silentLogger = {
   child: () => silentLogger,

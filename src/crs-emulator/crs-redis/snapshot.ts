@@ -3,7 +3,7 @@ import type { KeySink, UsageSink } from '../usage-sink.js';
 import { BulkWriter, type RedisTarget } from './bulk-writer.js';
 import { keyCommands, type Send } from './key-writes.js';
 import { globalWrites } from './snapshot-global.js';
-import { keyUsageWrites, recordsWrites } from './snapshot-usage.js';
+import { keyUsageWrites, type ReaderWindow, recordsWrites } from './snapshot-usage.js';
 import { SnapshotWrites } from './snapshot-writes.js';
 
 export type { RedisTarget } from './bulk-writer.js';
@@ -13,6 +13,11 @@ export interface SnapshotOptions {
   replace?: boolean;
   /** Write the request logs (`usage:records:<id>`, default true): the bulk of the bytes, read by no sync. */
   records?: boolean;
+  /**
+   * Only what the portal's direct reader reads of the last `days` CRS days (and their hours): the benchmark's copy
+   * of 100,000 keys for the sync's regular cycles. Not for the contract test: it is not the whole layout.
+   */
+  readerDays?: number;
 }
 
 export interface SnapshotReport {
@@ -53,12 +58,13 @@ export async function snapshotToRedis(
     if (store.keys.keys.size > 0) out.send('SET', 'apikey:index:version', '2');
     if (store.keys.tagsAll.size > 0) out.send('SADD', 'apikey:tags:all', ...store.keys.tagsAll);
     let keys = 0;
+    const only = opts.readerDays ? readerWindow(store, opts.readerDays) : undefined;
     for (const key of store.keys.keys.values()) {
       keyCommands(send, key);
       const u = store.usage.keys.get(key.id);
       if (u) {
-        keyUsageWrites(s, models, key.id, u);
-        if (opts.records !== false) recordsWrites(s, tz, key.id, u);
+        keyUsageWrites(s, models, key.id, u, only);
+        if (opts.records !== false && !only) recordsWrites(s, tz, key.id, u);
       }
       if (++keys % 64 === 0) await out.pace();
     }
@@ -72,6 +78,12 @@ export async function snapshotToRedis(
   } finally {
     wire.restore();
   }
+}
+
+function readerWindow(store: EmulatorStore, days: number): ReaderWindow {
+  const now = store.now();
+  // Hours: the last day's (a regular cycle reads from the hour before its last read).
+  return { fromDay: store.tz.dayNum(now) - days + 1, fromHour: store.tz.hourNum(now) - 24 };
 }
 
 /** Sinks that note any change of the store while it is copied (and pass it on to sinks already attached). */
