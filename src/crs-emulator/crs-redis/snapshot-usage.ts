@@ -30,7 +30,10 @@ export function keyUsageWrites(
     s.float(`usage:cost:total:${id}`, u.costTotal, null, 0);
     if (!only) s.float(`usage:cost:real:total:${id}`, u.costTotal, null, 0);
   }
-  if (only) return readerBuckets(s, models, id, u, only);
+  if (only) {
+    readerBuckets(s, models, id, u, only);
+    return;
+  }
   alltime(s, models, id, u.alltime);
   const rowCost = (table: RowTable, o: number) => {
     const d = table.d;
