@@ -51,3 +51,17 @@ describe('resolveRange', () => {
     expect(badField(q)).toBe(field);
   });
 });
+
+describe('crsDay', () => {
+  it('answers each offset’s own day, and the next day once CRS’s midnight has passed (its memo never lags)', () => {
+    const at = (iso: string) => new Date(iso);
+    // 15:59:59 UTC is 23:59:59 in UTC+8: still the 1st there, the 1st in UTC, the 2nd in UTC+9.
+    expect(crsDay(at('2026-06-01T15:59:59Z'), 8)).toBe('2026-06-01');
+    expect(crsDay(at('2026-06-01T15:59:59Z'), 0)).toBe('2026-06-01');
+    expect(crsDay(at('2026-06-01T15:59:59Z'), 9)).toBe('2026-06-02');
+    expect(crsDay(at('2026-06-01T16:00:00Z'), 8)).toBe('2026-06-02');
+    expect(crsDay(at('2026-06-01T15:59:59Z'), 8)).toBe('2026-06-01');
+    expect(crsDay(at('2026-05-31T23:00:00Z'), -5)).toBe('2026-05-31');
+    expect(crsDay(at('1969-12-31T23:00:00Z'), 0)).toBe('1969-12-31');
+  });
+});

@@ -1,5 +1,6 @@
 import type { Db } from '../../infra/db/client.js';
 import {
+  type DailyRow,
   dailyRows,
   globalLeaderboard,
   type LeaderboardSort,
@@ -9,7 +10,7 @@ import {
 } from '../../infra/db/repos/usage.js';
 import { notFound } from '../errors.js';
 import { fromMicros } from '../money.js';
-import { aggregate, toTotals, zero } from './aggregate.js';
+import { aggregate, getOrAdd, toTotals, zero } from './aggregate.js';
 import { openBody } from './body.js';
 import type { DayRange } from './range.js';
 
@@ -44,7 +45,28 @@ export async function keyIndexAnswer(db: Db, userId: string): Promise<string> {
 
 /** One key's totals and series (compare's unit of caching: each key on its own). */
 export async function keyUsageAnswer(db: Db, userId: string, r: DayRange, key: { id: string; name: string }) {
-  const { totals, series } = aggregate(r, await dailyRows(db, userId, r, [key.id]));
+  return keyUsageJson(r, key, await dailyRows(db, userId, r, [key.id]));
+}
+
+/**
+ * Several keys' totals and series, as keyUsageAnswer answers each, from one query: a comparison loaded whole costs
+ * one round trip rather than one per key (the sums are integers: grouping the rows changes no figure).
+ */
+export async function keyUsageAnswers(db: Db, userId: string, r: DayRange, keys: readonly KeyRef[]) {
+  const byKey = new Map<string, DailyRow[]>();
+  for (const row of await dailyRows(
+    db,
+    userId,
+    r,
+    keys.map((k) => k.id),
+  )) {
+    getOrAdd(byKey, row.apiKeyId, () => []).push(row);
+  }
+  return keys.map((k) => keyUsageJson(r, k, byKey.get(k.id) ?? []));
+}
+
+function keyUsageJson(r: DayRange, key: { id: string; name: string }, rows: DailyRow[]): string {
+  const { totals, series } = aggregate(r, rows);
   return JSON.stringify({ keyId: key.id, name: key.name, totals, series });
 }
 

@@ -3,7 +3,14 @@ import type { CacheEntry } from '../../infra/cache/types.js';
 import type { LeaderboardSort } from '../../infra/db/repos/usage.js';
 import type { AnswerBytes } from '../answer-bytes.js';
 import { AppError, notFound } from '../errors.js';
-import { type KeyRef, keyIndexAnswer, keyUsageAnswer, leaderboardAnswer, usageAnswer } from './answers.js';
+import {
+  type KeyRef,
+  keyIndexAnswer,
+  keyUsageAnswer,
+  keyUsageAnswers,
+  leaderboardAnswer,
+  usageAnswer,
+} from './answers.js';
 import { closeBody, openBody } from './body.js';
 import type { FreshnessSource } from './freshness.js';
 import { checkHourlyRange, hourlyAnswer } from './hourly.js';
@@ -47,7 +54,7 @@ export function createStats(deps: Deps, freshness: FreshnessSource, bytes: Answe
     return new Map((JSON.parse(value) as KeyRef[]).map((k) => [k.id, k]));
   }
 
-  /** One key's totals and series: compare's unit of loading, shared by every comparison that shows the key. */
+  /** One key's totals and series, cached per key: the fallback's unit, shared by every comparison that falls back. */
   async function keyUsage(userId: string, r: DayRange, key: KeyRef): Promise<string> {
     const entry = entries.compareKey({ userId, range: r, keyId: key.id });
     const { value } = await entry.getOrLoad(() => keyUsageAnswer(db, userId, r, key));
@@ -57,9 +64,9 @@ export function createStats(deps: Deps, freshness: FreshnessSource, bytes: Answe
   const comparison = (r: DayRange, parts: string[]) => `${openBody({ range: r })},"keys":[${parts.join(',')}]`;
 
   /**
-   * A comparison is cached whole as well (a view over its per-key entries, dropped with the user's entries), so
-   * a repeated one is one memory read. When a key cannot be loaded and no earlier comparison is graced, the
-   * answer is assembled key by key instead, the failed ones saying so in their slot.
+   * A comparison is cached whole (dropped with the user's entries), so a repeated one is one memory read. When it
+   * cannot be loaded and no earlier comparison is graced, the answer is assembled key by key instead, the failed
+   * keys saying so in their slot.
    */
   async function compareLoaded(
     userId: string,
@@ -70,9 +77,10 @@ export function createStats(deps: Deps, freshness: FreshnessSource, bytes: Answe
     const byId = await keyIndex(userId);
     if (keyIds.some((id) => !byId.has(id))) throw notFound('Key');
     try {
-      return await loaded(whole, async () =>
-        comparison(r, await Promise.all(keyIds.map((id) => keyUsage(userId, r, byId.get(id)!)))),
-      );
+      // One query for every key of the comparison: a miss costs one round trip and writes one entry (the whole);
+      // the per-key entries are the fallback's, below.
+      const keys = keyIds.map((id) => byId.get(id)!);
+      return await loaded(whole, async () => comparison(r, await keyUsageAnswers(db, userId, r, keys)));
     } catch {
       const parts = await Promise.all(
         keyIds.map((id) =>
@@ -151,8 +159,12 @@ export function createStats(deps: Deps, freshness: FreshnessSource, bytes: Answe
         limit: q.limit,
         range: r,
       });
-      const load = () => leaderboardAnswer(db, userId, { sortBy: q.sortBy, limit: q.limit, scope: q.scope, range: r });
-      return fromMemory(entry) ?? loaded(entry, load);
+      return (
+        fromMemory(entry) ??
+        loaded(entry, () =>
+          leaderboardAnswer(db, userId, { sortBy: q.sortBy, limit: q.limit, scope: q.scope, range: r }),
+        )
+      );
     },
   };
 }

@@ -25,9 +25,21 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const FIRST_DAY = '2000-01-01';
 export const LAST_DAY = '2100-12-31';
 
-/** Today's CRS day: shift the instant by CRS's offset, then read the UTC date (docs/crs.md §9). */
+/** The last CRS day crsDay answered, per offset. */
+const lastDays = new Map<number, { day: number; date: string }>();
+
+/**
+ * Today's CRS day: shift the instant by CRS's offset, then read the UTC date (docs/crs.md §9). Hot reads ask for it
+ * on every request (the summary's key), so the last answer per offset is kept until CRS's day changes.
+ */
 export function crsDay(at: Date, offsetHours: number): string {
-  return new Date(at.getTime() + offsetHours * 3_600_000).toISOString().slice(0, 10);
+  const shifted = at.getTime() + offsetHours * 3_600_000;
+  const day = Math.floor(shifted / DAY_MS);
+  const last = lastDays.get(offsetHours);
+  if (last?.day === day) return last.date;
+  const date = new Date(shifted).toISOString().slice(0, 10);
+  lastDays.set(offsetHours, { day, date });
+  return date;
 }
 
 export function addDays(day: string, n: number): string {
