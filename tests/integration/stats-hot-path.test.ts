@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { keyUsageAnswer, keyUsageAnswers } from '../../src/domain/usage/answers.js';
+import { compareAnswer, comparisonBody, keyUsageAnswer } from '../../src/domain/usage/answers.js';
 import { createFreshness } from '../../src/domain/usage/freshness.js';
 import { resolveRange } from '../../src/domain/usage/range.js';
 import { createTestApp } from '../helpers/app.js';
@@ -33,13 +33,13 @@ async function crsCalls(): Promise<number> {
 }
 
 describe('compare', () => {
-  it('a cold comparison is two cache loads (the key index and the whole answer), however many keys it shows', async () => {
+  it('a cold comparison is one cache load (the whole answer), however many keys it shows', async () => {
     await t.deps.cache.invalidateUser(user.id);
     const before = await statsLoads();
     const cold = await get(compareUrl);
     expect(cold.statusCode, cold.body).toBe(200);
     expect(cold.json().keys.map((k: { name: string }) => k.name)).toEqual(['alpha', 'beta', 'gamma']);
-    expect((await statsLoads()) - before).toBe(2);
+    expect((await statsLoads()) - before).toBe(1);
   });
 
   it('a warm comparison loads nothing, calls no CRS, and answers the cold answer’s bytes', async () => {
@@ -57,15 +57,37 @@ describe('compare', () => {
     expect(await crsCalls()).toBe(calls);
   });
 
-  it('the keys of a comparison loaded in one query are, byte for byte, what each key loads on its own', async () => {
+  it('a comparison loaded whole is, byte for byte, its keys as each loads on its own', async () => {
     const r = resolveRange({ range: '30d' }, new Date(), t.config.crs.timezoneOffset);
-    const refs = keys.map((k, i) => ({ id: k.id, name: ['alpha', 'beta', 'gamma'][i], status: 'active' }));
-    const together = await keyUsageAnswers(db, user.id, r, refs);
+    const refs = keys.map((k, i) => ({ id: k.id, name: ['alpha', 'beta', 'gamma'][i] }));
     const alone = await Promise.all(refs.map((k) => keyUsageAnswer(db, user.id, r, k)));
-    expect(together).toEqual(alone);
-    // Not vacuous: the keys have different usage, in the order asked.
-    expect(new Set(together).size).toBe(3);
-    expect(JSON.parse(together[2]).totals.requests).toBeGreaterThan(0);
+    // In the order asked, not the keys' order.
+    const order = [2, 0, 1];
+    const whole = await compareAnswer(
+      db,
+      user.id,
+      r,
+      order.map((i) => refs[i].id),
+    );
+    expect(whole).toBe(
+      comparisonBody(
+        r,
+        order.map((i) => alone[i]),
+      ),
+    );
+    // Not vacuous: the keys have different usage.
+    expect(new Set(alone).size).toBe(3);
+    expect(JSON.parse(alone[2]).totals.requests).toBeGreaterThan(0);
+  });
+
+  it('a key of someone else’s is 404, and leaves nothing cached', async () => {
+    const other = await createUser(t);
+    const foreign = await createKey(t, other);
+    const url = `/api/stats/compare?keyIds=${keys[0].id},${foreign.id}`;
+    const before = await statsLoads();
+    for (let i = 0; i < 2; i++) expect((await get(url)).statusCode).toBe(404);
+    // Both asked the database: the first answer was not kept.
+    expect((await statsLoads()) - before).toBe(2);
   });
 });
 

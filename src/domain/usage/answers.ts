@@ -38,32 +38,36 @@ export async function usageAnswer(db: Db, userId: string, r: DayRange, keyId?: s
   return openBody({ granularity: 'day', range: r, totals, series, perKey });
 }
 
-/** The user's keys (id, name, status): compare checks ownership against it. */
+/** The user's keys (id, name, status): compare's fallback checks ownership against it. */
 export async function keyIndexAnswer(db: Db, userId: string): Promise<string> {
   return JSON.stringify(await userKeys(db, userId));
 }
 
-/** One key's totals and series (compare's unit of caching: each key on its own). */
+/** One key's totals and series (compare's fallback loads and caches each key on its own). */
 export async function keyUsageAnswer(db: Db, userId: string, r: DayRange, key: { id: string; name: string }) {
   return keyUsageJson(r, key, await dailyRows(db, userId, r, [key.id]));
 }
 
 /**
- * Several keys' totals and series, as keyUsageAnswer answers each, from one query: a comparison loaded whole costs
- * one round trip rather than one per key (the sums are integers: grouping the rows changes no figure).
+ * A comparison of some of the user's keys, whole (open JSON): like usage, the user's keys and the rows of the
+ * compared ones in two parallel queries, and 404 for a key that is not theirs — so a cached comparison exists only
+ * for its owner. Each key's part is what keyUsageAnswer answers for it (the sums are integers: grouping the rows
+ * of several keys changes no figure).
  */
-export async function keyUsageAnswers(db: Db, userId: string, r: DayRange, keys: readonly KeyRef[]) {
+export async function compareAnswer(db: Db, userId: string, r: DayRange, keyIds: readonly string[]): Promise<string> {
+  const [rows, keys] = await Promise.all([dailyRows(db, userId, r, [...keyIds]), userKeys(db, userId)]);
+  const byId = new Map(keys.map((k) => [k.id, k]));
+  if (keyIds.some((id) => !byId.has(id))) throw notFound('Key');
   const byKey = new Map<string, DailyRow[]>();
-  for (const row of await dailyRows(
-    db,
-    userId,
+  for (const row of rows) getOrAdd(byKey, row.apiKeyId, () => []).push(row);
+  return comparisonBody(
     r,
-    keys.map((k) => k.id),
-  )) {
-    getOrAdd(byKey, row.apiKeyId, () => []).push(row);
-  }
-  return keys.map((k) => keyUsageJson(r, k, byKey.get(k.id) ?? []));
+    keyIds.map((id) => keyUsageJson(r, byId.get(id)!, byKey.get(id) ?? [])),
+  );
 }
+
+/** A comparison from its keys' parts (each a key's JSON, or the error in that key's slot), open. */
+export const comparisonBody = (r: DayRange, parts: string[]) => `${openBody({ range: r })},"keys":[${parts.join(',')}]`;
 
 function keyUsageJson(r: DayRange, key: { id: string; name: string }, rows: DailyRow[]): string {
   const { totals, series } = aggregate(r, rows);

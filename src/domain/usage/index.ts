@@ -4,14 +4,15 @@ import type { LeaderboardSort } from '../../infra/db/repos/usage.js';
 import type { AnswerBytes } from '../answer-bytes.js';
 import { AppError, notFound } from '../errors.js';
 import {
+  compareAnswer,
+  comparisonBody,
   type KeyRef,
   keyIndexAnswer,
   keyUsageAnswer,
-  keyUsageAnswers,
   leaderboardAnswer,
   usageAnswer,
 } from './answers.js';
-import { closeBody, openBody } from './body.js';
+import { closeBody } from './body.js';
 import type { FreshnessSource } from './freshness.js';
 import { checkHourlyRange, hourlyAnswer } from './hourly.js';
 import { crsDay, type DayRange, type RangeQuery, resolveRange, timezoneLabel } from './range.js';
@@ -61,12 +62,11 @@ export function createStats(deps: Deps, freshness: FreshnessSource, bytes: Answe
     return value;
   }
 
-  const comparison = (r: DayRange, parts: string[]) => `${openBody({ range: r })},"keys":[${parts.join(',')}]`;
-
   /**
-   * A comparison is cached whole (dropped with the user's entries), so a repeated one is one memory read. When it
-   * cannot be loaded and no earlier comparison is graced, the answer is assembled key by key instead, the failed
-   * keys saying so in their slot.
+   * A comparison is cached whole (dropped with the user's entries), so a repeated one is one memory read, and a
+   * miss is one load — the keys and their rows, as usage loads (ownership checked inside: an entry exists only for
+   * the owner's keys). When it cannot be loaded and no earlier comparison is graced, the answer is assembled key by
+   * key instead, the failed keys saying so in their slot.
    */
   async function compareLoaded(
     userId: string,
@@ -74,25 +74,23 @@ export function createStats(deps: Deps, freshness: FreshnessSource, bytes: Answe
     r: DayRange,
     whole: CacheEntry<string>,
   ): Promise<string> {
+    try {
+      return await loaded(whole, () => compareAnswer(db, userId, r, keyIds));
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'not_found') throw e;
+    }
     const byId = await keyIndex(userId);
     if (keyIds.some((id) => !byId.has(id))) throw notFound('Key');
-    try {
-      // One query for every key of the comparison: a miss costs one round trip and writes one entry (the whole);
-      // the per-key entries are the fallback's, below.
-      const keys = keyIds.map((id) => byId.get(id)!);
-      return await loaded(whole, async () => comparison(r, await keyUsageAnswers(db, userId, r, keys)));
-    } catch {
-      const parts = await Promise.all(
-        keyIds.map((id) =>
-          keyUsage(userId, r, byId.get(id)!).catch((e: unknown) => {
-            const err = e instanceof AppError ? e : new AppError('internal', 'This key could not be loaded');
-            deps.logger.warn({ keyId: id, code: err.code }, 'compare: one key failed');
-            return JSON.stringify({ keyId: id, error: { code: err.code, message: err.message } });
-          }),
-        ),
-      );
-      return closeBody(comparison(r, parts), await freshness.get());
-    }
+    const parts = await Promise.all(
+      keyIds.map((id) =>
+        keyUsage(userId, r, byId.get(id)!).catch((e: unknown) => {
+          const err = e instanceof AppError ? e : new AppError('internal', 'This key could not be loaded');
+          deps.logger.warn({ keyId: id, code: err.code }, 'compare: one key failed');
+          return JSON.stringify({ keyId: id, error: { code: err.code, message: err.message } });
+        }),
+      ),
+    );
+    return closeBody(comparisonBody(r, parts), await freshness.get());
   }
 
   function summaryJson(userId: string, q: RangeQuery): Answer {
@@ -138,7 +136,6 @@ export function createStats(deps: Deps, freshness: FreshnessSource, bytes: Answe
 
     compareJson(userId: string, keyIds: string[], q: RangeQuery): Answer {
       const r = range(q);
-      // Ownership is checked before the whole comparison is loaded: an entry exists only for the owner's keys.
       const whole = entries.compare({ userId, range: r, keyIds });
       return fromMemory(whole) ?? compareLoaded(userId, keyIds, r, whole);
     },
