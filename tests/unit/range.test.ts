@@ -65,3 +65,15 @@ describe('crsDay', () => {
     expect(crsDay(at('1969-12-31T23:00:00Z'), 0)).toBe('1969-12-31');
   });
 });
+
+describe('eachDay', () => {
+  it('lists every day, across months, leap days and years, and the same list again for the same range', () => {
+    const r = { from: '2024-02-27', to: '2024-03-02', timezone: 'UTC' };
+    expect(eachDay(r)).toEqual(['2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01', '2024-03-02']);
+    expect(eachDay({ from: '2025-12-31', to: '2026-01-01' })).toEqual(['2025-12-31', '2026-01-01']);
+    expect(eachDay({ from: '2026-01-01', to: '2026-01-01' })).toEqual(['2026-01-01']);
+    // Shared: frozen, so no caller can change another's days.
+    expect(Object.isFrozen(eachDay(r))).toBe(true);
+    expect(eachDay(r)).toEqual(['2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01', '2024-03-02']);
+  });
+});
