@@ -51,3 +51,29 @@ describe('resolveRange', () => {
     expect(badField(q)).toBe(field);
   });
 });
+
+describe('crsDay', () => {
+  it('answers each offset’s own day, and the next day once CRS’s midnight has passed (its memo never lags)', () => {
+    const at = (iso: string) => new Date(iso);
+    // 15:59:59 UTC is 23:59:59 in UTC+8: still the 1st there, the 1st in UTC, the 2nd in UTC+9.
+    expect(crsDay(at('2026-06-01T15:59:59Z'), 8)).toBe('2026-06-01');
+    expect(crsDay(at('2026-06-01T15:59:59Z'), 0)).toBe('2026-06-01');
+    expect(crsDay(at('2026-06-01T15:59:59Z'), 9)).toBe('2026-06-02');
+    expect(crsDay(at('2026-06-01T16:00:00Z'), 8)).toBe('2026-06-02');
+    expect(crsDay(at('2026-06-01T15:59:59Z'), 8)).toBe('2026-06-01');
+    expect(crsDay(at('2026-05-31T23:00:00Z'), -5)).toBe('2026-05-31');
+    expect(crsDay(at('1969-12-31T23:00:00Z'), 0)).toBe('1969-12-31');
+  });
+});
+
+describe('eachDay', () => {
+  it('lists every day, across months, leap days and years, and the same list again for the same range', () => {
+    const r = { from: '2024-02-27', to: '2024-03-02', timezone: 'UTC' };
+    expect(eachDay(r)).toEqual(['2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01', '2024-03-02']);
+    expect(eachDay({ from: '2025-12-31', to: '2026-01-01' })).toEqual(['2025-12-31', '2026-01-01']);
+    expect(eachDay({ from: '2026-01-01', to: '2026-01-01' })).toEqual(['2026-01-01']);
+    // Shared: frozen, so no caller can change another's days.
+    expect(Object.isFrozen(eachDay(r))).toBe(true);
+    expect(eachDay(r)).toEqual(['2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01', '2024-03-02']);
+  });
+});

@@ -1,5 +1,6 @@
 import type { Db } from '../../infra/db/client.js';
 import {
+  type DailyRow,
   dailyRows,
   globalLeaderboard,
   type LeaderboardSort,
@@ -9,7 +10,7 @@ import {
 } from '../../infra/db/repos/usage.js';
 import { notFound } from '../errors.js';
 import { fromMicros } from '../money.js';
-import { aggregate, toTotals, zero } from './aggregate.js';
+import { aggregate, getOrAdd, toTotals, zero } from './aggregate.js';
 import { openBody } from './body.js';
 import type { DayRange } from './range.js';
 
@@ -37,14 +38,39 @@ export async function usageAnswer(db: Db, userId: string, r: DayRange, keyId?: s
   return openBody({ granularity: 'day', range: r, totals, series, perKey });
 }
 
-/** The user's keys (id, name, status): compare checks ownership against it. */
+/** The user's keys (id, name, status): compare's fallback checks ownership against it. */
 export async function keyIndexAnswer(db: Db, userId: string): Promise<string> {
   return JSON.stringify(await userKeys(db, userId));
 }
 
-/** One key's totals and series (compare's unit of caching: each key on its own). */
+/** One key's totals and series (compare's fallback loads and caches each key on its own). */
 export async function keyUsageAnswer(db: Db, userId: string, r: DayRange, key: { id: string; name: string }) {
-  const { totals, series } = aggregate(r, await dailyRows(db, userId, r, [key.id]));
+  return keyUsageJson(r, key, await dailyRows(db, userId, r, [key.id]));
+}
+
+/**
+ * A comparison of some of the user's keys, whole (open JSON): like usage, the user's keys and the rows of the
+ * compared ones in two parallel queries, and 404 for a key that is not theirs — so a cached comparison exists only
+ * for its owner. Each key's part is what keyUsageAnswer answers for it (the sums are integers: grouping the rows
+ * of several keys changes no figure).
+ */
+export async function compareAnswer(db: Db, userId: string, r: DayRange, keyIds: readonly string[]): Promise<string> {
+  const [rows, keys] = await Promise.all([dailyRows(db, userId, r, [...keyIds]), userKeys(db, userId)]);
+  const byId = new Map(keys.map((k) => [k.id, k]));
+  if (keyIds.some((id) => !byId.has(id))) throw notFound('Key');
+  const byKey = new Map<string, DailyRow[]>();
+  for (const row of rows) getOrAdd(byKey, row.apiKeyId, () => []).push(row);
+  return comparisonBody(
+    r,
+    keyIds.map((id) => keyUsageJson(r, byId.get(id)!, byKey.get(id) ?? [])),
+  );
+}
+
+/** A comparison from its keys' parts (each a key's JSON, or the error in that key's slot), open. */
+export const comparisonBody = (r: DayRange, parts: string[]) => `${openBody({ range: r })},"keys":[${parts.join(',')}]`;
+
+function keyUsageJson(r: DayRange, key: { id: string; name: string }, rows: DailyRow[]): string {
+  const { totals, series } = aggregate(r, rows);
   return JSON.stringify({ keyId: key.id, name: key.name, totals, series });
 }
 

@@ -3,8 +3,16 @@ import type { CacheEntry } from '../../infra/cache/types.js';
 import type { LeaderboardSort } from '../../infra/db/repos/usage.js';
 import type { AnswerBytes } from '../answer-bytes.js';
 import { AppError, notFound } from '../errors.js';
-import { type KeyRef, keyIndexAnswer, keyUsageAnswer, leaderboardAnswer, usageAnswer } from './answers.js';
-import { closeBody, openBody } from './body.js';
+import {
+  compareAnswer,
+  comparisonBody,
+  type KeyRef,
+  keyIndexAnswer,
+  keyUsageAnswer,
+  leaderboardAnswer,
+  usageAnswer,
+} from './answers.js';
+import { closeBody } from './body.js';
 import type { FreshnessSource } from './freshness.js';
 import { checkHourlyRange, hourlyAnswer } from './hourly.js';
 import { crsDay, type DayRange, type RangeQuery, resolveRange, timezoneLabel } from './range.js';
@@ -47,19 +55,18 @@ export function createStats(deps: Deps, freshness: FreshnessSource, bytes: Answe
     return new Map((JSON.parse(value) as KeyRef[]).map((k) => [k.id, k]));
   }
 
-  /** One key's totals and series: compare's unit of loading, shared by every comparison that shows the key. */
+  /** One key's totals and series, cached per key: the fallback's unit, shared by every comparison that falls back. */
   async function keyUsage(userId: string, r: DayRange, key: KeyRef): Promise<string> {
     const entry = entries.compareKey({ userId, range: r, keyId: key.id });
     const { value } = await entry.getOrLoad(() => keyUsageAnswer(db, userId, r, key));
     return value;
   }
 
-  const comparison = (r: DayRange, parts: string[]) => `${openBody({ range: r })},"keys":[${parts.join(',')}]`;
-
   /**
-   * A comparison is cached whole as well (a view over its per-key entries, dropped with the user's entries), so
-   * a repeated one is one memory read. When a key cannot be loaded and no earlier comparison is graced, the
-   * answer is assembled key by key instead, the failed ones saying so in their slot.
+   * A comparison is cached whole (dropped with the user's entries), so a repeated one is one memory read, and a
+   * miss is one load — the keys and their rows, as usage loads (ownership checked inside: an entry exists only for
+   * the owner's keys). When it cannot be loaded and no earlier comparison is graced, the answer is assembled key by
+   * key instead, the failed keys saying so in their slot.
    */
   async function compareLoaded(
     userId: string,
@@ -67,24 +74,23 @@ export function createStats(deps: Deps, freshness: FreshnessSource, bytes: Answe
     r: DayRange,
     whole: CacheEntry<string>,
   ): Promise<string> {
+    try {
+      return await loaded(whole, () => compareAnswer(db, userId, r, keyIds));
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'not_found') throw e;
+    }
     const byId = await keyIndex(userId);
     if (keyIds.some((id) => !byId.has(id))) throw notFound('Key');
-    try {
-      return await loaded(whole, async () =>
-        comparison(r, await Promise.all(keyIds.map((id) => keyUsage(userId, r, byId.get(id)!)))),
-      );
-    } catch {
-      const parts = await Promise.all(
-        keyIds.map((id) =>
-          keyUsage(userId, r, byId.get(id)!).catch((e: unknown) => {
-            const err = e instanceof AppError ? e : new AppError('internal', 'This key could not be loaded');
-            deps.logger.warn({ keyId: id, code: err.code }, 'compare: one key failed');
-            return JSON.stringify({ keyId: id, error: { code: err.code, message: err.message } });
-          }),
-        ),
-      );
-      return closeBody(comparison(r, parts), await freshness.get());
-    }
+    const parts = await Promise.all(
+      keyIds.map((id) =>
+        keyUsage(userId, r, byId.get(id)!).catch((e: unknown) => {
+          const err = e instanceof AppError ? e : new AppError('internal', 'This key could not be loaded');
+          deps.logger.warn({ keyId: id, code: err.code }, 'compare: one key failed');
+          return JSON.stringify({ keyId: id, error: { code: err.code, message: err.message } });
+        }),
+      ),
+    );
+    return closeBody(comparisonBody(r, parts), await freshness.get());
   }
 
   function summaryJson(userId: string, q: RangeQuery): Answer {
@@ -130,7 +136,6 @@ export function createStats(deps: Deps, freshness: FreshnessSource, bytes: Answe
 
     compareJson(userId: string, keyIds: string[], q: RangeQuery): Answer {
       const r = range(q);
-      // Ownership is checked before the whole comparison is loaded: an entry exists only for the owner's keys.
       const whole = entries.compare({ userId, range: r, keyIds });
       return fromMemory(whole) ?? compareLoaded(userId, keyIds, r, whole);
     },
@@ -151,8 +156,12 @@ export function createStats(deps: Deps, freshness: FreshnessSource, bytes: Answe
         limit: q.limit,
         range: r,
       });
-      const load = () => leaderboardAnswer(db, userId, { sortBy: q.sortBy, limit: q.limit, scope: q.scope, range: r });
-      return fromMemory(entry) ?? loaded(entry, load);
+      return (
+        fromMemory(entry) ??
+        loaded(entry, () =>
+          leaderboardAnswer(db, userId, { sortBy: q.sortBy, limit: q.limit, scope: q.scope, range: r }),
+        )
+      );
     },
   };
 }

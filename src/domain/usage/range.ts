@@ -25,9 +25,21 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const FIRST_DAY = '2000-01-01';
 export const LAST_DAY = '2100-12-31';
 
-/** Today's CRS day: shift the instant by CRS's offset, then read the UTC date (docs/crs.md §9). */
+/** The last CRS day crsDay answered, per offset. */
+const lastDays = new Map<number, { day: number; date: string }>();
+
+/**
+ * Today's CRS day: shift the instant by CRS's offset, then read the UTC date (docs/crs.md §9). Hot reads ask for it
+ * on every request (the summary's key), so the last answer per offset is kept until CRS's day changes.
+ */
 export function crsDay(at: Date, offsetHours: number): string {
-  return new Date(at.getTime() + offsetHours * 3_600_000).toISOString().slice(0, 10);
+  const shifted = at.getTime() + offsetHours * 3_600_000;
+  const day = Math.floor(shifted / DAY_MS);
+  const last = lastDays.get(offsetHours);
+  if (last?.day === day) return last.date;
+  const date = new Date(shifted).toISOString().slice(0, 10);
+  lastDays.set(offsetHours, { day, date });
+  return date;
 }
 
 export function addDays(day: string, n: number): string {
@@ -38,11 +50,24 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
 }
 
-/** Every day of the range in order (series have one point per day, zeros included). */
-export function eachDay(r: DayRange): string[] {
+/** The days of the last ranges eachDay answered, by `from:to`. */
+const daysOf = new Map<string, readonly string[]>();
+
+/**
+ * Every day of the range in order (series have one point per day, zeros included). Each loaded answer walks its
+ * range once per series (a comparison once per key), so the days of the last ranges asked are kept, shared and
+ * frozen.
+ */
+export function eachDay(r: { from: string; to: string }): readonly string[] {
+  const key = `${r.from}:${r.to}`;
+  const known = daysOf.get(key);
+  if (known) return known;
+  const start = Date.parse(`${r.from}T00:00:00Z`);
   const n = daysBetween(r.from, r.to);
   const out = new Array<string>(n);
-  for (let i = 0; i < n; i++) out[i] = addDays(r.from, i);
+  for (let i = 0; i < n; i++) out[i] = new Date(start + i * DAY_MS).toISOString().slice(0, 10);
+  if (daysOf.size >= 64) daysOf.clear();
+  daysOf.set(key, Object.freeze(out));
   return out;
 }
 
