@@ -41,7 +41,7 @@ const envSchema = z.object({
   CRS_REDIS_URL: redisUrl,
   CRS_TIMEOUT_MS: int(10_000, 100, 300_000),
   CRS_SYNC_TIMEOUT_MS: int(300_000, 1_000, 3_600_000),
-  CACHE_MEMORY_MB: int(64, 4, 4096),
+  CACHE_MEMORY_MB: int(32, 4, 4096),
   CRS_TIMEZONE_OFFSET: int(8, -12, 14),
   SYNC_INTERVAL: int(60, 5, 86_400),
   SYNC_LIMIT_READS: int(50, 0, 1000),
