@@ -64,7 +64,10 @@ export async function timedSync(
       latency: o.latency,
       full: o.full ?? false,
       /** Whether the cycle read usage-stats (else its totals grew by the trend). */
-      totalsRead: (crsByEndpoint['GET /admin/usage-stats'] ?? 0) > 0,
+      totalsRead:
+        (crsByEndpoint['GET /admin/usage-stats'] ?? 0) > 0 ||
+        after.sum('kp_crs_direct_reads_total', { call: 'usageStats' }) >
+          before.sum('kp_crs_direct_reads_total', { call: 'usageStats' }),
       ms: Math.round(ms),
       portalMs: portalCpuMs,
       peakRssMb: peak,
