@@ -8,9 +8,6 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
-# A bounded V8 heap (docs/decisions/038): V8 otherwise sizes it from the host's memory and grows it lazily, which
-# keeps hundreds of MB of garbage resident under load. The benchmark runs the portal with these same flags.
-ENV NODE_OPTIONS="--max-old-space-size=192 --max-semi-space-size=8"
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -112,6 +112,7 @@ export async function syncOnce(
   const ask = () =>
     json(`${portal}/api/admin/sync`, { method: 'POST', token: admin.token, body: { full: opts.full }, expect: 202 });
   await ask();
+  let asked = Date.now();
   const deadline = Date.now() + opts.timeoutMs;
   while (Date.now() < deadline) {
     await sleep(100);
@@ -120,10 +121,12 @@ export async function syncOnce(
     const mark = opts.full ? row.lastFullAt : row.lastSuccessAt;
     if (mark && mark >= t0) return { ms: row.lastDurationMs ?? 0 };
     if (row.lastRunAt >= t0 && row.lastError) throw new Error(`the sync failed: ${row.lastError}`);
-    if (row.lastRunAt.getTime() !== seenRun) {
-      // A cycle that was already running when we asked has ended: ask again.
+    // A cycle that was already running when we asked — it may have recorded its run already and be warming views —
+    // was joined, not started: ask again when a run ends, and every 5 s (asking while one runs only joins it).
+    if (row.lastRunAt.getTime() !== seenRun || Date.now() - asked > 5000) {
       seenRun = row.lastRunAt.getTime();
       await ask();
+      asked = Date.now();
     }
   }
   throw new Error(`no ${opts.full ? 'full ' : ''}sync completed within ${opts.timeoutMs} ms`);

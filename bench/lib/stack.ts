@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -76,8 +76,8 @@ export async function startStack(opts: { workDir: string }): Promise<Stack> {
     CRS_ADMIN_USERNAME: 'admin',
     CRS_ADMIN_PASSWORD: CRS_PASSWORD,
     LOG_LEVEL: 'warn',
-    // The production image's heap bounds (Dockerfile, docs/decisions/038): the RSS measured is the image's.
-    NODE_OPTIONS: imageNodeOptions(),
+    // Node's defaults, as the image runs it; BENCH_NODE_OPTIONS to compare V8 settings (docs/decisions/038).
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     // e.g. MALLOC_ARENA_MAX=2 to compare glibc's allocator settings on the measured process.
     ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
   };
@@ -88,14 +88,6 @@ export async function startStack(opts: { workDir: string }): Promise<Stack> {
   // new process with the defaults (scenario-runner.ts).
   const portal = await startPortalProcess({ ...env, SYNC_INTERVAL: '3600' }, opts.workDir);
   return { ...infra, emulator, portal, env };
-}
-
-/** The NODE_OPTIONS the Dockerfile sets for the portal. */
-export function imageNodeOptions(): string {
-  const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-  const m = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile);
-  if (!m) throw new Error('the Dockerfile sets no NODE_OPTIONS');
-  return m[1];
 }
 
 /** `node dist/main.js` — the start path of `npm start` — as a child process; `profileDir`: with --cpu-prof. */
