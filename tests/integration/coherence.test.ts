@@ -2,7 +2,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CACHE_CHANNEL, createCache } from '../../src/infra/cache/index.js';
-import { createNotifyChannel } from '../../src/infra/db/notify.js';
+import { createNotifyChannel, listenerName } from '../../src/infra/db/notify.js';
 import { createMetrics } from '../../src/infra/metrics/metrics.js';
 import { createTestApp } from '../helpers/app.js';
 import { createKey } from '../helpers/keys.js';
@@ -18,13 +18,18 @@ import { freePort } from '../support/free-port.js';
 const a = await createTestApp({ redis: false });
 const b = await createTestApp({ redis: false, databaseUrl: a.databaseUrl, emulator: a.emulator });
 const BOUND = { timeout: 5000, interval: 100 };
+/**
+ * The instances' listener connections once they listen: by name, since a listener's last query is its ping's
+ * `select 1` as often as its LISTEN (selecting by the LISTEN's text missed a listener that had just pinged).
+ */
+const LISTENERS = `application_name = '${listenerName(CACHE_CHANNEL)}' and query in ('listen "${CACHE_CHANNEL}"', 'select 1')`;
 
 async function listenerConnected(): Promise<void> {
   // Each instance listens on a connection of its own; both must be listening before the change is made.
   await expect
     .poll(async () => {
       const r = await a.deps.database.db.execute(
-        `select count(*)::int as n from pg_stat_activity where query = 'listen "${CACHE_CHANNEL}"'` as never,
+        `select count(*)::int as n from pg_stat_activity where ${LISTENERS}` as never,
       );
       return (r as unknown as { rows: Array<{ n: number }> }).rows[0].n;
     }, BOUND)
@@ -69,10 +74,23 @@ describe('two instances without Redis', () => {
     const me = () => b.app.inject({ method: 'GET', url: '/api/auth/me', headers: authHeaders(user) });
     expect((await me()).statusCode).toBe(200);
 
+    // Listeners that have pinged (their last query `select 1`, not the LISTEN) are cut like any other.
+    await expect
+      .poll(
+        async () => {
+          const r = await a.deps.database.db.execute(
+            `select count(*)::int as n from pg_stat_activity
+           where application_name = '${listenerName(CACHE_CHANNEL)}' and query = 'select 1'` as never,
+          );
+          return (r as unknown as { rows: Array<{ n: number }> }).rows[0].n;
+        },
+        { timeout: 8000, interval: 100 },
+      )
+      .toBe(2);
     // Every listener connection dropped, and the session revoked behind the instances' backs meanwhile: the
     // message that would have told B is never sent. B clears its memory when its listener is back.
     await a.deps.database.db.execute(
-      `select pg_terminate_backend(pid) from pg_stat_activity where query = 'listen "${CACHE_CHANNEL}"'` as never,
+      `select pg_terminate_backend(pid) from pg_stat_activity where ${LISTENERS}` as never,
     );
     await a.deps.database.db.execute(`update sessions set revoked_at = now() where user_id = '${user.id}'` as never);
 

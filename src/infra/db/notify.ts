@@ -19,6 +19,8 @@ export interface NotifyChannel {
 }
 
 const PING_EVERY_MS = 5000;
+/** The application_name of a channel's listener connection. */
+export const listenerName = (channel: string) => `kp-listen:${channel}`;
 const PING_TIMEOUT_MS = 2000;
 const reconnectDelay = (attempt: number) => Math.min(attempt * 200, 5000);
 
@@ -57,7 +59,14 @@ export function createNotifyChannel(
 
   async function connect(): Promise<void> {
     if (closed || !handlers) return;
-    const c = new Client({ connectionString: url, connectionTimeoutMillis: 3000, keepAlive: true });
+    // Named, so an operator (and a test) can tell the listener from the pool's connections in pg_stat_activity:
+    // its last query is the ping's `select 1` as often as its LISTEN.
+    const c = new Client({
+      connectionString: url,
+      connectionTimeoutMillis: 3000,
+      keepAlive: true,
+      application_name: listenerName(channel),
+    });
     client = c;
     c.on('error', (err: Error) => drop(c, err.message));
     c.on('end', () => drop(c, 'connection ended'));
