@@ -78,8 +78,6 @@ export async function startStack(opts: { workDir: string }): Promise<Stack> {
     LOG_LEVEL: 'warn',
     // Node's defaults, as the image runs it; BENCH_NODE_OPTIONS to compare V8 settings (docs/decisions/038).
     ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
-    // e.g. MALLOC_ARENA_MAX=2 to compare glibc's allocator settings on the measured process.
-    ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
   };
   // CRS's realistic latency grows with its number of keys: usage-stats ≈ 6 s at 5,000 keys, ≈ 125 s at 100,000,
   // within the sync's bulk-read timeout (CRS_SYNC_TIMEOUT_MS, default 300 s).
