@@ -142,6 +142,8 @@ describe('the Redis snapshot equals the command-by-command mirror (docs/crs.md Â
 
   it('the portalâ€™s direct reader reads the same totals and trend from both', async () => {
     const [fromMirror, fromSnapshot] = [await read(mirrorServer.url), await read(snapServer.url)];
+    expect(sameCosts(fromSnapshot.lifetimeCost, fromMirror.lifetimeCost)).toBe(true);
+    fromSnapshot.lifetimeCost = fromMirror.lifetimeCost;
     expect(fromSnapshot).toEqual(fromMirror);
     expect(fromMirror.totals.length).toBe(6);
     expect(new Set(fromMirror.trend.map((e) => e.date)).size).toBe(31);
@@ -153,6 +155,8 @@ describe('the Redis snapshot equals the command-by-command mirror (docs/crs.md Â
       const small = await snapshotToRedis(store, server.url, { readerDays: 3 });
       expect(small.commands).toBeLessThan(report.commands / 2);
       const [fromMirror, fromWindow] = [await read(mirrorServer.url, 2), await read(server.url, 2)];
+      expect(sameCosts(fromWindow.lifetimeCost, fromMirror.lifetimeCost)).toBe(true);
+      fromWindow.lifetimeCost = fromMirror.lifetimeCost;
       expect(fromWindow).toEqual(fromMirror);
       expect(fromMirror.trend.length).toBeGreaterThan(0);
       // Nothing the reader does not read: no monthly buckets, no request log.
@@ -165,6 +169,16 @@ describe('the Redis snapshot equals the command-by-command mirror (docs/crs.md Â
   });
 });
 
+/** The same keys, each cost within 1e-9 relative of the other's. */
+function sameCosts(a: Map<string, number>, b: Map<string, number>): boolean {
+  if (a.size !== b.size || a.size === 0) return false;
+  for (const [id, x] of a) {
+    const y = b.get(id);
+    if (y === undefined || Math.abs(x - y) > 1e-9 * Math.max(Math.abs(x), Math.abs(y), 1e-6)) return false;
+  }
+  return true;
+}
+
 /** What the portal's direct reader reads: every key's lifetime totals and the per-key trend of `days` days. */
 async function read(url: string, days = 31) {
   const r = connectCrsRedis({ url, timeoutMs: 5000, logger: silentLogger });
@@ -174,11 +188,13 @@ async function read(url: string, days = 31) {
   await readKeysTrend(r, { days, now: NOW, timezoneOffset: 8 }, (batch) => void trend.push(...batch));
   await r.close();
   const order = (x: object, y: object) => JSON.stringify(x).localeCompare(JSON.stringify(y));
-  // Costs as the portal stores them, in micro-dollars (decision 001): a lifetime cost is a float sum, which
-  // Redis's INCRBYFLOAT (long double) and the snapshot (double) round differently in the last digits.
-  for (const t of totals) t.total.cost = Math.round(t.total.cost * 1e6);
+  // A lifetime cost is a float sum, which Redis's INCRBYFLOAT (long double) and the snapshot (double) round
+  // differently in the last digits â€” even in the micro-dollar when it lies near a half: compared apart, to 1e-9
+  // relative (the keyspace comparison's tolerance). Day costs are summed micros: compared exactly, in micros.
+  const lifetimeCost = new Map(totals.map((t) => [t.keyId, t.total.cost]));
+  for (const t of totals) t.total.cost = 0;
   for (const e of trend) e.cost = Math.round(e.cost * 1e6);
-  return { totals: totals.sort(order), trend: trend.sort(order) };
+  return { totals: totals.sort(order), trend: trend.sort(order), lifetimeCost };
 }
 
 const silentLogger = {
