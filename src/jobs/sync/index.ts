@@ -56,6 +56,10 @@ export function createSyncJob(deps: Deps, views: SyncViews, steps: SyncSteps = {
   const { db } = deps.database;
   let current: Promise<SyncReport | undefined> | undefined;
   let currentFull = false;
+  /** Whether the running cycle has begun reading CRS: an ask from then on may want what it has already read. */
+  let currentReading = false;
+  /** The full cycle asked while another was past its start: one, shared by every such ask until it starts. */
+  let queuedFull: Promise<SyncReport | undefined> | undefined;
   /** Failed runs in a row in this process: known even when the job's row cannot be read (database down). */
   let failuresInARow = 0;
 
@@ -70,6 +74,7 @@ export function createSyncJob(deps: Deps, views: SyncViews, steps: SyncSteps = {
       readWithinMs: deps.config.crs.syncTimeoutMs,
     });
     try {
+      currentReading = true;
       const out = await runSync(deps, session, { full, readTotals });
       // The hourly history, limit figures and models: separate, bounded steps that never fail the cycle (steps.ts).
       for (const u of (await runSteps(deps, full)).changedUsers) out.changedUsers.add(u);
@@ -165,16 +170,27 @@ export function createSyncJob(deps: Deps, views: SyncViews, steps: SyncSteps = {
     return report;
   }
 
-  const runNow = (opts: { full?: boolean } = {}): Promise<SyncReport | undefined> => {
-    const full = opts.full ?? false;
-    if (current && (currentFull || !full)) return current;
-    // A full cycle asked while a regular one runs (the schedule's): run it right after, never fold it into that one.
-    if (current) return current.then(() => runNow(opts));
+  const start = (full: boolean): Promise<SyncReport | undefined> => {
     currentFull = full;
+    currentReading = false;
     current = attempt(full).finally(() => {
       current = undefined;
     });
     return current;
+  };
+
+  const runNow = (opts: { full?: boolean } = {}): Promise<SyncReport | undefined> => {
+    const full = opts.full ?? false;
+    if (!current) return start(full);
+    // A regular ask joins whatever runs; a full one only a full cycle that has not read CRS yet.
+    if (!full || (currentFull && !currentReading)) return current;
+    // A full ask (e.g. after restoring CRS data) during a cycle that may have read CRS before the change: one more
+    // full cycle right after it — folded into the running one it would be lost.
+    queuedFull ??= current.then(() => {
+      queuedFull = undefined;
+      return current ? runNow({ full: true }) : start(true);
+    });
+    return queuedFull;
   };
 
   return {
