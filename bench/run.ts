@@ -45,8 +45,9 @@ async function main() {
     const file = path.join(dir, 'latest.json');
     const text = `${JSON.stringify(report, null, 2)}\n`;
     writeFileSync(file, text);
-    // Also by mode, so that a large run and the README's default run can sit side by side.
-    writeFileSync(path.join(dir, `${opts.mode}.json`), text);
+    // Also by mode, so that a large run and the README's default run can sit side by side — a complete run only:
+    // a partial one (--only, --routes) would replace the figures README cites with a few of them.
+    if (!opts.only && !opts.routes) writeFileSync(path.join(dir, `${opts.mode}.json`), text);
     console.log(`\n${markdown(report)}\n`);
     log(`wrote ${path.relative(ROOT, file)}`);
     ok = true;

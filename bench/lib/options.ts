@@ -26,7 +26,7 @@ export interface BenchOptions {
   syncWithoutLatency: boolean;
   /** Also time the sync reading CRS's Redis (CRS_REDIS_URL, decision 037); skipped by --quick. */
   directSync: boolean;
-  /** Scenarios to run (default all): warm, cold, stampede, browse, direct, sync. */
+  /** Scenarios to run (default all): warm, cold, stampede, browse, direct, sync; direct-sync: only its CRS's Redis cycles. */
   only?: Set<string>;
   /** Warm routes to measure (default all of them). */
   routes?: string[];
@@ -40,6 +40,7 @@ export const USAGE = `npm run bench [-- options]
   --quick            short durations, default scale, 30 days of history (< 90 s)
   --scale large      10,000 users, 100,000 keys, 30 days (3,000,000 daily rows)
   --only a,b         run only these scenarios: warm, cold, stampede, browse, direct, sync
+                     (direct-sync: only the sync cycles reading CRS's Redis)
   --routes a,b       warm routes to measure (default: every hot read), e.g. /api/stats/usage
   --profile          run the portal with --cpu-prof and print its top self-time functions
   --keep             keep the work directory (portal log, baseline bodies)`;

@@ -139,7 +139,7 @@ export function targets(r: BenchReport): Target[] {
       met: r.stampede.loads === 1,
     });
   }
-  if (r.sync && r.mode === 'large') {
+  if (r.sync?.ms && r.mode === 'large') {
     out.push({
       measure: `one sync cycle of ${int(r.sync.keys)} keys (the portal’s own work: its CPU time)`,
       target: '≤ 30 s',
@@ -151,7 +151,7 @@ export function targets(r: BenchReport): Target[] {
     out.push({
       measure: `one sync cycle of ${int(r.sync.keys)} keys reading CRS’s Redis (CRS_REDIS_URL), end to end`,
       target: '≤ 30 s',
-      figure: `${f(r.sync.direct.ms / 1000)} s wall (${f(r.sync.direct.portalMs / 1000)} s portal CPU); through the admin API alone ${f(r.sync.ms / 1000)} s`,
+      figure: `${f(r.sync.direct.ms / 1000)} s wall (${f(r.sync.direct.portalMs / 1000)} s portal CPU)${r.sync.ms ? `; through the admin API alone ${f(r.sync.ms / 1000)} s` : ''}`,
       met: r.mode === 'large' ? r.sync.direct.ms <= 30_000 : null,
     });
   }

@@ -110,10 +110,10 @@ export async function runBench(
 
   let sync: BenchReport['sync'];
   let measured: Awaited<ReturnType<typeof memoryOf>> | undefined;
+  const timeoutMs = 20 * 60_000;
+  // Some keys changed since the last cycle (the browse's traffic, and a short burst when it did not run).
+  const burst = { trafficRpm: 30_000, trafficSec: browseResult ? 0 : 1, timeoutMs };
   if (wants('sync')) {
-    const timeoutMs = 20 * 60_000;
-    // Some keys changed since the last cycle (the browse's traffic, and a short burst when it did not run).
-    const burst = { trafficRpm: 30_000, trafficSec: browseResult ? 0 : 1, timeoutMs };
     // A regular cycle as SYNC_TOTALS_INTERVAL has it (usually the trend alone), then one that reads usage-stats too.
     const realistic = await timedSync(portal, sql, world.admin, emulator, { ...burst, latency: 'realistic' });
     log(`  sync (realistic): ${JSON.stringify(realistic)}`);
@@ -134,30 +134,30 @@ export async function runBench(
     }
     // The target's figure is the slower of the two regular cycles: the one that also waits for usage-stats.
     sync = { keys: scale.keys, ms: withTotals.ms, portalMs: withTotals.portalMs, runs: [...runs, ...seedRuns] };
-
-    if (o.directSync) {
-      // The same cycles with the direct reader (CRS_REDIS_URL, decisions 022, 037): the emulator's whole state is
-      // written to a second Redis in CRS's layout, then mirrored as traffic goes on; a portal process reading it
-      // replaces the measured one (its RSS before each cycle is reported beside the peak).
-      const t = performance.now();
-      // What the regular cycles read (2 days, their hours): the whole layout is ~7 GB at 100,000 keys × 30 days.
-      const crsRedis = await startCrsRedis(emulator, { readerDays: 3 });
-      log(
-        `  CRS's Redis (reader's keys, 3 days): ${JSON.stringify(crsRedis.snapshot)} in ${Math.round(performance.now() - t)} ms`,
-      );
-      // The serving process's figures (its peak covers every scenario and the cycles above) before it goes.
-      measured = await memoryOf(portal);
-      await portal.stop();
-      portal = await startPortalProcess({ ...stack.env, CRS_REDIS_URL: crsRedis.url }, ctx.workDir);
-      const viaRedis = { ...burst, source: 'redis' as const, latency: 'realistic' as const };
-      const direct = await timedSync(portal, sql, world.admin, emulator, viaRedis);
-      log(`  sync (CRS's Redis, realistic): ${JSON.stringify(direct)}`);
-      const directTotals = await timedSync(portal, sql, world.admin, emulator, { ...viaRedis, readTotals: true });
-      log(`  sync (CRS's Redis, realistic, usage-stats read): ${JSON.stringify(directTotals)}`);
-      const slower = directTotals.ms >= direct.ms ? directTotals : direct;
-      sync.direct = { ms: slower.ms, portalMs: slower.portalMs };
-      sync.runs.push(direct, directTotals);
-    }
+  }
+  if (o.directSync && (wants('sync') || wants('direct-sync'))) {
+    // The same cycles with the direct reader (CRS_REDIS_URL, decisions 022, 037): the emulator's whole state is
+    // written to a second Redis in CRS's layout, then mirrored as traffic goes on; a portal process reading it
+    // replaces the measured one (its RSS before each cycle is reported beside the peak).
+    const t = performance.now();
+    // What the regular cycles read (2 days, their hours): the whole layout is ~7 GB at 100,000 keys × 30 days.
+    const crsRedis = await startCrsRedis(emulator, { readerDays: 3 });
+    log(
+      `  CRS's Redis (reader's keys, 3 days): ${JSON.stringify(crsRedis.snapshot)} in ${Math.round(performance.now() - t)} ms`,
+    );
+    // The serving process's figures (its peak covers every scenario and the cycles above) before it goes.
+    measured = await memoryOf(portal);
+    await portal.stop();
+    portal = await startPortalProcess({ ...stack.env, CRS_REDIS_URL: crsRedis.url }, ctx.workDir, profileDir);
+    const viaRedis = { ...burst, source: 'redis' as const, latency: 'realistic' as const };
+    const direct = await timedSync(portal, sql, world.admin, emulator, viaRedis);
+    log(`  sync (CRS's Redis, realistic): ${JSON.stringify(direct)}`);
+    const directTotals = await timedSync(portal, sql, world.admin, emulator, { ...viaRedis, readTotals: true });
+    log(`  sync (CRS's Redis, realistic, usage-stats read): ${JSON.stringify(directTotals)}`);
+    const slower = directTotals.ms >= direct.ms ? directTotals : direct;
+    sync ??= { keys: scale.keys, ms: 0, portalMs: 0, runs: [...seedRuns] };
+    sync.direct = { ms: slower.ms, portalMs: slower.portalMs };
+    sync.runs.push(direct, directTotals);
   }
 
   const { rss, peak, memoryMb } = measured ?? (await memoryOf(portal));

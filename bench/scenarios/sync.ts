@@ -58,6 +58,7 @@ export async function timedSync(
     const portalCpuMs = cpuMs(portal.pid) - cpu0;
     const after = await scrape(portal.url);
     const crs = crsTime(before, after);
+    const phases = diffBy(before, after, 'kp_sync_phase_seconds_sum', 'phase', { positiveOnly: true });
     const { crsCalls, crsByEndpoint } = delta(before, after);
     return {
       source: o.source ?? 'admin-api',
@@ -76,6 +77,8 @@ export async function timedSync(
       memoryAfterMb: Object.fromEntries(
         Object.entries(after.by('kp_process_memory_bytes', 'kind')).map(([k, v]) => [k, Math.round(v / 2 ** 20)]),
       ),
+      /** Wall time of the cycle's phases, ms (kp_sync_phase_seconds: reads, resolve, write, steps). */
+      phasesMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v * 1000)])),
       crsMsByEndpoint: crs,
       crsCalls,
     };

@@ -31,6 +31,7 @@ describe('metrics follow Prometheus conventions', () => {
         'kp_http_request_duration_seconds',
         'kp_crs_request_duration_seconds',
         'kp_sync_duration_seconds',
+        'kp_sync_phase_seconds',
         'nodejs_eventloop_lag_seconds',
         'nodejs_eventloop_lag_p99_seconds',
         'nodejs_gc_duration_seconds',
@@ -59,6 +60,11 @@ describe('metrics follow Prometheus conventions', () => {
     expect(await bucket('kp_http_request_duration_seconds', '1', http)).toBe(0);
     expect(await bucket('kp_sync_duration_seconds', '600')).toBe(1);
     expect(await bucket('kp_sync_duration_seconds', '1')).toBe(0);
+    // The phases of that cycle: its reads waited for CRS, and each phase is observed once per cycle.
+    expect(await bucket('kp_sync_phase_seconds', '1', { phase: 'reads' })).toBe(0);
+    for (const phase of ['reads', 'resolve', 'daily', 'totals', 'judge', 'steps']) {
+      expect(await bucket('kp_sync_phase_seconds', '+Inf', { phase })).toBe(1);
+    }
   });
 
   it('fires the route latency alert from the seconds histogram at 50 ms', async () => {

@@ -1,10 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { Redis } from 'ioredis';
+import { RedisReplyError } from './resp.js';
+import { parseRedisUrl, RedisSocket } from './socket.js';
 
 /**
  * The only commands the direct reader sends to CRS's Redis (docs/decisions/022): GET, SSCAN, HMGET and HGET,
  * pipelined. Nothing here can write, and nothing walks the keyspace (no KEYS, no SCAN): every key read is named
- * through one of CRS's own indexes. The connection needs no more than a Redis user limited to those reads.
+ * through one of CRS's own indexes. The connection needs no more than a Redis user limited to those reads (and
+ * AUTH). A connection of its own speaks RESP directly (socket.ts, docs/decisions/039): a cycle sends about a
+ * million commands at 100,000 keys.
  */
 export interface CrsRedisReads {
   get(key: string): Promise<string | null>;
@@ -40,49 +43,37 @@ const SSCAN_COUNT = 1000;
 
 export function connectCrsRedis(opts: CrsRedisOptions): CrsRedisReads {
   const log = opts.logger.child({ component: 'crs-redis' });
-  const client = new Redis(opts.url, {
-    lazyConnect: true,
-    connectTimeout: opts.timeoutMs,
-    commandTimeout: opts.timeoutMs,
-    // Commands wait for a connection, but only through one reconnect: a CRS Redis that is down fails the read.
-    maxRetriesPerRequest: 1,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
-    // No INFO ready check, no CLIENT SETNAME/SETINFO: a user limited to the reads above must be enough.
-    enableReadyCheck: false,
-    disableClientInfo: true,
-  });
   let lastError = '';
-  client.on('error', (err: Error) => {
+  const socket = new RedisSocket(parseRedisUrl(opts.url), opts.timeoutMs, (err) => {
     if (err.message === lastError) return;
     lastError = err.message;
     log.warn({ err: err.message }, "CRS's Redis: connection error");
   });
-  client.on('ready', () => {
+  /** The replies of a batch; the first error reply fails it (as the command's own error). */
+  const exec = async (commands: string[][]): Promise<unknown[]> => {
+    const replies = await socket.send(commands);
+    for (const r of replies) if (r instanceof RedisReplyError) throw r;
     lastError = '';
-  });
+    return replies;
+  };
+  const one = async <T>(command: string[]): Promise<T> => (await exec([command]))[0] as T;
 
   const batch = (): ReadBatch => {
-    const p = client.pipeline();
+    const commands: string[][] = [];
     const b: ReadBatch = {
       hmget(key, ...fields) {
-        p.hmget(key, ...fields);
+        commands.push(['HMGET', key, ...fields]);
         return b;
       },
       hget(key, field) {
-        p.hget(key, field);
+        commands.push(['HGET', key, field]);
         return b;
       },
       get(key) {
-        p.get(key);
+        commands.push(['GET', key]);
         return b;
       },
-      async exec() {
-        const results = (await p.exec()) ?? [];
-        return results.map(([err, value]) => {
-          if (err) throw err;
-          return value;
-        });
-      },
+      exec: () => exec(commands),
     };
     return b;
   };
@@ -90,15 +81,15 @@ export function connectCrsRedis(opts: CrsRedisOptions): CrsRedisReads {
   const eachMember = async (key: string, onStep: (members: string[]) => unknown) => {
     let cursor = '0';
     do {
-      const [next, items] = await client.sscan(key, cursor, 'COUNT', SSCAN_COUNT);
+      const [next, items] = await one<[string, string[]]>(['SSCAN', key, cursor, 'COUNT', String(SSCAN_COUNT)]);
       if (items.length) await onStep(items);
       cursor = next;
     } while (cursor !== '0');
   };
 
   return {
-    get: (key) => client.get(key),
-    hget: (key, field) => client.hget(key, field),
+    get: (key) => one(['GET', key]),
+    hget: (key, field) => one(['HGET', key, field]),
     async members(key) {
       const out = new Set<string>();
       await eachMember(key, (items) => {
@@ -108,8 +99,6 @@ export function connectCrsRedis(opts: CrsRedisOptions): CrsRedisReads {
     },
     eachMember,
     batch,
-    async close() {
-      await client.quit().catch(() => client.disconnect());
-    },
+    close: () => socket.close(),
   };
 }

@@ -68,6 +68,13 @@ export function createMetrics() {
       buckets: SYNC_BUCKETS,
       registers: [registry],
     }),
+    syncPhase: new Histogram({
+      name: 'kp_sync_phase_seconds',
+      help: 'Duration of a sync cycle\'s phases (reads: CRS into staging; resolve: missing keys; daily, totals, judge: the transaction; steps: hourly, limits, models), in seconds',
+      labelNames: ['phase'] as const,
+      buckets: SYNC_BUCKETS,
+      registers: [registry],
+    }),
     syncRuns: new Counter({
       name: 'kp_sync_runs_total',
       help: 'Usage sync cycles by outcome',

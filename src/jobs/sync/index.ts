@@ -77,8 +77,11 @@ export function createSyncJob(deps: Deps, views: SyncViews, steps: SyncSteps = {
       currentReading = true;
       const out = await runSync(deps, session, { full, readTotals });
       // The hourly history, limit figures and models: separate, bounded steps that never fail the cycle (steps.ts).
+      const stepsFrom = performance.now();
       for (const u of (await runSteps(deps, full)).changedUsers) out.changedUsers.add(u);
       const durationMs = performance.now() - started;
+      const phases = { ...out.phases, steps: Math.round(performance.now() - stepsFrom) };
+      for (const [phase, ms] of Object.entries(phases)) deps.metrics.syncPhase.observe({ phase }, ms / 1000);
       await recordRun(db, USAGE_SYNC_JOB, {
         at,
         durationMs,
@@ -106,7 +109,7 @@ export function createSyncJob(deps: Deps, views: SyncViews, steps: SyncSteps = {
         crsCalls: out.crsCalls,
         totalsRead: out.totalsRead,
       };
-      deps.logger.info(report, 'usage sync done');
+      deps.logger.info({ ...report, phases }, 'usage sync done');
       return report;
     } catch (e) {
       const durationMs = performance.now() - started;

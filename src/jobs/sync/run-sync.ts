@@ -29,6 +29,11 @@ export interface SyncOutcome {
   totalsDue: boolean;
   /** What the cycle leaves to `settle` (after its transaction, outside it). */
   settle: SettleWork;
+  /**
+   * Wall time of its phases, ms: CRS's answers into staging, the missing keys resolved, then the transaction's
+   * daily rows, key totals, and judged states with adopted keys.
+   */
+  phases: { reads: number; resolve: number; daily: number; totals: number; judge: number };
 }
 
 /**
@@ -49,6 +54,7 @@ export async function runSync(
 ): Promise<SyncOutcome> {
   const { db } = session;
   const now = deps.clock();
+  const t0 = performance.now();
   try {
     const keys = await openStaging(db);
     const staging = new Staging(deps, db, now);
@@ -71,10 +77,12 @@ export async function runSync(
       await analyzeStaging(db);
       missing = await missingKeys(db, now, SEARCHES_PER_CYCLE);
     }
+    const t1 = performance.now();
     const resolved = await resolveMissing(deps, db, now, missing);
     crsCalls += resolved.crsCalls;
     const marked = await markedKeys(db);
     const suspended = await suspendedOutOfStep(db, MAX_DELETES);
+    const t2 = performance.now();
 
     const out = await session.transaction(async (tx) => {
       const users = new Set<string>();
@@ -91,18 +99,22 @@ export async function runSync(
       }
       // Key rows last, so that their row locks (which a user's own key write would wait on) are held only for
       // the end of the transaction.
+      const t3 = performance.now();
       let totals = 0;
       for (const slice of await keySlices(tx)) {
         const w = await writeTotalsSlice(tx, { anchored: totalsRead, slice, now });
         add(w.users);
         totals += w.rows;
       }
+      const t4 = performance.now();
       await insertAudits(tx, resolved.audits.map(systemAudit));
       const judged = await judgeStaged(tx, { now, removedKnown: resolved.removedKnown });
       add(judged.users);
       const adopted = await adoptStaged(tx, now);
       add(adopted.users);
-      return { users, daily, totals, judged, adopted, decreased };
+      const ms = (from: number, to: number) => Math.round(to - from);
+      const times = { daily: ms(t2, t3), totals: ms(t3, t4), judge: ms(t4, performance.now()) };
+      return { users, daily, totals, judged, adopted, decreased, times };
     });
     return {
       full: o.full,
@@ -117,6 +129,7 @@ export async function runSync(
         marked: marked.map((k) => ({ id: k.crsKeyId, name: k.name, owner: k.owner ?? undefined, marker: k.marker })),
         suspended,
       },
+      phases: { reads: Math.round(t1 - t0), resolve: Math.round(t2 - t1), ...out.times },
     };
   } finally {
     // On a connection that failed this fails too, and the tables went with the connection.
