@@ -23,7 +23,7 @@ const WIRE = Buffer.from(
     `*3\r\n$4\r\na\r\nb\r\n$${Buffer.byteLength('clé 🔑')}\r\nclé 🔑\r\n$-1\r\n`,
     // An SSCAN step: cursor and members.
     '*2\r\n$3\r\n117\r\n*2\r\n$2\r\nk1\r\n$2\r\nk2\r\n',
-    '-NOPERM this user has no permissions to run the \'set\' command\r\n',
+    "-NOPERM this user has no permissions to run the 'set' command\r\n",
   ].join(''),
 );
 const REPLIES = [
@@ -56,6 +56,18 @@ describe('RESP replies', () => {
     expect(out).toEqual([['abc', 'def']]);
     p.feed(Buffer.from('\r\n'));
     expect(out).toEqual([['abc', 'def'], 1]);
+  });
+
+  it('reads a stream of many replies, and one larger than its buffer, through the buffer it reuses', () => {
+    const big = 'x'.repeat(600_000);
+    const replies = Array.from({ length: 3000 }, (_, i) => [`k${i}`, i % 7 ? String(i) : null]);
+    const wire = Buffer.concat([
+      ...replies.map(([k, v]) =>
+        Buffer.from(`*2\r\n$${k!.length}\r\n${k}\r\n${v === null ? '$-1' : `$${v.length}\r\n${v}`}\r\n`),
+      ),
+      Buffer.from(`$${big.length}\r\n${big}\r\n:1\r\n`),
+    ]);
+    for (const size of [65_536, 1000, 777]) expect(parse(wire, size)).toEqual([...replies, big, 1]);
   });
 
   it('refuses bytes that are not a reply', () => {

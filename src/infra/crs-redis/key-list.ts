@@ -27,12 +27,15 @@ export async function eachTaggedKey(
   let ids: string[] = [];
   let page = 0;
   let listed = 0;
-  const round = async () => {
-    const batches = await inBatches(chunks(ids, BATCH_KEYS), BATCHES_IN_FLIGHT, (batch) => readKeys(r, batch));
-    ids = [];
-    const items = batches.flat();
+  /** Hands a round's keys over; returns the consumer's promise, so that no frame keeps the keys while it waits. */
+  const handOver = (items: CrsKey[]) => {
     listed += items.length;
-    if (items.length) await consume(() => onPage(items, ++page));
+    return items.length ? consume(() => onPage(items, ++page)) : undefined;
+  };
+  const round = async () => {
+    const batch = ids;
+    ids = [];
+    await handOver((await inBatches(chunks(batch, BATCH_KEYS), BATCHES_IN_FLIGHT, (b) => readKeys(r, b))).flat());
   };
   await r.eachMember(`apikey:tag:${tag}`, async (step) => {
     for (const id of step) {

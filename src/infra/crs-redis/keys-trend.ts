@@ -88,11 +88,11 @@ async function readTrend(
   /** Whether a key is listed at all: its hash exists and it is not soft-deleted. Asked once per key. */
   const live = new Map<string, boolean>();
   let pending: CrsTrendEntry[] = [];
-  const handOver = async (all: boolean) => {
-    if (pending.length === 0 || (!all && pending.length < HANDOVER)) return;
+  const handOver = (all: boolean) => {
+    if (pending.length === 0 || (!all && pending.length < HANDOVER)) return undefined;
     const batch = pending;
     pending = [];
-    await consume(() => onBatch(batch));
+    return consume(() => onBatch(batch));
   };
 
   for (const bucket of buckets) {

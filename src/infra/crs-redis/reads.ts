@@ -38,11 +38,22 @@ export class ConsumerFailure extends Error {
   }
 }
 
-/** The consumer's own failure (the sync's database) is not a failure of CRS's Redis: no fallback, rethrown. */
-export async function consume(step: () => unknown): Promise<void> {
+/**
+ * The consumer's own failure (the sync's database) is not a failure of CRS's Redis: no fallback, rethrown.
+ * `step` is called at once and not kept while its promise is awaited: what it hands over (a batch of thousands
+ * of records) is the consumer's to keep or drop — kept alive by a waiting frame it would outlive young garbage.
+ */
+export function consume(step: () => unknown): Promise<void> {
+  let result: unknown;
   try {
-    await step();
+    result = step();
   } catch (e) {
-    throw new ConsumerFailure(e);
+    return Promise.reject(new ConsumerFailure(e));
   }
+  return Promise.resolve(result).then(
+    () => undefined,
+    (e: unknown) => {
+      throw new ConsumerFailure(e);
+    },
+  );
 }

@@ -19,46 +19,65 @@ export function encodeCommand(args: readonly string[]): string {
 
 const INCOMPLETE: unique symbol = Symbol('incomplete');
 type Reply = string | number | null | RedisReplyError | Reply[];
-const EMPTY = Buffer.alloc(0);
+/** The parser's buffer to start with: a few socket reads' worth; it grows only for a larger reply. */
+const INITIAL = 256 * 1024;
 const CR = 13;
 
 /**
  * Parses replies from the bytes of a connection, chunk by chunk: each complete top-level reply is handed to
  * `onReply`; a reply cut by the chunk's end is parsed again, whole, once more bytes arrived (replies here are
- * small: a hash's fields, an SSCAN step).
+ * small: a hash's fields, an SSCAN step). The bytes go through one buffer the parser keeps and reuses — the
+ * strings it makes are copies — so a cycle's hundreds of MB of replies make no garbage of their own.
  */
 export class ReplyParser {
-  #buf: Buffer = EMPTY;
+  #buf: Buffer = Buffer.allocUnsafe(INITIAL);
+  /** The unparsed bytes are #buf[#pos, #end). */
   #pos = 0;
+  #end = 0;
 
   constructor(private readonly onReply: (reply: Reply) => void) {}
 
   feed(chunk: Buffer): void {
-    this.#buf = this.#pos < this.#buf.length ? Buffer.concat([this.#buf.subarray(this.#pos), chunk]) : chunk;
-    this.#pos = 0;
+    this.#append(chunk);
     for (;;) {
       const start = this.#pos;
       const reply = this.#read();
       if (reply === INCOMPLETE) {
         this.#pos = start;
-        return;
+        break;
       }
       this.onReply(reply);
     }
+    if (this.#pos === this.#end) this.#pos = this.#end = 0;
   }
 
   /** Drops any partial reply (the connection it came from is gone). */
   reset(): void {
-    this.#buf = EMPTY;
-    this.#pos = 0;
+    this.#pos = this.#end = 0;
+    if (this.#buf.length > INITIAL) this.#buf = Buffer.allocUnsafe(INITIAL);
+  }
+
+  #append(chunk: Buffer): void {
+    if (this.#end + chunk.length > this.#buf.length) {
+      const pending = this.#end - this.#pos;
+      const target =
+        pending + chunk.length > this.#buf.length ? Buffer.allocUnsafe(2 * (pending + chunk.length)) : this.#buf;
+      this.#buf.copy(target, 0, this.#pos, this.#end);
+      this.#buf = target;
+      this.#pos = 0;
+      this.#end = pending;
+    }
+    chunk.copy(this.#buf, this.#end);
+    this.#end += chunk.length;
   }
 
   #read(): Reply | typeof INCOMPLETE {
     const buf = this.#buf;
     const at = this.#pos;
-    if (at >= buf.length) return INCOMPLETE;
+    const limit = this.#end;
+    if (at >= limit) return INCOMPLETE;
     const end = buf.indexOf(CR, at + 1);
-    if (end < 0 || end + 1 >= buf.length) return INCOMPLETE;
+    if (end < 0 || end + 1 >= limit) return INCOMPLETE;
     const type = buf[at];
     if (type === 0x24 /* $ */) {
       const n = this.#int(at + 1, end);
@@ -67,7 +86,7 @@ export class ReplyParser {
         return null;
       }
       const from = end + 2;
-      if (from + n + 2 > buf.length) return INCOMPLETE;
+      if (from + n + 2 > limit) return INCOMPLETE;
       this.#pos = from + n + 2;
       return buf.toString('utf8', from, from + n);
     }

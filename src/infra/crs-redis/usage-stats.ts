@@ -36,15 +36,17 @@ export async function streamUsageStats(r: CrsRedisReads, sink: BatchSink<CrsKeyU
   await consume(() => sink.restart?.());
   let recognised = 0;
   let ids = new Set<string>();
+  const handOver = (out: CrsKeyUsage[]) => (out.length ? consume(() => sink.write(out)) : undefined);
   const round = async () => {
-    const batches = await inBatches(chunks([...ids], BATCH_KEYS), BATCHES_IN_FLIGHT, async (batch) => {
-      const read = await readTotals(r, batch);
-      recognised += read.recognised;
-      return read.out;
-    });
+    const batch = [...ids];
     ids = new Set();
-    const out = batches.flat();
-    if (out.length) await consume(() => sink.write(out));
+    const read = (part: string[]) =>
+      readTotals(r, part).then((t) => {
+        recognised += t.recognised;
+        return t.out;
+      });
+    // The round's records go straight to the sink: no frame here keeps them while it writes.
+    await handOver((await inBatches(chunks(batch, BATCH_KEYS), BATCHES_IN_FLIGHT, read)).flat());
   };
   await r.eachMember('apikey:idx:all', async (step) => {
     for (const id of step) ids.add(id);

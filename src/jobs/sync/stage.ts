@@ -57,11 +57,12 @@ export class Staging {
     await this.guarded(
       this.deps.crs.eachKeyPage(
         PORTAL_TAG,
-        async (items, page) => {
+        // Not async: the page's items are garbage once converted, not kept alive by a frame waiting on the insert.
+        (items, page) => {
           this.check();
           this.#pages++;
           for (const k of items) batch.push(stagedKey(listedKey(k), page, this.now));
-          if (batch.length >= KEYS_PER_INSERT) await flush();
+          return batch.length >= KEYS_PER_INSERT ? flush() : undefined;
         },
         { restart },
       ),
