@@ -2,7 +2,8 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisReplyError } from '../../src/infra/crs-redis/resp.js';
-import { parseRedisUrl, RedisSocket } from '../../src/infra/crs-redis/socket.js';
+import { RedisSocket } from '../../src/infra/crs-redis/socket.js';
+import { parseRedisUrl } from '../../src/lib/redis-url.js';
 import { RedisServer } from '../support/redis-server.js';
 
 /*

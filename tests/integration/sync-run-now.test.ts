@@ -51,4 +51,3 @@ describe('sync.runNow', () => {
     expect(await third).toBe(r2);
   });
 });
-

@@ -1,39 +1,21 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Redis } from 'ioredis';
+import { parseRedisUrl, type RedisAddress } from '../../lib/redis-url.js';
 
 /** Where a snapshot writes: a URL, or the address and credentials of an ioredis client. */
 export type RedisTarget = string | Redis;
 
-interface Address {
-  host: string;
-  port: number;
-  tls: boolean;
-  username?: string;
-  password?: string;
-  db: number;
-}
-
-function address(target: RedisTarget): Address {
-  if (typeof target !== 'string') {
-    const o = target.options;
-    return {
-      host: o.host ?? '127.0.0.1',
-      port: o.port ?? 6379,
-      tls: Boolean(o.tls),
-      username: o.username || undefined,
-      password: o.password || undefined,
-      db: o.db ?? 0,
-    };
-  }
-  const u = new URL(target);
+function address(target: RedisTarget): RedisAddress {
+  if (typeof target === 'string') return parseRedisUrl(target);
+  const o = target.options;
   return {
-    host: u.hostname || '127.0.0.1',
-    port: Number(u.port || 6379),
-    tls: u.protocol === 'rediss:',
-    username: u.username ? decodeURIComponent(u.username) : undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    db: Number(u.pathname.slice(1) || 0),
+    host: o.host ?? '127.0.0.1',
+    port: o.port ?? 6379,
+    tls: Boolean(o.tls),
+    username: o.username || undefined,
+    password: o.password || undefined,
+    db: o.db ?? 0,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { parseRedisUrl } from '../../lib/redis-url.js';
 import { RedisReplyError } from './resp.js';
-import { parseRedisUrl, RedisSocket } from './socket.js';
+import { RedisSocket } from './socket.js';
 
 /**
  * The only commands the direct reader sends to CRS's Redis (docs/decisions/022): GET, SSCAN, HMGET and HGET,

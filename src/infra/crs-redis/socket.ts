@@ -1,5 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import type { RedisAddress } from '../../lib/redis-url.js';
 import { encodeCommand, RedisReplyError, ReplyParser } from './resp.js';
 
 /** A batch written, waiting for its replies (they come back in the order the batches were written). */
@@ -8,30 +9,6 @@ interface InFlight {
   count: number;
   resolve: (replies: unknown[]) => void;
   reject: (err: Error) => void;
-}
-
-/** Where and as whom to connect: `redis[s]://[user][:password]@host[:port][/db]`, as ioredis reads it. */
-export interface RedisTarget {
-  host: string;
-  port: number;
-  tls: boolean;
-  username?: string;
-  password?: string;
-  db: number;
-}
-
-export function parseRedisUrl(url: string): RedisTarget {
-  const u = new URL(url);
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new Error(`not a redis:// URL: ${u.protocol}`);
-  const db = Number(u.pathname.replace(/^\//, '') || 0);
-  return {
-    host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
-    port: Number(u.port || 6379),
-    tls: u.protocol === 'rediss:',
-    username: u.username ? decodeURIComponent(u.username) : undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    db: Number.isInteger(db) && db >= 0 ? db : 0,
-  };
 }
 
 /**
@@ -50,7 +27,7 @@ export class RedisSocket {
   readonly #parser = new ReplyParser((reply) => this.#onReply(reply));
 
   constructor(
-    private readonly target: RedisTarget,
+    private readonly target: RedisAddress,
     private readonly timeoutMs: number,
     private readonly onError: (err: Error) => void,
   ) {}

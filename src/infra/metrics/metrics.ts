@@ -70,7 +70,7 @@ export function createMetrics() {
     }),
     syncPhase: new Histogram({
       name: 'kp_sync_phase_seconds',
-      help: 'Duration of a sync cycle\'s phases (reads: CRS into staging; resolve: missing keys; daily, totals, judge: the transaction; steps: hourly, limits, models), in seconds',
+      help: "Duration of a sync cycle's phases (reads: CRS into staging; resolve: missing keys; daily, totals, judge: the transaction; steps: hourly, limits, models), in seconds",
       labelNames: ['phase'] as const,
       buckets: SYNC_BUCKETS,
       registers: [registry],
