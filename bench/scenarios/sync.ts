@@ -77,7 +77,7 @@ export async function timedSync(
       memoryAfterMb: Object.fromEntries(
         Object.entries(after.by('kp_process_memory_bytes', 'kind')).map(([k, v]) => [k, Math.round(v / 2 ** 20)]),
       ),
-      /** Wall time of the cycle's phases, ms (kp_sync_phase_seconds: reads, resolve, write, steps). */
+      /** Wall time of the cycle's phases, ms (kp_sync_phase_seconds: reads, resolve, daily, totals, judge, steps). */
       phasesMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v * 1000)])),
       crsMsByEndpoint: crs,
       crsCalls,

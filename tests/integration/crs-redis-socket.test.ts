@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisReplyError } from '../../src/infra/crs-redis/resp.js';
 import { RedisSocket } from '../../src/infra/crs-redis/socket.js';
-import { parseRedisUrl } from '../../src/lib/redis-url.js';
+import { parseRedisUrl } from '../../src/lib/redis-wire.js';
 import { RedisServer } from '../support/redis-server.js';
 
 /*

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCommand, RedisReplyError, ReplyParser } from '../../src/infra/crs-redis/resp.js';
+import { RedisReplyError, ReplyParser } from '../../src/infra/crs-redis/resp.js';
+import { encodeCommand } from '../../src/lib/redis-wire.js';
 
 /** Every reply the parser hands over, fed the bytes in chunks of `size`. */
 function parse(bytes: Buffer, size: number): unknown[] {

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Redis } from 'ioredis';
-import { parseRedisUrl, type RedisAddress } from '../../lib/redis-url.js';
+import { encodeCommand, helloCommands, parseRedisUrl, type RedisAddress } from '../../lib/redis-wire.js';
 
 /** Where a snapshot writes: a URL, or the address and credentials of an ioredis client. */
 export type RedisTarget = string | Redis;
@@ -62,19 +62,13 @@ export class BulkWriter {
     });
     socket.setNoDelay(true);
     const w = new BulkWriter(socket);
-    if (a.password) w.send('AUTH', ...(a.username ? [a.username] : []), a.password);
-    if (a.db) w.send('SELECT', a.db);
+    for (const c of helloCommands(a)) w.send(...c);
     return w;
   }
 
   /** Queues one command. */
   send(...args: Array<string | number>): void {
-    let s = `*${args.length}\r\n`;
-    for (const arg of args) {
-      const v = typeof arg === 'string' ? arg : String(arg);
-      s += `$${Buffer.byteLength(v)}\r\n${v}\r\n`;
-    }
-    this.out += s;
+    this.out += encodeCommand(args);
     this.sent++;
     if (this.out.length >= CHUNK_CHARS) this.write();
   }

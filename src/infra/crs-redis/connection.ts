@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { parseRedisUrl } from '../../lib/redis-url.js';
+import { parseRedisUrl } from '../../lib/redis-wire.js';
 import { RedisReplyError } from './resp.js';
 import { RedisSocket } from './socket.js';
 

@@ -1,6 +1,6 @@
 /**
- * The Redis protocol (RESP2) as far as the direct reader needs it (docs/decisions/039): commands encoded in bulk,
- * replies parsed as they arrive. A sync at 100,000 keys sends about a million small read commands; through a
+ * The Redis protocol (RESP2) as far as the direct reader needs it (docs/decisions/039): replies parsed as they
+ * arrive (commands are encoded by src/lib/redis-wire.ts). A sync at 100,000 keys sends about a million small read commands; through a
  * general client each costs an object, a promise and a callback (measured: a third of the cycle's CPU and most of
  * its garbage). Here a pipeline is one string written once and its replies one pass over the bytes.
  */
@@ -8,13 +8,6 @@
 /** An error reply (`-ERR …`, `-NOPERM …`): the command failed, the connection is fine. */
 export class RedisReplyError extends Error {
   override name = 'RedisReplyError';
-}
-
-/** One command, RESP-encoded: `*<n>\r\n` then `$<bytes>\r\n<arg>\r\n` per argument. */
-export function encodeCommand(args: readonly string[]): string {
-  let out = `*${args.length}\r\n`;
-  for (const a of args) out += `$${Buffer.byteLength(a)}\r\n${a}\r\n`;
-  return out;
 }
 
 const INCOMPLETE: unique symbol = Symbol('incomplete');

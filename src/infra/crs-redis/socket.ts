@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import type { RedisAddress } from '../../lib/redis-url.js';
-import { encodeCommand, RedisReplyError, ReplyParser } from './resp.js';
+import { encodeCommands, helloCommands, type RedisAddress } from '../../lib/redis-wire.js';
+import { RedisReplyError, ReplyParser } from './resp.js';
 
 /** A batch written, waiting for its replies (they come back in the order the batches were written). */
 interface InFlight {
@@ -35,9 +35,7 @@ export class RedisSocket {
   async send(commands: ReadonlyArray<readonly string[]>): Promise<unknown[]> {
     if (commands.length === 0) return [];
     const socket = await this.#connected();
-    let payload = '';
-    for (const c of commands) payload += encodeCommand(c);
-    return this.#write(socket, payload, commands.length);
+    return this.#write(socket, encodeCommands(commands), commands.length);
   }
 
   close(): Promise<void> {
@@ -98,14 +96,10 @@ export class RedisSocket {
     });
     socket.on('error', (err) => this.#drop(socket, err));
     socket.on('close', () => this.#drop(socket, new Error("connection to CRS's Redis closed")));
-    const hello: string[][] = [];
-    const { username, password, db } = this.target;
-    if (password) hello.push(username ? ['AUTH', username, password] : ['AUTH', password]);
-    if (db) hello.push(['SELECT', String(db)]);
+    const hello = helloCommands(this.target);
     if (hello.length) {
-      let payload = '';
-      for (const c of hello) payload += encodeCommand(c);
-      const failed = (await this.#write(socket, payload, hello.length)).find((r) => r instanceof RedisReplyError);
+      const replies = await this.#write(socket, encodeCommands(hello), hello.length);
+      const failed = replies.find((r) => r instanceof RedisReplyError);
       if (failed) {
         socket.destroy();
         throw failed;

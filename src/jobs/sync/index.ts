@@ -191,7 +191,7 @@ export function createSyncJob(deps: Deps, views: SyncViews, steps: SyncSteps = {
     // full cycle right after it — folded into the running one it would be lost.
     queuedFull ??= current.then(() => {
       queuedFull = undefined;
-      return current ? runNow({ full: true }) : start(true);
+      return runNow({ full: true });
     });
     return queuedFull;
   };
