@@ -42,6 +42,7 @@ const envSchema = z.object({
   CRS_TIMEOUT_MS: int(10_000, 100, 300_000),
   CRS_SYNC_TIMEOUT_MS: int(300_000, 1_000, 3_600_000),
   CACHE_MEMORY_MB: int(32, 4, 4096),
+  HEAP_GROWTH_PERCENT: int(30, 0, 300),
   CRS_TIMEZONE_OFFSET: int(8, -12, 14),
   SYNC_INTERVAL: int(60, 5, 86_400),
   SYNC_LIMIT_READS: int(50, 0, 1000),
@@ -134,6 +135,11 @@ export interface Config extends MfaConfig {
   syncTotalsIntervalSec: number;
   /** Budget of the memory cache tier (entries are counted by their JSON size). */
   cacheMemoryMb: number;
+  /**
+   * How far V8's old generation may grow past what survived the last full collection before the next one
+   * (docs/decisions/040); 0 leaves V8's own policy (up to 4× on a large host).
+   */
+  heapGrowthPercent: number;
   registration: 'open' | 'invite' | 'closed';
   /** With adminPassword: this admin is created (or its password reset when the value changes) at start. */
   adminEmail?: string;
@@ -222,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     syncKeyReads: { limits: e.SYNC_LIMIT_READS, models: e.SYNC_MODEL_READS },
     syncTotalsIntervalSec: e.SYNC_TOTALS_INTERVAL,
     cacheMemoryMb: e.CACHE_MEMORY_MB,
+    heapGrowthPercent: e.HEAP_GROWTH_PERCENT,
     registration: e.REGISTRATION,
     adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
     adminPassword,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
+import { applyHeapGrowth } from './lib/heap-policy.js';
 import { startPortal } from './portal.js';
 import { StartupError } from './startup.js';
 
@@ -16,6 +17,8 @@ try {
   }
   throw e;
 }
+// Process-wide, so here in the process's entry rather than in startPortal (which tests run many of per process).
+applyHeapGrowth(config.heapGrowthPercent);
 
 let portal: Awaited<ReturnType<typeof startPortal>>;
 try {
