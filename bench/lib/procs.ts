@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -88,9 +88,22 @@ export function rssMb(pid: number): number {
   return mb;
 }
 
-/** Peak RSS (VmHWM) in MB. */
+/** Peak RSS (VmHWM) in MB: since the process started, or since `resetPeakRss`. */
 export function peakRssMb(pid: number): number {
   return statusMb(pid, 'VmHWM') ?? 0;
+}
+
+/**
+ * Starts a new peak: VmHWM falls to the current RSS (`5` to /proc/<pid>/clear_refs, Linux 4.0+), so that the next
+ * `peakRssMb` is the peak of what ran in between, exactly, however briefly. False when the kernel refuses.
+ */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */

@@ -9,7 +9,7 @@ import { targetsFor, WARM_ROUTES, warmAndBaseline } from '../scenarios/warm.js';
 import { startCrsRedis } from './crs-redis.js';
 import { scrape } from './metrics.js';
 import type { BenchOptions } from './options.js';
-import { peakRssMb, rssMb } from './procs.js';
+import { peakRssMb, resetPeakRss, rssMb } from './procs.js';
 import { summariseProfiles } from './profile.js';
 import type { BenchReport } from './report.js';
 import { ensureBuild, ROOT, startPortalProcess, startStack } from './stack.js';
@@ -50,8 +50,15 @@ export async function runBench(
     routes: o.routes,
     log,
   };
+  // The measured process's peak RSS per scenario: each one restarts the count (the sync cycles do so themselves).
+  const peaks: Record<string, number> = {};
+  const scenarioDone = (name: string) => {
+    peaks[name] = peakRssMb(portal.pid);
+    resetPeakRss(portal.pid);
+  };
   const warmUsers = world.users.slice(0, o.warmUsers);
   const measuredWarm = wants('warm') ? await warmAndBaseline(portal, warmUsers, warmOpts) : undefined;
+  if (measuredWarm) scenarioDone('warm');
 
   const routes: BenchReport['routes'] = {};
   const top = String(Math.max(...o.connections));
@@ -76,7 +83,10 @@ export async function runBench(
         views: o.browseViews,
       })
     : undefined;
-  if (browseResult) log(`  browse: ${JSON.stringify(browseResult)}`);
+  if (browseResult) {
+    scenarioDone('browse');
+    log(`  browse: ${JSON.stringify(browseResult)}`);
+  }
 
   let leaderboardAll: BenchReport['leaderboardAll'];
   let queries: BenchReport['queries'];
@@ -102,11 +112,15 @@ export async function runBench(
     log(`  cold leaderboard scope=all (admin): ${JSON.stringify(leaderboardAll)}`);
     queries = await timedQueries(stack.dbUrl, world.users.slice(0, o.coldSamples), ctx.workDir);
     log(`  uncached queries: ${JSON.stringify(queries)}`);
+    scenarioDone('cold');
   }
   const stampedeResult = wants('stampede')
     ? await stampede(portal.url, world.admin, world.users[1], o.stampede)
     : undefined;
-  if (stampedeResult) log(`  stampede: ${JSON.stringify(stampedeResult)}`);
+  if (stampedeResult) {
+    scenarioDone('stampede');
+    log(`  stampede: ${JSON.stringify(stampedeResult)}`);
+  }
 
   let sync: BenchReport['sync'];
   let measured: Awaited<ReturnType<typeof memoryOf>> | undefined;
@@ -160,8 +174,13 @@ export async function runBench(
     sync.runs.push(direct, directTotals);
   }
 
-  const { rss, peak, memoryMb } = measured ?? (await memoryOf(portal));
-  log(`  portal memory (MB): ${JSON.stringify(memoryMb)}`);
+  const { rss, peak: sinceLastReset, memoryMb } = measured ?? (await memoryOf(portal));
+  // The measured process's peak over the whole run: its scenarios', its sync cycles', and what came after them.
+  const mainCycles = (sync?.runs ?? []).filter((r) => !('seeding' in r) && r.source !== 'redis') as Array<{
+    peakRssMb: number;
+  }>;
+  const peak = Math.max(sinceLastReset, ...Object.values(peaks), ...mainCycles.map((r) => r.peakRssMb));
+  log(`  portal memory (MB): ${JSON.stringify(memoryMb)}; peak RSS by scenario: ${JSON.stringify(peaks)}`);
   const directResult = direct ? await direct : undefined;
   if (directResult) log(`  direct: ${JSON.stringify(directResult)}`);
   if (o.profile) {
@@ -195,6 +214,7 @@ export async function runBench(
     sync,
     rssMb: rss,
     peakRssMb: peak,
+    peakRssByScenarioMb: peaks,
     memoryMb,
     fullSyncPeakRssMb,
     notes,

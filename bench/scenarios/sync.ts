@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { LatencyMode } from '../../src/crs-emulator/latency.js';
 import type { BenchEmulator } from '../lib/emulator.js';
 import { delta, diffBy, type Snapshot, scrape } from '../lib/metrics.js';
-import { cpuMs, rssMb } from '../lib/procs.js';
+import { cpuMs, peakRssMb, resetPeakRss, rssMb } from '../lib/procs.js';
 import { type BenchUser, syncOnce } from '../lib/seed.js';
 
 /** Time spent in CRS calls during a cycle, per endpoint, in ms (from kp_crs_request_duration_seconds). */
@@ -48,6 +48,8 @@ export async function timedSync(
     const before = await scrape(portal.url);
     const cpu0 = cpuMs(portal.pid);
     const rssBefore = rssMb(portal.pid);
+    // The cycle's exact peak (VmHWM restarted before it); sampled every 100 ms where the kernel refuses the reset.
+    const exact = resetPeakRss(portal.pid);
     let peak = rssBefore;
     const sampler = setInterval(() => {
       peak = Math.max(peak, rssMb(portal.pid));
@@ -55,6 +57,7 @@ export async function timedSync(
     const { ms } = await syncOnce(portal.url, sql, admin, { full: o.full ?? false, timeoutMs: o.timeoutMs }).finally(
       () => clearInterval(sampler),
     );
+    if (exact) peak = Math.max(peak, peakRssMb(portal.pid));
     const portalCpuMs = cpuMs(portal.pid) - cpu0;
     const after = await scrape(portal.url);
     const crs = crsTime(before, after);
