@@ -9,7 +9,7 @@ import {
   liveAccessTokenHashes,
   revokeAccessToken,
   revokeUserAccessTokens,
-  touchAccessTokens,
+  touchAccessToken,
 } from '../../infra/db/repos/access-tokens.js';
 import { insertAudit } from '../../infra/db/repos/audit.js';
 import { AppError, badRequest, notFound } from '../errors.js';
@@ -57,7 +57,7 @@ const view = (r: AccessTokenRow): AccessTokenView => ({
 export function createAccessTokens(deps: Deps) {
   const { db } = deps.database;
   const lastUse = lastUseRecorder(
-    (ids, now) => touchAccessTokens(db, ids, now, LAST_USE_EVERY_MS),
+    (id, now) => touchAccessToken(db, id, now, LAST_USE_EVERY_MS),
     (err) => deps.logger.warn({ err }, 'could not record token use'),
   );
 

@@ -8,7 +8,7 @@ import {
   revokeBeyond,
   revokeOtherSessions,
   revokeSession,
-  touchSessions,
+  touchSession,
 } from '../../infra/db/repos/sessions.js';
 import { LAST_USE_EVERY_MS, lastUseRecorder } from './last-use.js';
 import { hashToken, looksLikeToken, newSessionToken } from './tokens.js';
@@ -21,7 +21,7 @@ export function createSessions(deps: Deps) {
   const { db } = deps.database;
   const ttlMs = deps.config.sessionTtlHours * 3_600_000;
   const lastSeen = lastUseRecorder(
-    (ids, now) => touchSessions(db, ids, now, LAST_USE_EVERY_MS),
+    (sessionId, now) => touchSession(db, sessionId, now, LAST_USE_EVERY_MS),
     (err) => deps.logger.warn({ err }, 'could not record session activity'),
   );
 

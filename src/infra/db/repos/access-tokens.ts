@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Role, TokenScope, UserStatus } from '../../../domain/accounts/types.js';
 import type { Db } from '../client.js';
 import { accessTokens, totpFactors, users } from '../schema.js';
@@ -111,13 +111,13 @@ export async function liveAccessTokenHashes(db: Db, userId: string, now: Date): 
 }
 
 /** At most one write per `minGapMs` per token, across instances (the WHERE skips recent ones). */
-export async function touchAccessTokens(db: Db, ids: string[], now: Date, minGapMs: number): Promise<void> {
+export async function touchAccessToken(db: Db, id: string, now: Date, minGapMs: number): Promise<void> {
   await db
     .update(accessTokens)
     .set({ lastUsedAt: now })
     .where(
       and(
-        inArray(accessTokens.id, ids),
+        eq(accessTokens.id, id),
         or(isNull(accessTokens.lastUsedAt), lt(accessTokens.lastUsedAt, new Date(now.getTime() - minGapMs))),
       ),
     );

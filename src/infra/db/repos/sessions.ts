@@ -82,11 +82,11 @@ export async function findSessionWithUser(db: Db, tokenHash: string): Promise<Se
 }
 
 /** At most one write per minute per session even across instances: the WHERE skips recent ones. */
-export async function touchSessions(db: Db, sessionIds: string[], now: Date, minGapMs: number): Promise<void> {
+export async function touchSession(db: Db, sessionId: string, now: Date, minGapMs: number): Promise<void> {
   await db
     .update(sessions)
     .set({ lastSeenAt: now })
-    .where(and(inArray(sessions.id, sessionIds), lt(sessions.lastSeenAt, new Date(now.getTime() - minGapMs))));
+    .where(and(eq(sessions.id, sessionId), lt(sessions.lastSeenAt, new Date(now.getTime() - minGapMs))));
 }
 
 /** Revokes one live session of this user; its token hash (to drop from the cache), or undefined if none. */
