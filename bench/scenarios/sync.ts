@@ -51,9 +51,11 @@ export async function timedSync(
     // The cycle's exact peak (VmHWM restarted before it); sampled every 100 ms where the kernel refuses the reset.
     const exact = resetPeakRss(portal.pid);
     let peak = rssBefore;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, rssMb(portal.pid));
-    }, 100);
+    const sampler = exact
+      ? undefined
+      : setInterval(() => {
+          peak = Math.max(peak, rssMb(portal.pid));
+        }, 100);
     const { ms } = await syncOnce(portal.url, sql, admin, { full: o.full ?? false, timeoutMs: o.timeoutMs }).finally(
       () => clearInterval(sampler),
     );

@@ -1,8 +1,9 @@
 /**
  * The Redis protocol (RESP2) as far as the direct reader needs it (docs/decisions/039): replies parsed as they
- * arrive (commands are encoded by src/lib/redis-wire.ts). A sync at 100,000 keys sends about a million small read commands; through a
- * general client each costs an object, a promise and a callback (measured: a third of the cycle's CPU and most of
- * its garbage). Here a pipeline is one string written once and its replies one pass over the bytes.
+ * arrive (commands are encoded by src/lib/redis-wire.ts). A sync at 100,000 keys sends about a million small read
+ * commands; through a general client each costs an object, a promise and a callback (measured: a third of the
+ * cycle's CPU and most of its garbage). Here a pipeline is one string written once and its replies one pass over
+ * the bytes.
  */
 
 /** An error reply (`-ERR …`, `-NOPERM …`): the command failed, the connection is fine. */
