@@ -18,6 +18,12 @@ export interface BenchReport {
       cold?: { p50Ms: number; p99Ms: number; samples: number };
       coldSessionCached?: { p50Ms: number; p99Ms: number; samples: number };
       ratioToBaseline: number;
+      /**
+       * The bare server sending the portal's other headers too (security headers, cache-control, x-request-id),
+       * at the top connection count: what those headers cost, apart from the portal's own work.
+       */
+      baselineWithHeaders?: { rps: number; cpuUsPerReq: number };
+      ratioToHeadersBaseline?: number;
       bytes: number;
     }
   >;
@@ -196,6 +202,7 @@ export function markdown(r: BenchReport): string {
     ...conns.map((c) => `warm c=${c} req/s · p50 · p99 (ms)`),
     'bare node:http c=50 req/s',
     'ratio',
+    'node:http + the portal’s headers c=50 req/s · ratio',
     'cold p50 · p99 (ms)',
   ];
   lines.push(`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`);
@@ -205,8 +212,10 @@ export function markdown(r: BenchReport): string {
       return w ? `${int(w.rps)} · ${f(w.p50Ms)} · ${f(w.p99Ms)}` : '–';
     });
     const cold = v.cold ? `${f(v.cold.p50Ms, 2)} · ${f(v.cold.p99Ms, 2)}` : '–';
+    const h = v.baselineWithHeaders;
+    const withHeaders = h ? `${int(h.rps)} · ${f((v.ratioToHeadersBaseline ?? 0) * 100, 0)} %` : '–';
     lines.push(
-      `| \`${route}\` | ${cells.join(' | ')} | ${int(r.baseline[route]?.rps)} | ${f(v.ratioToBaseline * 100, 0)} % | ${cold} |`,
+      `| \`${route}\` | ${cells.join(' | ')} | ${int(r.baseline[route]?.rps)} | ${f(v.ratioToBaseline * 100, 0)} % | ${withHeaders} | ${cold} |`,
     );
   }
   lines.push('', '| measure | target | figure | met |', '| --- | --- | --- | --- |');

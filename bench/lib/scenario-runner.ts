@@ -65,9 +65,15 @@ export async function runBench(
   for (const route of Object.keys(WARM_ROUTES)) {
     const w = measuredWarm?.warm[route] ?? {};
     const b = measuredWarm?.baseline[route]?.[top];
+    const h = measuredWarm?.withHeaders[route];
+    const ratio = (to: { rps: number } | undefined) =>
+      w[top] && to ? Math.round((w[top].rps / to.rps) * 1000) / 1000 : 0;
     routes[route] = {
       warm: w,
-      ratioToBaseline: w[top] && b ? Math.round((w[top].rps / b.rps) * 1000) / 1000 : 0,
+      ratioToBaseline: ratio(b),
+      ...(h
+        ? { baselineWithHeaders: { rps: h.rps, cpuUsPerReq: h.cpuUsPerReq }, ratioToHeadersBaseline: ratio(h) }
+        : {}),
       bytes: measuredWarm?.bytes[route] ?? 0,
     };
   }

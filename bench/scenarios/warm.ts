@@ -4,7 +4,7 @@ import { freePort } from '../../tests/support/free-port.js';
 import { request } from '../lib/http.js';
 import { type LoadResult, load, prime, type Target } from '../lib/load.js';
 import { type Snapshot, scrape } from '../lib/metrics.js';
-import { cpuMs, rssMb, startChild } from '../lib/procs.js';
+import { cpuMs, rssMb, startChild, writeSyscalls } from '../lib/procs.js';
 import type { BenchUser } from '../lib/seed.js';
 import { ROOT, waitReady } from '../lib/stack.js';
 
@@ -36,6 +36,8 @@ export interface WarmOpts {
 export interface RouteRun extends LoadResult {
   /** CPU time the server process used per request (user + system), µs: the cost, whatever else runs. */
   cpuUsPerReq: number;
+  /** Write system calls the server process made per request (a response is one write at best). */
+  writesPerReq: number;
   /** Cache loads during the run (all namespaces; the portal only): TTL expiries, or a sync's invalidations. */
   cacheMisses?: number;
 }
@@ -43,16 +45,24 @@ export interface RouteRun extends LoadResult {
 /** A load run with the server process's CPU time per request (and, for the portal, its cache misses). */
 async function measured(pid: number, opts: Parameters<typeof load>[0], metricsOf?: string): Promise<RouteRun> {
   let cpu0 = 0;
+  let writes0 = 0;
   let before: Snapshot | undefined;
   const r = await load({
     ...opts,
     onMeasure: async () => {
       cpu0 = cpuMs(pid);
+      writes0 = writeSyscalls(pid);
       if (metricsOf) before = await scrape(metricsOf);
     },
   });
   const cpu = cpuMs(pid) - cpu0;
-  const run: RouteRun = { ...r, cpuUsPerReq: Math.round((cpu * 1000) / Math.max(1, r.requests)) };
+  const writes = writeSyscalls(pid) - writes0;
+  const perReq = (n: number) => n / Math.max(1, r.requests);
+  const run: RouteRun = {
+    ...r,
+    cpuUsPerReq: Math.round(perReq(cpu * 1000)),
+    writesPerReq: Math.round(perReq(writes) * 100) / 100,
+  };
   if (before && metricsOf) {
     const after = await scrape(metricsOf);
     run.cacheMisses = after.sum('kp_cache_misses_total') - before.sum('kp_cache_misses_total');
@@ -74,6 +84,9 @@ export async function warmAndBaseline(
   const base = await startBaseline(portal.url, users, o.workDir);
   const warm: Record<string, Record<string, RouteRun>> = {};
   const baseline: Record<string, Record<string, RouteRun>> = {};
+  /** The bare server sending the portal's headers too, at the top connection count only. */
+  const withHeaders: Record<string, RouteRun> = {};
+  const top = Math.max(...o.baselineConnections);
   try {
     for (const route of o.routes ?? Object.keys(WARM_ROUTES)) {
       warm[route] = {};
@@ -85,7 +98,18 @@ export async function warmAndBaseline(
         if (o.baselineConnections.includes(connections)) {
           const b = await measured(base.child.pid, { ...run, url: base.url });
           baseline[route][connections] = b;
-          o.log(`  baseline ${route} c=${connections}: ${b.rps} req/s, p99 ${b.p99Ms} ms, ${b.cpuUsPerReq} µs CPU/req`);
+          o.log(
+            `  baseline ${route} c=${connections}: ${b.rps} req/s, p99 ${b.p99Ms} ms, ${b.cpuUsPerReq} µs CPU/req, ${b.writesPerReq} writes/req`,
+          );
+        }
+        if (connections === top) {
+          const h = await measured(base.child.pid, {
+            ...run,
+            url: base.url,
+            targets: targets.map((t) => ({ ...t, path: `/h${t.path}` })),
+          });
+          withHeaders[route] = h;
+          o.log(`  baseline + portal's headers ${route} c=${connections}: ${h.rps} req/s, ${h.cpuUsPerReq} µs CPU/req`);
         }
         // Every user's entry loaded (again, once the last priming is older than half a TTL).
         if (Date.now() - primedAt > 30_000) {
@@ -97,26 +121,33 @@ export async function warmAndBaseline(
         warm[route][connections] = r;
         o.log(
           `  warm ${route} c=${connections}: ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ` +
-            `${r.cpuUsPerReq} µs CPU/req, ${r.cacheMisses} cache loads; portal RSS ${rssMb(portal.pid)} MB`,
+            `${r.cpuUsPerReq} µs CPU/req, ${r.writesPerReq} writes/req, ${r.cacheMisses} cache loads; portal RSS ${rssMb(portal.pid)} MB`,
         );
       }
     }
   } finally {
     await base.child.stop();
   }
-  return { warm, baseline, bytes: base.bytes };
+  return { warm, baseline, withHeaders, bytes: base.bytes };
 }
+
+/** Headers node:http writes itself, or that the baseline server sets per answer (content-length, x-request-id). */
+const PER_ANSWER = new Set(['date', 'connection', 'keep-alive', 'content-length', 'content-type', 'x-request-id']);
 
 /**
  * The bare node:http baseline in its own process, serving the bytes the portal answered the first user with
  * for each route (bench/baseline-server.mjs).
  */
 async function startBaseline(portal: string, users: BenchUser[], workDir: string) {
-  const bodies: Record<string, { contentType: string; body: string }> = {};
+  const bodies: Record<string, { contentType: string; body: string; headers: Record<string, string> }> = {};
   for (const route of Object.keys(WARM_ROUTES)) {
     const a = await request(`${portal}${WARM_ROUTES[route](users[0])}`, { token: users[0].token });
     if (a.status !== 200) throw new Error(`${route}: ${a.status} ${a.body.slice(0, 200)}`);
-    bodies[route] = { contentType: String(a.headers['content-type']), body: a.body };
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(a.headers)) {
+      if (typeof value === 'string' && !PER_ANSWER.has(name)) headers[name] = value;
+    }
+    bodies[route] = { contentType: String(a.headers['content-type']), body: a.body, headers };
   }
   const file = path.join(workDir, 'baseline-bodies.json');
   writeFileSync(file, JSON.stringify(bodies));
