@@ -106,13 +106,16 @@ export function resetPeakRss(pid: number): boolean {
   }
 }
 
-/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
-/** Write system calls the process has made (all its threads; /proc/<pid>/io `syscw`). */
+/**
+ * Write system calls the process has made (all its threads; /proc/<pid>/io `syscw`): socket writes, and also the
+ * event loop's wake-ups (an eventfd write each, e.g. when V8 posts a garbage-collection task).
+ */
 export function writeSyscalls(pid: number): number {
   const m = /^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
   return m ? Number(m[1]) : 0;
 }
 
+/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
 export function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name (which may contain spaces) start after the last ')'.

@@ -36,7 +36,7 @@ export interface WarmOpts {
 export interface RouteRun extends LoadResult {
   /** CPU time the server process used per request (user + system), µs: the cost, whatever else runs. */
   cpuUsPerReq: number;
-  /** Write system calls the server process made per request (a response is one write at best). */
+  /** Write system calls the server process made per request (an answer is one write; more: see writeSyscalls). */
   writesPerReq: number;
   /** Cache loads during the run (all namespaces; the portal only): TTL expiries, or a sync's invalidations. */
   cacheMisses?: number;
