@@ -65,7 +65,7 @@ export async function runBench(
   for (const route of Object.keys(WARM_ROUTES)) {
     const w = measuredWarm?.warm[route] ?? {};
     const b = measuredWarm?.baseline[route]?.[top];
-    const h = measuredWarm?.withHeaders[route];
+    const h = measuredWarm?.withHeaders[route]?.[top];
     const ratio = (to: { rps: number } | undefined) =>
       w[top] && to ? Math.round((w[top].rps / to.rps) * 1000) / 1000 : 0;
     routes[route] = {

@@ -84,13 +84,14 @@ export async function warmAndBaseline(
   const base = await startBaseline(portal.url, users, o.workDir);
   const warm: Record<string, Record<string, RouteRun>> = {};
   const baseline: Record<string, Record<string, RouteRun>> = {};
-  /** The bare server sending the portal's headers too, at the top connection count only. */
-  const withHeaders: Record<string, RouteRun> = {};
-  const top = Math.max(...o.baselineConnections);
+  /** The bare server sending the portal's headers too: at the highest connection count only (the ratio's). */
+  const withHeaders: Record<string, Record<string, RouteRun>> = {};
+  const top = Math.max(...o.connections);
   try {
     for (const route of o.routes ?? Object.keys(WARM_ROUTES)) {
       warm[route] = {};
       baseline[route] = {};
+      withHeaders[route] = {};
       const targets = targetsFor(route, users);
       let primedAt = 0;
       for (const connections of o.connections) {
@@ -108,7 +109,7 @@ export async function warmAndBaseline(
             url: base.url,
             targets: targets.map((t) => ({ ...t, path: `/h${t.path}` })),
           });
-          withHeaders[route] = h;
+          withHeaders[route][connections] = h;
           o.log(`  baseline + portal's headers ${route} c=${connections}: ${h.rps} req/s, ${h.cpuUsPerReq} µs CPU/req`);
         }
         // Every user's entry loaded (again, once the last priming is older than half a TTL).
