@@ -18,6 +18,8 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   requests: number;
+  /** The measured part's length (autocannon's), s. */
+  seconds: number;
   errors: number;
 }
 
@@ -84,6 +86,7 @@ async function run(specFile: string, warmup: number, seconds: number, onMeasure?
     p50Ms: round(r.p50, 1),
     p99Ms: round(r.p99, 1),
     requests: r.total,
+    seconds: r.duration,
     errors: r.errors,
   };
 }

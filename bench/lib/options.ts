@@ -1,3 +1,5 @@
+import type { Rounds } from './pooled.js';
+
 /** Command-line options of `npm run bench -- …`. */
 export interface BenchOptions {
   mode: 'quick' | 'default' | 'large';
@@ -8,6 +10,8 @@ export interface BenchOptions {
   requestsPerDay: number;
   warmSec: number;
   warmupSec: number;
+  /** The ratio's connection count runs in paired rounds of short windows (bench/lib/pooled.ts, docs/decisions/041). */
+  rounds: Rounds;
   connections: number[];
   /** Warm runs rotate over this many users' tokens (the first ones; 1,000 at every scale). */
   warmUsers: number;
@@ -76,6 +80,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       requestsPerDay: 2,
       warmSec: 10,
       warmupSec: 3,
+      rounds: { count: 3, seconds: 4, warmupSec: 1 },
       connections: [10, 50],
       warmUsers: 1000,
       baselineConnections: [10, 50],
@@ -102,6 +107,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     requestsPerDay: quick ? 4 : 8,
     warmSec: quick ? 1.25 : 10,
     warmupSec: quick ? 0.5 : 3,
+    // --quick: a single run of each (warmSec, warmupSec) at every connection count; no rounds.
+    rounds: quick ? { count: 1, seconds: 0, warmupSec: 0 } : { count: 3, seconds: 4, warmupSec: 1 },
     connections: [10, 50],
     warmUsers: 1000,
     baselineConnections: quick ? [50] : [10, 50],

@@ -18,6 +18,8 @@ export interface BenchReport {
       cold?: { p50Ms: number; p99Ms: number; samples: number };
       coldSessionCached?: { p50Ms: number; p99Ms: number; samples: number };
       ratioToBaseline: number;
+      /** Each paired round's ratio (portal ÷ bare, windows back to back), when the top count ran in rounds. */
+      ratioRounds?: number[];
       /**
        * The bare server sending the portal's other headers too (security headers, cache-control, x-request-id),
        * at the top connection count: what those headers cost, apart from the portal's own work.
@@ -214,8 +216,11 @@ export function markdown(r: BenchReport): string {
     const cold = v.cold ? `${f(v.cold.p50Ms, 2)} · ${f(v.cold.p99Ms, 2)}` : '–';
     const h = v.baselineWithHeaders;
     const withHeaders = h ? `${int(h.rps)} · ${f((v.ratioToHeadersBaseline ?? 0) * 100, 0)} %` : '–';
+    const spread = v.ratioRounds?.length
+      ? ` (rounds ${f(Math.min(...v.ratioRounds) * 100, 0)}–${f(Math.max(...v.ratioRounds) * 100, 0)})`
+      : '';
     lines.push(
-      `| \`${route}\` | ${cells.join(' | ')} | ${int(r.baseline[route]?.rps)} | ${f(v.ratioToBaseline * 100, 0)} % | ${withHeaders} | ${cold} |`,
+      `| \`${route}\` | ${cells.join(' | ')} | ${int(r.baseline[route]?.rps)} | ${f(v.ratioToBaseline * 100, 0)} %${spread} | ${withHeaders} | ${cold} |`,
     );
   }
   lines.push('', '| measure | target | figure | met |', '| --- | --- | --- | --- |');

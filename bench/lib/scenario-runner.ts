@@ -44,6 +44,8 @@ export async function runBench(
   const warmOpts = {
     seconds: o.warmSec,
     warmupSec: o.warmupSec,
+    rounds: o.rounds,
+    admin: world.admin,
     connections: o.connections,
     baselineConnections: o.baselineConnections,
     workDir: ctx.workDir,
@@ -68,9 +70,12 @@ export async function runBench(
     const h = measuredWarm?.withHeaders[route]?.[top];
     const ratio = (to: { rps: number } | undefined) =>
       w[top] && to ? Math.round((w[top].rps / to.rps) * 1000) / 1000 : 0;
+    // Each round's ratio, from windows run back to back: how much of the spread is the machine's.
+    const rounds = b && w[top] && b.roundsRps.length > 1 ? w[top].roundsRps.map((rps, i) => rps / b.roundsRps[i]) : [];
     routes[route] = {
       warm: w,
       ratioToBaseline: ratio(b),
+      ...(rounds.length ? { ratioRounds: rounds.map((x) => Math.round(x * 1000) / 1000) } : {}),
       ...(h
         ? { baselineWithHeaders: { rps: h.rps, cpuUsPerReq: h.cpuUsPerReq }, ratioToHeadersBaseline: ratio(h) }
         : {}),

@@ -9,7 +9,8 @@ export interface ColdResult {
   samples: number;
 }
 
-const purge = (portal: string, admin: BenchUser, namespace?: string) =>
+/** Empties the portal's caches (one namespace, or all) through the admin route. */
+export const purge = (portal: string, admin: BenchUser, namespace?: string) =>
   json(`${portal}/api/admin/cache/purge`, {
     method: 'POST',
     token: admin.token,

@@ -2,11 +2,13 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../tests/support/free-port.js';
 import { request } from '../lib/http.js';
-import { type LoadResult, load, prime, type Target } from '../lib/load.js';
+import { load, prime, type Target } from '../lib/load.js';
 import { type Snapshot, scrape } from '../lib/metrics.js';
+import { type PooledRun, perRound, pooled, type Rounds, type RouteRun } from '../lib/pooled.js';
 import { cpuMs, rssMb, startChild, writeSyscalls } from '../lib/procs.js';
 import type { BenchUser } from '../lib/seed.js';
 import { ROOT, waitReady } from '../lib/stack.js';
+import { purge } from './cold.js';
 
 /**
  * The hot reads of the target table, and the request each user makes for them: the four of docs/product.md §4,
@@ -31,15 +33,6 @@ export interface WarmOpts {
   warmupSec: number;
   connections: number[];
   log: (s: string) => void;
-}
-
-export interface RouteRun extends LoadResult {
-  /** CPU time the server process used per request (user + system), µs: the cost, whatever else runs. */
-  cpuUsPerReq: number;
-  /** Write system calls the server process made per request (an answer is one write; more: see writeSyscalls). */
-  writesPerReq: number;
-  /** Cache loads during the run (all namespaces; the portal only): TTL expiries, or a sync's invalidations. */
-  cacheMisses?: number;
 }
 
 /** A load run with the server process's CPU time per request (and, for the portal, its cache misses). */
@@ -71,21 +64,32 @@ async function measured(pid: number, opts: Parameters<typeof load>[0], metricsOf
 }
 
 /**
- * Warm throughput and latency of each hot route at each connection count, over all users' tokens, each run
- * right after the same run against the bare node:http baseline (the machine is shared: the pairs see the same
- * conditions). Every user's entry is loaded first (one request each), then a warm-up run, then the measured
- * run. Entries still expire on their TTL during a run (sessions 30 s, answers 60 s), as in production.
+ * Warm throughput and latency of each hot route at each connection count, over all users' tokens. Before each
+ * portal run the caches are purged and every user's entry loaded (one request each), then the run has its warm-up
+ * and its measured part.
+ *
+ * The ratio's connection count (the highest) is measured in paired rounds (docs/decisions/041): each round runs
+ * the bare node:http baseline, the baseline with the portal's headers and the portal back to back, in short
+ * windows, and the rounds' requests are pooled. This machine is a shared VM whose speed drifts by a quarter within
+ * minutes; one long run of each, a minute apart, measured the drift as much as the portal.
  */
 export async function warmAndBaseline(
   portal: { url: string; pid: number },
   users: BenchUser[],
-  o: WarmOpts & { workDir: string; baselineConnections: number[]; routes?: string[] },
+  o: WarmOpts & {
+    workDir: string;
+    baselineConnections: number[];
+    routes?: string[];
+    rounds: Rounds;
+    /** Purges the caches before each run. */
+    admin: BenchUser;
+  },
 ) {
   const base = await startBaseline(portal.url, users, o.workDir);
-  const warm: Record<string, Record<string, RouteRun>> = {};
-  const baseline: Record<string, Record<string, RouteRun>> = {};
+  const warm: Record<string, Record<string, PooledRun>> = {};
+  const baseline: Record<string, Record<string, PooledRun>> = {};
   /** The bare server sending the portal's headers too: at the highest connection count only (the ratio's). */
-  const withHeaders: Record<string, Record<string, RouteRun>> = {};
+  const withHeaders: Record<string, Record<string, PooledRun>> = {};
   const top = Math.max(...o.connections);
   try {
     for (const route of o.routes ?? Object.keys(WARM_ROUTES)) {
@@ -93,35 +97,48 @@ export async function warmAndBaseline(
       baseline[route] = {};
       withHeaders[route] = {};
       const targets = targetsFor(route, users);
-      let primedAt = 0;
       for (const connections of o.connections) {
-        const run = { targets, connections, seconds: o.seconds, warmupSec: o.warmupSec };
-        if (o.baselineConnections.includes(connections)) {
-          const b = await measured(base.child.pid, { ...run, url: base.url });
+        const paired = connections === top && o.rounds.count > 1;
+        const window = paired
+          ? { seconds: o.rounds.seconds, warmupSec: o.rounds.warmupSec }
+          : { seconds: o.seconds, warmupSec: o.warmupSec };
+        const run = { targets, connections, ...window };
+        const runs = { baseline: [] as RouteRun[], headers: [] as RouteRun[], portal: [] as RouteRun[] };
+        for (let round = 0; round < (paired ? o.rounds.count : 1); round++) {
+          if (o.baselineConnections.includes(connections)) {
+            runs.baseline.push(await measured(base.child.pid, { ...run, url: base.url }));
+          }
+          if (connections === top) {
+            const headersTargets = targets.map((t) => ({ ...t, path: `/h${t.path}` }));
+            runs.headers.push(await measured(base.child.pid, { ...run, url: base.url, targets: headersTargets }));
+          }
+          // Every entry the run reads loaded afresh just before it: none reaches its TTL inside it (the shortest,
+          // the sessions', is 30 s; a run is at most 13 s). Priming alone would leave the entries of the previous
+          // priming to expire together mid-run — a thousand reloads in one window that production spreads over
+          // the TTL (docs/decisions/041). A sync cycle landing in a run still counts: that is the product's.
+          await purge(portal.url, o.admin);
+          await prime(portal.url, targets, 32);
+          const r = await measured(portal.pid, { ...run, url: portal.url }, portal.url);
+          if (r.errors) throw new Error(`${route} at ${connections} connections: ${r.errors} errors / non-2xx answers`);
+          runs.portal.push(r);
+        }
+        const at = `${route} c=${connections}`;
+        if (runs.baseline.length) {
+          const b = pooled(runs.baseline);
           baseline[route][connections] = b;
           o.log(
-            `  baseline ${route} c=${connections}: ${b.rps} req/s, p99 ${b.p99Ms} ms, ${b.cpuUsPerReq} µs CPU/req, ${b.writesPerReq} writes/req`,
+            `  baseline ${at}: ${b.rps} req/s${perRound(b)}, p99 ${b.p99Ms} ms, ${b.cpuUsPerReq} µs CPU/req, ${b.writesPerReq} writes/req`,
           );
         }
-        if (connections === top) {
-          const h = await measured(base.child.pid, {
-            ...run,
-            url: base.url,
-            targets: targets.map((t) => ({ ...t, path: `/h${t.path}` })),
-          });
+        if (runs.headers.length) {
+          const h = pooled(runs.headers);
           withHeaders[route][connections] = h;
-          o.log(`  baseline + portal's headers ${route} c=${connections}: ${h.rps} req/s, ${h.cpuUsPerReq} µs CPU/req`);
+          o.log(`  baseline + portal's headers ${at}: ${h.rps} req/s${perRound(h)}, ${h.cpuUsPerReq} µs CPU/req`);
         }
-        // Every user's entry loaded (again, once the last priming is older than half a TTL).
-        if (Date.now() - primedAt > 30_000) {
-          await prime(portal.url, targets, 32);
-          primedAt = Date.now();
-        }
-        const r = await measured(portal.pid, { ...run, url: portal.url }, portal.url);
-        if (r.errors) throw new Error(`${route} at ${connections} connections: ${r.errors} errors / non-2xx answers`);
+        const r = pooled(runs.portal);
         warm[route][connections] = r;
         o.log(
-          `  warm ${route} c=${connections}: ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ` +
+          `  warm ${at}: ${r.rps} req/s${perRound(r)}, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ` +
             `${r.cpuUsPerReq} µs CPU/req, ${r.writesPerReq} writes/req, ${r.cacheMisses} cache loads; portal RSS ${rssMb(portal.pid)} MB`,
         );
       }
