@@ -97,6 +97,7 @@ export async function warmAndBaseline(
       baseline[route] = {};
       withHeaders[route] = {};
       const targets = targetsFor(route, users);
+      const headersTargets = targets.map((t) => ({ ...t, path: `/h${t.path}` }));
       for (const connections of o.connections) {
         const paired = connections === top && o.rounds.count > 1;
         const window = paired
@@ -109,7 +110,6 @@ export async function warmAndBaseline(
             runs.baseline.push(await measured(base.child.pid, { ...run, url: base.url }));
           }
           if (connections === top) {
-            const headersTargets = targets.map((t) => ({ ...t, path: `/h${t.path}` }));
             runs.headers.push(await measured(base.child.pid, { ...run, url: base.url, targets: headersTargets }));
           }
           // Every entry the run reads loaded afresh just before it: none reaches its TTL inside it (the shortest,
