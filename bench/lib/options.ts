@@ -40,6 +40,9 @@ export interface BenchOptions {
   keep: boolean;
 }
 
+/** Three rounds of 4 s windows (1 s warm-up each) at the ratio's connection count, at every scale (decision 041). */
+const ROUNDS: Rounds = { count: 3, seconds: 4, warmupSec: 1 };
+
 export const USAGE = `npm run bench [-- options]
   --quick            short durations, default scale, 30 days of history (< 90 s)
   --scale large      10,000 users, 100,000 keys, 30 days (3,000,000 daily rows)
@@ -80,7 +83,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       requestsPerDay: 2,
       warmSec: 10,
       warmupSec: 3,
-      rounds: { count: 3, seconds: 4, warmupSec: 1 },
+      rounds: ROUNDS,
       connections: [10, 50],
       warmUsers: 1000,
       baselineConnections: [10, 50],
@@ -108,7 +111,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     warmSec: quick ? 1.25 : 10,
     warmupSec: quick ? 0.5 : 3,
     // --quick: a single run of each (warmSec, warmupSec) at every connection count; no rounds.
-    rounds: quick ? { count: 1, seconds: 0, warmupSec: 0 } : { count: 3, seconds: 4, warmupSec: 1 },
+    rounds: quick ? { ...ROUNDS, count: 1 } : ROUNDS,
     connections: [10, 50],
     warmUsers: 1000,
     baselineConnections: quick ? [50] : [10, 50],
