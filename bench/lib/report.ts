@@ -1,4 +1,5 @@
 import type { browse } from '../scenarios/browse.js';
+import type { QueryTime } from '../scenarios/queries.js';
 import type { timedSync } from '../scenarios/sync.js';
 import type { LoadResult } from './load.js';
 import type { SeedRun } from './world.js';
@@ -57,6 +58,9 @@ export interface BenchReport {
 }
 
 const f = (n: number | undefined, d = 1) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(d));
+/** A query's client-side p99 (what its target is judged on), with PostgreSQL's own time beside it when measured. */
+const queryFigure = (q: QueryTime) =>
+  `${f(q.p99Ms, 2)} ms query (p50 ${f(q.p50Ms, 2)}${q.server ? `; PostgreSQL's own time p99 ${f(q.server.p99Ms, 2)}` : ''})`;
 const int = (n: number | undefined) => (n === undefined ? '–' : Math.round(n).toLocaleString('en-US'));
 
 export interface Target {
@@ -101,11 +105,11 @@ export function targets(r: BenchReport): Target[] {
         measure: 'uncached per-user usage query p99 at scale (30 d, 10 keys)',
         target: '≤ 20 ms',
         figure:
-          `${q ? `${f(q.p99Ms, 2)} ms query (p50 ${f(q.p50Ms, 2)}); ` : ''}` +
+          `${q ? `${queryFigure(q)}; ` : ''}` +
           `${f(http.p99Ms, 2)} ms as a cold HTTP request (p50 ${f(http.p50Ms, 2)})`,
         met: (q ?? http).p99Ms <= 20,
       });
-      const boards: Array<[string, { p50Ms: number; p99Ms: number } | undefined, { p99Ms: number } | undefined]> = [
+      const boards: Array<[string, QueryTime | undefined, { p99Ms: number } | undefined]> = [
         ['a user’s keys', r.queries?.userLeaderboard, r.routes['/api/stats/leaderboard']?.coldSessionCached],
         ['all keys, admin', r.queries?.globalLeaderboard, r.leaderboardAll],
       ];
@@ -116,7 +120,7 @@ export function targets(r: BenchReport): Target[] {
           measure: `uncached leaderboard query p99 at scale (${which})`,
           target: '≤ 5 ms',
           figure:
-            `${q ? `${f(q.p99Ms, 2)} ms query (p50 ${f(q.p50Ms, 2)})` : ''}` +
+            `${q ? queryFigure(q) : ''}` +
             `${http ? `${q ? '; ' : ''}${f(http.p99Ms, 2)} ms as a cold HTTP request` : ''}`,
           met: used.p99Ms <= 5,
         });

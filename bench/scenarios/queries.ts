@@ -7,10 +7,18 @@ import { ROOT } from '../lib/stack.js';
 
 const execFileAsync = promisify(execFile);
 
+/** At the client (what the targets are judged on), and PostgreSQL's own planning + execution time beside it. */
+export interface QueryTime {
+  p50Ms: number;
+  p99Ms: number;
+  samples: number;
+  server?: { p50Ms: number; p99Ms: number };
+}
+
 export interface QueryTimes {
-  usage30d: { p50Ms: number; p99Ms: number; samples: number };
-  userLeaderboard: { p50Ms: number; p99Ms: number; samples: number };
-  globalLeaderboard: { p50Ms: number; p99Ms: number; samples: number };
+  usage30d: QueryTime;
+  userLeaderboard: QueryTime;
+  globalLeaderboard: QueryTime;
 }
 
 /** The uncached read-model queries, timed by bench/query-timer.ts in a process of its own. */
