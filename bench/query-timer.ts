@@ -21,7 +21,10 @@ const { db } = database;
 const range = resolveRange({ range: '30d' }, new Date(), 8);
 const SORTS = ['tokens', 'requests', 'cost'] as const;
 
-/** One sample of each kind: the queries a miss runs, by what they are timed as. */
+/**
+ * The queries of one sample, by kind: what a stats loader runs on a miss. Built, not run: a drizzle query runs when
+ * it is awaited, so the same builders serve the client's timing and EXPLAIN's.
+ */
 const kinds = {
   usage30d: (id: string) => [dailyRows(db, id, range), userKeys(db, id)],
   userLeaderboard: (id: string) => [userLeaderboard(db, id, 'tokens', 10)],
