@@ -12,7 +12,7 @@ import pg from 'pg';
 import { resolveRange } from '../src/domain/usage/range.js';
 import { openDatabase } from '../src/infra/db/client.js';
 import { dailyRows, globalLeaderboard, userKeys, userLeaderboard } from '../src/infra/db/repos/usage.js';
-import { percentile, round } from './lib/http.js';
+import { latencies } from './lib/http.js';
 
 const [url, usersFile, globalSamples] = process.argv.slice(2);
 const userIds = JSON.parse(readFileSync(usersFile, 'utf8')) as string[];
@@ -51,15 +51,10 @@ async function atServer(queries: Array<{ toSQL(): { sql: string; params: unknown
   return ms;
 }
 
+/** The client's figures, and PostgreSQL's for the same samples beside them. */
 const summary = (ms: number[], server: number[]) => {
-  const s = ms.slice().sort((a, b) => a - b);
-  const p = server.slice().sort((a, b) => a - b);
-  return {
-    p50Ms: round(percentile(s, 50)),
-    p99Ms: round(percentile(s, 99)),
-    samples: s.length,
-    server: { p50Ms: round(percentile(p, 50)), p99Ms: round(percentile(p, 99)) },
-  };
+  const { p50Ms, p99Ms } = latencies(server);
+  return { ...latencies(ms), server: { p50Ms, p99Ms } };
 };
 
 try {

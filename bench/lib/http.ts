@@ -73,3 +73,9 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Median and p99 of timings in ms (any order), rounded, with their count: how the bench reports a set of samples. */
+export function latencies(ms: number[]): { p50Ms: number; p99Ms: number; samples: number } {
+  const sorted = ms.slice().sort((a, b) => a - b);
+  return { p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), samples: sorted.length };
+}

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { json, percentile, request, round } from '../lib/http.js';
+import { json, latencies, percentile, request, round } from '../lib/http.js';
 import { scrape } from '../lib/metrics.js';
 import type { BenchUser } from '../lib/seed.js';
 
@@ -41,8 +41,7 @@ export async function coldReads(
     times.push(a.ms);
   }
   agent.destroy();
-  times.sort((a, b) => a - b);
-  return { p50Ms: round(percentile(times, 50)), p99Ms: round(percentile(times, 99)), samples: times.length };
+  return latencies(times);
 }
 
 /**
@@ -93,6 +92,5 @@ export async function coldRepeated(portal: string, admin: BenchUser, path: strin
     times.push(a.ms);
   }
   agent.destroy();
-  times.sort((a, b) => a - b);
-  return { p50Ms: round(percentile(times, 50)), p99Ms: round(percentile(times, 99)), samples: times.length };
+  return latencies(times);
 }
