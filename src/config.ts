@@ -43,6 +43,7 @@ const envSchema = z.object({
   CRS_SYNC_TIMEOUT_MS: int(300_000, 1_000, 3_600_000),
   CACHE_MEMORY_MB: int(32, 4, 4096),
   HEAP_GROWTH_PERCENT: int(20, 0, 300),
+  HEAP_HEADROOM_MB: int(20, 0, 4096),
   CRS_TIMEZONE_OFFSET: int(8, -12, 14),
   SYNC_INTERVAL: int(60, 5, 86_400),
   SYNC_LIMIT_READS: int(50, 0, 1000),
@@ -137,9 +138,11 @@ export interface Config extends MfaConfig {
   cacheMemoryMb: number;
   /**
    * How far V8's old generation may grow past what survived the last full collection before the next one
-   * (docs/decisions/040); 0 leaves V8's own policy (up to 4× on a large host).
+   * (docs/decisions/040): the floor of the adaptive factor; 0 leaves V8's own policy (up to 4× on a large host).
    */
   heapGrowthPercent: number;
+  /** How far past its live bytes a small heap may grow before its next full collection (docs/decisions/043). */
+  heapHeadroomMb: number;
   registration: 'open' | 'invite' | 'closed';
   /** With adminPassword: this admin is created (or its password reset when the value changes) at start. */
   adminEmail?: string;
@@ -229,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     syncTotalsIntervalSec: e.SYNC_TOTALS_INTERVAL,
     cacheMemoryMb: e.CACHE_MEMORY_MB,
     heapGrowthPercent: e.HEAP_GROWTH_PERCENT,
+    heapHeadroomMb: e.HEAP_HEADROOM_MB,
     registration: e.REGISTRATION,
     adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
     adminPassword,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
-import { applyHeapGrowth } from './lib/heap-policy.js';
+import { startHeapPolicy } from './lib/heap-policy.js';
 import { startPortal } from './portal.js';
 import { StartupError } from './startup.js';
 
@@ -18,7 +18,7 @@ try {
   throw e;
 }
 // Process-wide, so here in the process's entry rather than in startPortal (which tests run many of per process).
-applyHeapGrowth(config.heapGrowthPercent);
+startHeapPolicy({ minPercent: config.heapGrowthPercent, headroomMb: config.heapHeadroomMb });
 
 let portal: Awaited<ReturnType<typeof startPortal>>;
 try {

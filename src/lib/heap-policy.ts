@@ -1,21 +1,89 @@
-import { setFlagsFromString } from 'node:v8';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /**
- * Bounds how far V8 lets the heap grow between two full collections (docs/decisions/040).
+ * Bounds how far V8 lets the heap grow between two full collections (docs/decisions/040, 043).
  *
  * On a host with more than 16 GB, V8 gives the old generation a 4 GB limit and, far from it, lets the heap grow up
- * to 4× what survived the last full collection before it collects again. The portal keeps ~100 MB alive, but a sync
- * cycle makes a few hundred MB of short-lived batches; with that factor they pile up to 500 MB of RSS before a full
- * collection. A fixed factor of 1 + percent/100 (HEAP_GROWTH_PERCENT, 20 by default) collects them far sooner: more
- * full collections, which cost a sync cycle of 100,000 keys 15–40 % more CPU than 30 did (measured, decision 040's
- * seventh-pass note), for a whole benchmark run at that scale within 300 MB. The heap's limit stays V8's: a large
- * cycle is never stopped by an out-of-memory error.
+ * to 4× what survived the last full collection before it collects again. The portal keeps ~40–100 MB alive, but a
+ * sync cycle makes a few hundred MB of short-lived batches; with that factor they pile up to 500 MB of RSS before a
+ * full collection. A fixed factor of 1 + percent/100 (HEAP_GROWTH_PERCENT, 20 by default) collects them far sooner,
+ * for a whole benchmark run at 100,000 keys within 300 MB.
  *
- * V8 reads this flag at each full collection, so setting it once the process runs takes effect from the next one.
- * An operator's own `--heap-growing-percent` (node's command line) wins; `percent` 0 leaves V8's policy.
+ * A fixed factor is also what a small heap pays for on every read: 20 % of a 40 MB heap is 8 MB, and warm reads
+ * promote that much in under a second (Node's own request objects, in the bare node:http server too), so the
+ * heap was marked about once a second. So the factor follows the heap: after each full collection it is set to
+ * let the old generation grow by `headroomMb` (HEAP_HEADROOM_MB, 20 by default), never less than `minPercent` nor
+ * more than MAX_PERCENT. A small heap gets 50–100 % and few full collections; a heap of 100 MB and more, a sync's
+ * or a large deployment's, keeps `minPercent` — its memory is what the 300 MB budget is about.
+ *
+ * V8 reads the flag at each full collection, so a value set after one applies to the limit of the next. An
+ * operator's own `--heap-growing-percent` (node's command line) wins; `minPercent` 0 leaves V8's policy.
  */
-export function applyHeapGrowth(percent: number, execArgv: readonly string[] = process.execArgv): boolean {
-  if (percent <= 0 || execArgv.some((a) => a.startsWith('--heap-growing-percent'))) return false;
-  setFlagsFromString(`--heap-growing-percent=${percent}`);
-  return true;
+export interface HeapPolicy {
+  /** HEAP_GROWTH_PERCENT: the factor's floor (and the whole policy with a headroom of 0). */
+  minPercent: number;
+  /** HEAP_HEADROOM_MB: how much the old generation may grow past its live bytes when that is more than the floor. */
+  headroomMb: number;
+}
+
+/** V8's own factor tops out at 4× on a large host; the adaptive one stops at 2× (a heap of 20 MB or less). */
+export const MAX_PERCENT = 100;
+
+/** The factor that lets `liveBytes` grow by `headroomMb`, within [minPercent, MAX_PERCENT]. */
+export function growthPercent(liveBytes: number, { minPercent, headroomMb }: HeapPolicy): number {
+  if (headroomMb <= 0 || liveBytes <= 0) return minPercent;
+  const percent = Math.ceil((headroomMb * 2 ** 20 * 100) / liveBytes);
+  return Math.min(Math.max(percent, minPercent), Math.max(MAX_PERCENT, minPercent));
+}
+
+/** The old generation's bytes in use: every space but the young generation's (its objects are not V8's limit). */
+export function oldGenerationBytes(): number {
+  let bytes = 0;
+  for (const space of getHeapSpaceStatistics()) {
+    if (!space.space_name.startsWith('new_')) bytes += space.space_used_size;
+  }
+  return bytes;
+}
+
+export interface RunningPolicy {
+  /** The percent last set (0: none set, V8's own policy). */
+  readonly percent: number;
+  /** Sets the factor for `liveBytes` (what a full collection left) now, as the observer does after each one. */
+  adapt(liveBytes: number): number;
+  stop(): void;
+}
+
+/**
+ * Applies the policy: the floor at once, then after each full collection the factor for what it left alive.
+ * Undefined when the policy is off (`minPercent` 0) or the operator set the flag on node's command line.
+ */
+export function startHeapPolicy(
+  policy: HeapPolicy,
+  execArgv: readonly string[] = process.execArgv,
+): RunningPolicy | undefined {
+  if (policy.minPercent <= 0 || execArgv.some((a) => a.startsWith('--heap-growing-percent'))) return undefined;
+  let percent = 0;
+  const set = (p: number) => {
+    if (p !== percent) setFlagsFromString(`--heap-growing-percent=${p}`);
+    percent = p;
+    return p;
+  };
+  set(policy.minPercent);
+  const adapt = (liveBytes: number) => set(growthPercent(liveBytes, policy));
+  // One entry per collection, delivered after it (scavenges too, a few a second: one comparison each).
+  const observer = new PerformanceObserver((list) => {
+    const major = list
+      .getEntries()
+      .some((e) => (e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
+    if (major) adapt(oldGenerationBytes());
+  });
+  if (policy.headroomMb > 0) observer.observe({ entryTypes: ['gc'] });
+  return {
+    get percent() {
+      return percent;
+    },
+    adapt,
+    stop: () => observer.disconnect(),
+  };
 }
