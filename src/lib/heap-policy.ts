@@ -47,11 +47,8 @@ export function oldGenerationBytes(): number {
 }
 
 export interface RunningPolicy {
-  /** The percent last set (0: none set, V8's own policy). */
+  /** The percent last set. */
   readonly percent: number;
-  /** Sets the factor for `liveBytes` (what a full collection left) now, as the observer does after each one. */
-  adapt(liveBytes: number): number;
-  stop(): void;
 }
 
 /**
@@ -67,23 +64,20 @@ export function startHeapPolicy(
   const set = (p: number) => {
     if (p !== percent) setFlagsFromString(`--heap-growing-percent=${p}`);
     percent = p;
-    return p;
   };
   set(policy.minPercent);
-  const adapt = (liveBytes: number) => set(growthPercent(liveBytes, policy));
-  // One entry per collection, delivered after it (scavenges too, a few a second: one comparison each).
+  // One entry per collection, delivered in batches after them: scavenges too (a few dozen a second under load,
+  // one comparison each); only a full one changes what is alive in the old generation.
   const observer = new PerformanceObserver((list) => {
     const major = list
       .getEntries()
       .some((e) => (e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
-    if (major) adapt(oldGenerationBytes());
+    if (major) set(growthPercent(oldGenerationBytes(), policy));
   });
   if (policy.headroomMb > 0) observer.observe({ entryTypes: ['gc'] });
   return {
     get percent() {
       return percent;
     },
-    adapt,
-    stop: () => observer.disconnect(),
   };
 }
