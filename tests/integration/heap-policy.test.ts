@@ -39,9 +39,10 @@ describe('heap growth policy (docs/decisions/040, 043)', () => {
       child<{ before: number; after: number; oldBytes: number }>('heap-adapt.ts', 8),
       child<{ before: number; after: number; oldBytes: number }>('heap-adapt.ts', 60),
     ]);
+    const { heapGrowthPercent: minPercent, heapHeadroomMb: headroomMb } = loadConfig({});
     for (const r of [small, large]) {
       expect(r.before).toBe(20);
-      expect(r.after).toBe(growthPercent(r.oldBytes, { minPercent: 20, headroomMb: 20 }));
+      expect(r.after).toBe(growthPercent(r.oldBytes, { minPercent, headroomMb }));
     }
     expect(small.after).toBeGreaterThan(50);
     expect(large.after).toBe(20);

@@ -2,9 +2,11 @@
 // chose after it, with the old generation's bytes it chose it for.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { loadConfig } from '../../src/config.js';
 import { oldGenerationBytes, startHeapPolicy } from '../../src/lib/heap-policy.js';
 
-const policy = startHeapPolicy({ minPercent: 20, headroomMb: 20 });
+const { heapGrowthPercent, heapHeadroomMb } = loadConfig({});
+const policy = startHeapPolicy({ minPercent: heapGrowthPercent, headroomMb: heapHeadroomMb });
 const before = policy?.percent;
 const live: string[][] = [];
 // Rows of 16 strings of ~50 characters, argv[2] × 1,024 of them (V8 keeps more than the characters for each).
