@@ -44,6 +44,7 @@ const envSchema = z.object({
   CACHE_MEMORY_MB: int(32, 4, 4096),
   HEAP_GROWTH_PERCENT: int(20, 0, 300),
   HEAP_HEADROOM_MB: int(20, 0, 4096),
+  HEAP_PRETENURING: z.enum(['true', 'false', '1', '0', '']).default('false'),
   CRS_TIMEZONE_OFFSET: int(8, -12, 14),
   SYNC_INTERVAL: int(60, 5, 86_400),
   SYNC_LIMIT_READS: int(50, 0, 1000),
@@ -143,6 +144,8 @@ export interface Config extends MfaConfig {
   heapGrowthPercent: number;
   /** How far past its live bytes a small heap may grow before its next full collection (docs/decisions/043). */
   heapHeadroomMb: number;
+  /** Keep V8's allocation-site pretenuring (off by default: docs/decisions/044). */
+  heapPretenuring: boolean;
   registration: 'open' | 'invite' | 'closed';
   /** With adminPassword: this admin is created (or its password reset when the value changes) at start. */
   adminEmail?: string;
@@ -233,6 +236,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     cacheMemoryMb: e.CACHE_MEMORY_MB,
     heapGrowthPercent: e.HEAP_GROWTH_PERCENT,
     heapHeadroomMb: e.HEAP_HEADROOM_MB,
+    heapPretenuring: e.HEAP_PRETENURING === 'true' || e.HEAP_PRETENURING === '1',
     registration: e.REGISTRATION,
     adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
     adminPassword,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
-import { startHeapPolicy } from './lib/heap-policy.js';
+import { applyPretenuring, startHeapPolicy } from './lib/heap-policy.js';
 import { startPortal } from './portal.js';
 import { StartupError } from './startup.js';
 
@@ -19,6 +19,7 @@ try {
 }
 // Process-wide, so here in the process's entry rather than in startPortal (which tests run many of per process).
 startHeapPolicy({ minPercent: config.heapGrowthPercent, headroomMb: config.heapHeadroomMb });
+applyPretenuring(config.heapPretenuring);
 
 let portal: Awaited<ReturnType<typeof startPortal>>;
 try {

@@ -18,7 +18,8 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  * or a large deployment's, keeps `minPercent` — its memory is what the 300 MB budget is about.
  *
  * V8 reads the flag at each full collection, so a value set after one applies to the limit of the next. An
- * operator's own `--heap-growing-percent` (node's command line) wins; `minPercent` 0 leaves V8's policy.
+ * operator's own `--heap-growing-percent` (node's command line or NODE_OPTIONS) wins; `minPercent` 0 leaves V8's
+ * policy.
  */
 export interface HeapPolicy {
   /** HEAP_GROWTH_PERCENT: the factor's floor (and the whole policy with a headroom of 0). */
@@ -53,13 +54,10 @@ export interface RunningPolicy {
 
 /**
  * Applies the policy: the floor at once, then after each full collection the factor for what it left alive.
- * Undefined when the policy is off (`minPercent` 0) or the operator set the flag on node's command line.
+ * Undefined when the policy is off (`minPercent` 0) or the operator set the flag (node's command line, NODE_OPTIONS).
  */
-export function startHeapPolicy(
-  policy: HeapPolicy,
-  execArgv: readonly string[] = process.execArgv,
-): RunningPolicy | undefined {
-  if (policy.minPercent <= 0 || execArgv.some((a) => a.startsWith('--heap-growing-percent'))) return undefined;
+export function startHeapPolicy(policy: HeapPolicy, flags: readonly string[] = nodeFlags()): RunningPolicy | undefined {
+  if (policy.minPercent <= 0 || flags.some((a) => a.startsWith('--heap-growing-percent'))) return undefined;
   let percent = 0;
   const set = (p: number) => {
     if (p !== percent) setFlagsFromString(`--heap-growing-percent=${p}`);
@@ -80,4 +78,23 @@ export function startHeapPolicy(
       return percent;
     },
   };
+}
+
+/** Node's own flags: its command line and NODE_OPTIONS, which `process.execArgv` leaves out. */
+export function nodeFlags(env: NodeJS.ProcessEnv = process.env, execArgv = process.execArgv): string[] {
+  return [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)];
+}
+
+/**
+ * Switches off V8's allocation-site pretenuring (docs/decisions/044) unless `pretenuring` (HEAP_PRETENURING) or an
+ * operator's own `--[no-]allocation-site-pretenuring`. V8 watches where objects are allocated and, when most of a
+ * site's objects survived a young collection, allocates that site's objects in the old generation from then on.
+ * A process that loads a thousand cache entries at once teaches V8 exactly that about sites the warm reads share
+ * afterwards; their garbage then fills the old generation and costs a full collection every second — in some
+ * processes and not others, whichever sites the start happened to mark. True when this call switched it off.
+ */
+export function applyPretenuring(pretenuring: boolean, flags: readonly string[] = nodeFlags()): boolean {
+  if (pretenuring || flags.some((a) => a.includes('allocation-site-pretenuring'))) return false;
+  setFlagsFromString('--no-allocation-site-pretenuring');
+  return true;
 }
