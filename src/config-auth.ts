@@ -18,7 +18,11 @@ const list = z
       .map((v) => v.trim())
       .filter(Boolean),
   );
-const flag = z.enum(['true', 'false', '1', '0', '']).default('false');
+/** A yes/no variable: `true` or `1` is on; `false`, `0`, empty or unset is off; anything else is refused. */
+export const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
 
 export const authEnvShape = {
   OIDC_ISSUER: blankToUndefined.pipe(z.url({ message: 'must be a URL' }).optional()),
@@ -69,7 +73,7 @@ export function readAuthConfig(
   problems: string[],
 ): { oidc?: OidcConfig } & MfaConfig {
   const mfa = { mfaIssuer: e.MFA_ISSUER, mfaRememberDays: e.MFA_REMEMBER_DAYS };
-  const ssoOnly = e.SSO_ONLY === 'true' || e.SSO_ONLY === '1';
+  const ssoOnly = e.SSO_ONLY;
   if (!e.OIDC_ISSUER) {
     if (e.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID: needs OIDC_ISSUER');
     if (ssoOnly) problems.push('SSO_ONLY: needs OIDC_ISSUER (single sign-on must be configured)');

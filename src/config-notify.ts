@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { flag } from './config-auth.js';
 import type { Platform } from './infra/notify/types.js';
 import { DEFAULT_PLATFORM_BASES } from './infra/notify/webhook/platforms/index.js';
 
@@ -27,7 +28,7 @@ export const notifyEnvShape = {
       .optional(),
   ),
   MAIL_FROM: blankToUndefined,
-  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false', '1', '0', '']).default('false'),
+  WEBHOOK_ALLOW_PRIVATE: flag,
   NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(10_000),
   NOTIFY_DELIVERY_INTERVAL: z.coerce.number().int().min(1).max(3_600).default(15),
   NOTIFY_COOLDOWN_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
@@ -78,7 +79,7 @@ export function readNotifyConfig(e: NotifyEnv, problems: string[]): NotifyConfig
   return {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
-    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'true' || e.WEBHOOK_ALLOW_PRIVATE === '1',
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
     timeoutMs: e.NOTIFY_TIMEOUT_MS,
     platformBaseUrls,
     deliveryIntervalMs: e.NOTIFY_DELIVERY_INTERVAL * 1000,

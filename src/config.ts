@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { authEnvShape, type MfaConfig, type OidcConfig, readAuthConfig } from './config-auth.js';
+import { authEnvShape, flag, type MfaConfig, type OidcConfig, readAuthConfig } from './config-auth.js';
 import { type NotifyConfig, notifyEnvShape, readNotifyConfig } from './config-notify.js';
 
 /**
@@ -44,7 +44,7 @@ const envSchema = z.object({
   CACHE_MEMORY_MB: int(32, 4, 4096),
   HEAP_GROWTH_PERCENT: int(20, 0, 300),
   HEAP_HEADROOM_MB: int(20, 0, 4096),
-  HEAP_PRETENURING: z.enum(['true', 'false', '1', '0', '']).default('false'),
+  HEAP_PRETENURING: flag,
   CRS_TIMEZONE_OFFSET: int(8, -12, 14),
   SYNC_INTERVAL: int(60, 5, 86_400),
   SYNC_LIMIT_READS: int(50, 0, 1000),
@@ -236,7 +236,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     cacheMemoryMb: e.CACHE_MEMORY_MB,
     heapGrowthPercent: e.HEAP_GROWTH_PERCENT,
     heapHeadroomMb: e.HEAP_HEADROOM_MB,
-    heapPretenuring: e.HEAP_PRETENURING === 'true' || e.HEAP_PRETENURING === '1',
+    heapPretenuring: e.HEAP_PRETENURING,
     registration: e.REGISTRATION,
     adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
     adminPassword,

@@ -54,7 +54,7 @@ describe('heap growth policy and pretenuring (docs/decisions/040, 043, 044)', ()
     expect(large.after).toBe(20);
   }, 60_000);
 
-  it('leaves V8’s policy with 0, and an operator’s own --heap-growing-percent on node’s command line', () => {
+  it('leaves V8’s policy with 0, and an operator’s own --heap-growing-percent (command line or NODE_OPTIONS)', () => {
     expect(startHeapPolicy({ minPercent: 0, headroomMb: 20 }, [])).toBeUndefined();
     expect(startHeapPolicy({ minPercent: 50, headroomMb: 20 }, ['--heap-growing-percent=20'])).toBeUndefined();
     const viaEnv = nodeFlags({ NODE_OPTIONS: ' --heap-growing-percent=30  --max-old-space-size=512' }, ['--import']);
