@@ -57,7 +57,7 @@ export interface RunningPolicy {
  * Undefined when the policy is off (`minPercent` 0) or the operator set the flag (node's command line, NODE_OPTIONS).
  */
 export function startHeapPolicy(policy: HeapPolicy, flags: readonly string[] = nodeFlags()): RunningPolicy | undefined {
-  if (policy.minPercent <= 0 || flags.some((a) => a.startsWith('--heap-growing-percent'))) return undefined;
+  if (policy.minPercent <= 0 || operatorSet(flags, 'heap-growing-percent')) return undefined;
   let percent = 0;
   const set = (p: number) => {
     if (p !== percent) setFlagsFromString(`--heap-growing-percent=${p}`);
@@ -80,6 +80,11 @@ export function startHeapPolicy(policy: HeapPolicy, flags: readonly string[] = n
   };
 }
 
+/** True when the operator gave V8's flag `name` themselves (`--name`, `--name=…` or `--no-name`): theirs wins. */
+function operatorSet(flags: readonly string[], name: string): boolean {
+  return flags.some((a) => a.startsWith(`--${name}`) || a.startsWith(`--no-${name}`));
+}
+
 /** Node's own flags: its command line and NODE_OPTIONS, which `process.execArgv` leaves out. */
 export function nodeFlags(env: NodeJS.ProcessEnv = process.env, execArgv = process.execArgv): string[] {
   return [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)];
@@ -94,7 +99,7 @@ export function nodeFlags(env: NodeJS.ProcessEnv = process.env, execArgv = proce
  * processes and not others, whichever sites the start happened to mark. True when this call switched it off.
  */
 export function applyPretenuring(pretenuring: boolean, flags: readonly string[] = nodeFlags()): boolean {
-  if (pretenuring || flags.some((a) => a.includes('allocation-site-pretenuring'))) return false;
+  if (pretenuring || operatorSet(flags, 'allocation-site-pretenuring')) return false;
   setFlagsFromString('--no-allocation-site-pretenuring');
   return true;
 }

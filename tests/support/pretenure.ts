@@ -1,12 +1,10 @@
 // Applies the portal's pretenuring setting for the environment it is given (argv[2]: HEAP_PRETENURING), then
 // teaches V8 that one allocation site's objects survive (three million of them kept, as a cache fills) and makes
 // short-lived objects at that site. Prints how many MB the old generation grew while only garbage was made.
-import { getHeapSpaceStatistics } from 'node:v8';
 import { loadConfig } from '../../src/config.js';
-import { applyPretenuring } from '../../src/lib/heap-policy.js';
+import { applyPretenuring, oldGenerationBytes } from '../../src/lib/heap-policy.js';
 
 const switchedOff = applyPretenuring(loadConfig({ HEAP_PRETENURING: process.argv[2] ?? '' }).heapPretenuring, []);
-const oldSpace = () => getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')?.space_used_size ?? 0;
 
 function make(i: number) {
   return { a: i, b: 'x', c: null };
@@ -23,9 +21,9 @@ function churn(): number {
   const ring: unknown[] = new Array(64);
   let grown = 0;
   for (let round = 0; round < 200; round++) {
-    const before = oldSpace();
+    const before = oldGenerationBytes();
     for (let i = 0; i < 100_000; i++) ring[i & 63] = make(i);
-    grown += Math.max(0, oldSpace() - before);
+    grown += Math.max(0, oldGenerationBytes() - before);
   }
   return grown;
 }
