@@ -31,13 +31,16 @@ export interface Req {
 export interface Reply {
   status: number;
   body: unknown;
-  /** Pre-serialised JSON, for the big fan-out responses (written as text, no intermediate objects). */
-  raw?: string;
+  /**
+   * Pre-serialised JSON, for the big fan-out responses (written as text, no intermediate objects): one string, or
+   * its parts in order — sent one by one, so that a 400 MB answer is neither one string nor one blocking write.
+   */
+  raw?: string | string[];
   /** Inputs of the realistic latency model for this call. */
   cost?: Partial<LatencyCtx>;
 }
 
-export type Handler = (env: Env, req: Req) => Reply;
+export type Handler = (env: Env, req: Req) => Reply | Promise<Reply>;
 
 export interface Route {
   method: string;

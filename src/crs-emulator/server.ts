@@ -58,46 +58,53 @@ export function createHttpServer(
       else answer();
     });
     function answer() {
-      let reply: Reply;
-      if (size > BODY_LIMIT) reply = { status: 413, body: { error: 'Payload Too Large' } };
-      else if (opts.faults.status && (path.startsWith('/admin') || path.startsWith('/web'))) {
-        reply = {
+      if (size > BODY_LIMIT) return reply({ status: 413, body: { error: 'Payload Too Large' } });
+      if (opts.faults.status && (path.startsWith('/admin') || path.startsWith('/web'))) {
+        return reply({
           status: opts.faults.status,
           body: { error: 'Injected fault', message: `status ${opts.faults.status}` },
-        };
-      } else {
-        const r: Req = {
-          method,
-          path,
-          url,
-          query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
-          params: match?.params ?? {},
-          headers: req.headers,
-          body: undefined,
-        };
-        reply = handle(env, r, chunks, size, match);
+        });
       }
+      const r: Req = {
+        method,
+        path,
+        url,
+        query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
+        params: match?.params ?? {},
+        headers: req.headers,
+        body: undefined,
+      };
+      const out = handle(env, r, chunks, size, match);
+      if (out instanceof Promise) out.then(reply);
+      else reply(out);
+    }
+    function reply(answer: Reply) {
       const ms =
         delayFor(
           opts.latency,
           label,
-          { keys: env.store.keyCount(), used: env.store.usage.keys.size, ...reply.cost },
+          { keys: env.store.keyCount(), used: env.store.usage.keys.size, ...answer.cost },
           tick++,
         ) + opts.faults.extraDelayMs;
-      const payload = reply.raw ?? JSON.stringify(reply.body);
+      const parts =
+        answer.raw === undefined
+          ? [JSON.stringify(answer.body)]
+          : typeof answer.raw === 'string'
+            ? [answer.raw]
+            : answer.raw;
       const send = () => {
         if (res.destroyed) return;
-        res.writeHead(reply.status, {
-          'content-type': 'application/json; charset=utf-8',
-          'content-length': Buffer.byteLength(payload),
-        });
+        let length = 0;
+        for (const p of parts) length += Buffer.byteLength(p);
+        res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': length });
         if (opts.faults.cutBodyOf === label) {
           // A CRS that dies mid-answer: the client has read part of a 200 when the connection goes.
+          const payload = parts.join('');
           res.write(payload.slice(0, Math.floor(payload.length / 2)));
           setTimeout(() => res.destroy(), 20);
           return;
         }
-        res.end(payload);
+        writeParts(res, parts);
       };
       const schedule = () => (ms > 0 ? setTimeout(send, ms) : send());
       // In Redis mode CRS's writes land before its answer: a client that got the answer can read them there.
@@ -140,7 +147,13 @@ function track(inFlight: Map<string, InFlight>, label: string, res: http.ServerR
   res.once('close', () => entry.now--);
 }
 
-function handle(env: Env, r: Req, chunks: Buffer[], size: number, match: ReturnType<Router['match']>): Reply {
+function handle(
+  env: Env,
+  r: Req,
+  chunks: Buffer[],
+  size: number,
+  match: ReturnType<Router['match']>,
+): Reply | Promise<Reply> {
   if (size > 0) {
     const text = Buffer.concat(chunks).toString('utf8');
     try {
@@ -171,8 +184,26 @@ function handle(env: Env, r: Req, chunks: Buffer[], size: number, match: ReturnT
     r.token = a.token;
   }
   try {
-    return match.route.handler(env, r);
+    const out = match.route.handler(env, r);
+    return out instanceof Promise ? out.catch(internalError) : out;
   } catch (err) {
-    return { status: 500, body: { error: 'Internal Server Error', message: (err as Error).message } };
+    return internalError(err);
   }
+}
+
+function internalError(err: unknown): Reply {
+  return { status: 500, body: { error: 'Internal Server Error', message: (err as Error).message } };
+}
+
+/** An answer's parts, each written when the socket has taken the one before (its buffer drained). */
+function writeParts(res: http.ServerResponse, parts: string[], i = 0): void {
+  for (; i < parts.length - 1; i++) {
+    if (res.destroyed) return;
+    if (!res.write(parts[i])) {
+      const next = i + 1;
+      res.once('drain', () => writeParts(res, parts, next));
+      return;
+    }
+  }
+  if (!res.destroyed) res.end(parts[parts.length - 1]);
 }

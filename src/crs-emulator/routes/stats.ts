@@ -3,6 +3,7 @@ import { type Env, fail, objectBody, ok, type Reply, type Req, type Route } from
 import type { KeyRecord } from '../key-record.js';
 import { formatCost } from '../pricing.js';
 import { parseDay } from '../time.js';
+import { turnTaker } from '../turns.js';
 import { limitCounters, usageStatsEntryJson } from '../views.js';
 import { keysTrend } from './trend.js';
 
@@ -12,12 +13,14 @@ export const statsRoutes: Route[] = [
     method: 'GET',
     pattern: '/admin/usage-stats',
     auth: true,
-    handler: (env, req) => {
+    handler: async (env, req) => {
       const now = env.now();
       const today = env.store.tz.dayNum(now);
       const month = env.store.tz.monthNum(now);
       const stats: string[] = [];
+      const turn = turnTaker();
       for (const key of env.store.keys.keys.values()) {
+        await turn();
         if (!key.isDeleted) stats.push(usageStatsEntryJson(env, key, today, month));
       }
       const period = JSON.stringify(req.query.get('period') || 'daily');
