@@ -119,7 +119,9 @@ export class GlobalUsage {
       row[6] = Math.max(row[6] ?? 0, ts);
     } else {
       this.minutes.set(m, [c.requests, all, c.input, c.output, c.cacheCreate, c.cacheRead, ts]);
-      for (const k of this.minutes.keys()) if (now - k * 60_000 >= TTL.minute) this.minutes.delete(k);
+      // CRS sets the minute's TTL at each write, so its Redis forgets a minute TTL.minute after its last write, not
+      // after its start (a minute written late in its span outlives it by up to 60 s there, and in the snapshot).
+      for (const [k, r] of this.minutes) if (now - (r[6] ?? k * 60_000) >= TTL.minute) this.minutes.delete(k);
     }
   }
 }
