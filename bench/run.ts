@@ -46,8 +46,8 @@ async function main() {
     const text = `${JSON.stringify(report, null, 2)}\n`;
     writeFileSync(file, text);
     // Also by mode, so that a large run and the README's default run can sit side by side — a complete run only:
-    // a partial one (--only, --routes) would replace the figures README cites with a few of them.
-    if (!opts.only && !opts.routes) writeFileSync(path.join(dir, `${opts.mode}.json`), text);
+    // a partial one (--only, --routes, --warm-users) would replace the figures README cites with a few of them.
+    if (!opts.only && !opts.routes && opts.warmUsers === 1000) writeFileSync(path.join(dir, `${opts.mode}.json`), text);
     console.log(`\n${markdown(report)}\n`);
     log(`wrote ${path.relative(ROOT, file)}`);
     ok = true;

@@ -13,7 +13,7 @@ export interface BenchOptions {
   /** The ratio's connection count runs in paired rounds of short windows (bench/lib/pooled.ts, docs/decisions/041). */
   rounds: Rounds;
   connections: number[];
-  /** Warm runs rotate over this many users' tokens (the first ones; 1,000 at every scale). */
+  /** Warm runs rotate over this many users' tokens (the first ones; 1,000 at every scale unless --warm-users). */
   warmUsers: number;
   /** The bare node:http baseline runs at these (the ratio uses the highest). */
   baselineConnections: number[];
@@ -49,6 +49,7 @@ export const USAGE = `npm run bench [-- options]
   --only a,b         run only these scenarios: warm, cold, stampede, browse, direct, sync
                      (direct-sync: only the sync cycles reading CRS's Redis)
   --routes a,b       warm routes to measure (default: every hot read), e.g. /api/stats/usage
+  --warm-users N     warm runs rotate over N users' tokens instead of 1,000 (a partial run, like --routes)
   --profile          run the portal with --cpu-prof and print its top self-time functions
   --keep             keep the work directory (portal log, baseline bodies)`;
 
@@ -67,11 +68,16 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (scale !== 'default' && scale !== 'large') throw new Error(`--scale must be default or large, got ${scale}`);
   const only = value('--only');
   const routes = value('--routes')?.split(',');
+  const warmUsers = Number(value('--warm-users') ?? 1000);
+  if (!Number.isInteger(warmUsers) || warmUsers < 1 || warmUsers > 1000) {
+    throw new Error(`--warm-users must be a whole number from 1 to 1000, got ${value('--warm-users')}`);
+  }
   const common = {
     profile: has('--profile'),
     keep: has('--keep'),
     only: only ? new Set(only.split(',')) : undefined,
     routes,
+    warmUsers,
   };
   if (scale === 'large') {
     return {
@@ -85,7 +91,6 @@ export function parseOptions(argv: string[]): BenchOptions {
       warmupSec: 3,
       rounds: ROUNDS,
       connections: [10, 50],
-      warmUsers: 1000,
       baselineConnections: [10, 50],
       coldSamples: 500,
       stampede: 500,
@@ -113,7 +118,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     // --quick: a single run of each (warmSec, warmupSec) at every connection count; no rounds.
     rounds: quick ? { ...ROUNDS, count: 1 } : ROUNDS,
     connections: [10, 50],
-    warmUsers: 1000,
     baselineConnections: quick ? [50] : [10, 50],
     coldSamples: quick ? 50 : 300,
     stampede: 500,

@@ -10,6 +10,8 @@ export interface BenchReport {
   mode: 'quick' | 'default' | 'large';
   machine: { cpus: number; cpuModel: string; memGb: number; node: string; os: string };
   scale: { users: number; keys: number; dailyRows: number; historyDays: number };
+  /** How many users' tokens the warm runs rotated over (1,000 unless `--warm-users`). */
+  warmUsers?: number;
   baseline: Record<string, { rps: number; p50Ms: number; p99Ms: number; cpuUsPerReq: number }>;
   baselineByConnections: Record<string, Record<string, LoadResult & { cpuUsPerReq: number }>>;
   routes: Record<
@@ -200,7 +202,8 @@ export function markdown(r: BenchReport): string {
   const conns = Object.keys(Object.values(r.routes)[0]?.warm ?? {});
   lines.push(
     `Run ${r.runAt} (${r.mode}) on ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memGb} GB, Node ${r.machine.node}; ` +
-      `${int(r.scale.users)} users, ${int(r.scale.keys)} keys, ${int(r.scale.dailyRows)} daily rows (${r.scale.historyDays} days).`,
+      `${int(r.scale.users)} users, ${int(r.scale.keys)} keys, ${int(r.scale.dailyRows)} daily rows (${r.scale.historyDays} days)` +
+      `${r.warmUsers && r.warmUsers !== 1000 ? `; warm runs over ${int(r.warmUsers)} user(s)’ tokens` : ''}.`,
     '',
   );
   const head = [

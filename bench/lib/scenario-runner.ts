@@ -214,6 +214,7 @@ export async function runBench(
       os: `${os.type()} ${os.release()}`,
     },
     scale,
+    warmUsers: o.warmUsers,
     baseline: baselineTop,
     baselineByConnections: measuredWarm?.baseline ?? {},
     routes,
