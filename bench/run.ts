@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseOptions } from './lib/options.js';
+import { parseOptions, WARM_USERS } from './lib/options.js';
 import { cleanup, installSignalHandlers } from './lib/procs.js';
 import { markdown } from './lib/report.js';
 import { runBench } from './lib/scenario-runner.js';
@@ -47,7 +47,8 @@ async function main() {
     writeFileSync(file, text);
     // Also by mode, so that a large run and the README's default run can sit side by side — a complete run only:
     // a partial one (--only, --routes, --warm-users) would replace the figures README cites with a few of them.
-    if (!opts.only && !opts.routes && opts.warmUsers === 1000) writeFileSync(path.join(dir, `${opts.mode}.json`), text);
+    if (!opts.only && !opts.routes && opts.warmUsers === WARM_USERS)
+      writeFileSync(path.join(dir, `${opts.mode}.json`), text);
     console.log(`\n${markdown(report)}\n`);
     log(`wrote ${path.relative(ROOT, file)}`);
     ok = true;

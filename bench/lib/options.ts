@@ -40,6 +40,9 @@ export interface BenchOptions {
   keep: boolean;
 }
 
+/** Warm runs rotate over this many users' tokens unless `--warm-users` says otherwise (the complete run's figure). */
+export const WARM_USERS = 1000;
+
 /** Three rounds of 4 s windows (1 s warm-up each) at the ratio's connection count, at every scale (decision 041). */
 const ROUNDS: Rounds = { count: 3, seconds: 4, warmupSec: 1 };
 
@@ -68,9 +71,9 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (scale !== 'default' && scale !== 'large') throw new Error(`--scale must be default or large, got ${scale}`);
   const only = value('--only');
   const routes = value('--routes')?.split(',');
-  const warmUsers = Number(value('--warm-users') ?? 1000);
-  if (!Number.isInteger(warmUsers) || warmUsers < 1 || warmUsers > 1000) {
-    throw new Error(`--warm-users must be a whole number from 1 to 1000, got ${value('--warm-users')}`);
+  const warmUsers = Number(value('--warm-users') ?? WARM_USERS);
+  if (!Number.isInteger(warmUsers) || warmUsers < 1 || warmUsers > WARM_USERS) {
+    throw new Error(`--warm-users must be a whole number from 1 to ${WARM_USERS}, got ${value('--warm-users')}`);
   }
   const common = {
     profile: has('--profile'),

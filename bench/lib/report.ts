@@ -2,6 +2,7 @@ import type { browse } from '../scenarios/browse.js';
 import type { QueryTime } from '../scenarios/queries.js';
 import type { timedSync } from '../scenarios/sync.js';
 import type { LoadResult } from './load.js';
+import { WARM_USERS } from './options.js';
 import type { SeedRun } from './world.js';
 
 /** The shape of bench/results/latest.json (issue 4), plus a few extra fields that explain the figures. */
@@ -10,7 +11,7 @@ export interface BenchReport {
   mode: 'quick' | 'default' | 'large';
   machine: { cpus: number; cpuModel: string; memGb: number; node: string; os: string };
   scale: { users: number; keys: number; dailyRows: number; historyDays: number };
-  /** How many users' tokens the warm runs rotated over (1,000 unless `--warm-users`). */
+  /** How many users' tokens the warm runs rotated over (WARM_USERS unless `--warm-users`). */
   warmUsers?: number;
   baseline: Record<string, { rps: number; p50Ms: number; p99Ms: number; cpuUsPerReq: number }>;
   baselineByConnections: Record<string, Record<string, LoadResult & { cpuUsPerReq: number }>>;
@@ -203,7 +204,7 @@ export function markdown(r: BenchReport): string {
   lines.push(
     `Run ${r.runAt} (${r.mode}) on ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memGb} GB, Node ${r.machine.node}; ` +
       `${int(r.scale.users)} users, ${int(r.scale.keys)} keys, ${int(r.scale.dailyRows)} daily rows (${r.scale.historyDays} days)` +
-      `${r.warmUsers && r.warmUsers !== 1000 ? `; warm runs over ${int(r.warmUsers)} user(s)’ tokens` : ''}.`,
+      `${r.warmUsers && r.warmUsers !== WARM_USERS ? `; warm runs over ${int(r.warmUsers)} user(s)’ tokens` : ''}.`,
     '',
   );
   const head = [

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import { pipeline, Readable } from 'node:stream';
 import type { Env, Reply, Req } from './context.js';
 import { delayFor, type LatencyMode } from './latency.js';
 import type { Router } from './router.js';
@@ -86,12 +87,7 @@ export function createHttpServer(
           { keys: env.store.keyCount(), used: env.store.usage.keys.size, ...answer.cost },
           tick++,
         ) + opts.faults.extraDelayMs;
-      const parts =
-        answer.raw === undefined
-          ? [JSON.stringify(answer.body)]
-          : typeof answer.raw === 'string'
-            ? [answer.raw]
-            : answer.raw;
+      const parts = [answer.raw ?? JSON.stringify(answer.body)].flat();
       const send = () => {
         if (res.destroyed) return;
         let length = 0;
@@ -104,7 +100,9 @@ export function createHttpServer(
           setTimeout(() => res.destroy(), 20);
           return;
         }
-        writeParts(res, parts);
+        // Each part is written when the socket has taken the one before (Node's back-pressure); a client that
+        // went away ends the pipeline, and there is no one left to answer.
+        pipeline(Readable.from(parts), res, () => {});
       };
       const schedule = () => (ms > 0 ? setTimeout(send, ms) : send());
       // In Redis mode CRS's writes land before its answer: a client that got the answer can read them there.
@@ -193,17 +191,4 @@ function handle(
 
 function internalError(err: unknown): Reply {
   return { status: 500, body: { error: 'Internal Server Error', message: (err as Error).message } };
-}
-
-/** An answer's parts, each written when the socket has taken the one before (its buffer drained). */
-function writeParts(res: http.ServerResponse, parts: string[], i = 0): void {
-  for (; i < parts.length - 1; i++) {
-    if (res.destroyed) return;
-    if (!res.write(parts[i])) {
-      const next = i + 1;
-      res.once('drain', () => writeParts(res, parts, next));
-      return;
-    }
-  }
-  if (!res.destroyed) res.end(parts[parts.length - 1]);
 }
