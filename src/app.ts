@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -18,7 +18,12 @@ import { registerAuth } from './http/plugins/auth.js';
 import { clientErrorHandler } from './http/plugins/client-errors.js';
 import { registerCompression } from './http/plugins/compression.js';
 import { frameworkErrors, registerErrorHandling } from './http/plugins/errors.js';
-import { registerObservability, registerSecurityHeaders, responseHeaders } from './http/plugins/observability.js';
+import {
+  answerObserver,
+  registerObservability,
+  registerSecurityHeaders,
+  responseHeaders,
+} from './http/plugins/observability.js';
 import { registerRouteLimits } from './http/plugins/route-limits.js';
 import { registerWeb } from './http/plugins/web.js';
 import { lazyRequestLogger } from './http/request-logger.js';
@@ -33,6 +38,7 @@ import { ssoRoutes } from './http/routes/sso.js';
 import { statsRoutes } from './http/routes/stats.js';
 import { tokenRoutes } from './http/routes/tokens.js';
 import { memoizingValidatorCompiler } from './http/validation.js';
+import { WarmLane } from './http/warm-lane.js';
 import { createServices, type Services } from './services.js';
 
 /** The app as buildApp answers it: zod-typed routes, and the services it was built with. */
@@ -48,6 +54,15 @@ export type App = FastifyInstance<
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/** The server options a serverFactory receives, after Fastify filled in its defaults. */
+interface FastifyServerDefaults {
+  http?: ServerOptions;
+  keepAliveTimeout: number;
+  requestTimeout: number;
+  connectionTimeout: number;
+  maxRequestsPerSocket: number;
+}
+
 export interface BuildOptions {
   /** Sees every route as it is registered (the security suite's coverage check). */
   onRoute?: (route: RouteOptions) => void;
@@ -58,6 +73,9 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
   const services = createServices(deps);
   const hsts = deps.config.publicUrl?.protocol === 'https:';
   const headers = responseHeaders(hsts).api;
+  const cookies = cookieNames(deps.config);
+  // Set once the logger and metrics are known (below); requests arrive only after listen.
+  let lane: WarmLane | undefined;
   const app = Fastify({
     loggerInstance: deps.logger,
     // One access-log line per request comes from our onResponse hook (observability.ts) instead.
@@ -67,10 +85,17 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
     // Errors raised before any route runs get the same envelope, request id and headers as every other answer.
     frameworkErrors: frameworkErrors(headers),
     clientErrorHandler: clientErrorHandler(headers),
-    // Accept a caller's request id when it is sane, so logs can be correlated across services.
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    genReqId: requestId,
+    // The warm lane answers first what it can (http/warm-lane.ts, docs/decisions/045); Fastify everything else.
+    serverFactory: (handler, options) => {
+      const o = options as unknown as FastifyServerDefaults;
+      const server = createServer(o.http ?? {}, (req, res) => lane?.serve(req, res) || handler(req, res));
+      // What Fastify does to the server it creates itself (fastify/lib/server.js), with its defaults filled in.
+      server.keepAliveTimeout = o.keepAliveTimeout;
+      server.requestTimeout = o.requestTimeout;
+      server.setTimeout(o.connectionTimeout);
+      if (o.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = o.maxRequestsPerSocket;
+      return server;
     },
     routerOptions: { ignoreTrailingSlash: true },
     // The per-request child logger is built only when the request logs something (request-logger.ts).
@@ -81,13 +106,26 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
   app.setValidatorCompiler(memoizingValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
-  registerObservability(app, deps.metrics);
+  const observe = answerObserver(app, deps.metrics);
+  registerObservability(app, observe);
+  lane = new WarmLane({
+    sessions: services.accounts,
+    sessionCookie: cookies.session,
+    headers,
+    compressMinBytes: deps.config.compressMinBytes,
+    requestId,
+    observe,
+  });
+  app.decorate('warmLane', lane);
+  app.addHook('preClose', (done) => {
+    lane?.close();
+    done();
+  });
   registerSecurityHeaders(app, hsts);
   registerCompression(app, deps.config.compressMinBytes);
   // No cookie hooks on every request: the session cookie is read only when there is no bearer token
   // (plugins/auth.ts), and the auth routes write their Set-Cookie header themselves.
   await app.register(cookie, { hook: false });
-  const cookies = cookieNames(deps.config);
   registerAuth(app, services.accounts, { cookies, publicOrigin: deps.config.publicUrl?.origin });
   registerRouteLimits(app, services.limits, deps.config.keyWritesPerMinute);
   app.addHook('onClose', () => services.jobs.stop());
@@ -137,6 +175,12 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
   );
   await registerWeb(app);
   return Object.assign(app, { services });
+}
+
+/** Accept a caller's request id when it is sane, so logs can be correlated across services. */
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
 /**

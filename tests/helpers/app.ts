@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { afterAll, inject } from 'vitest';
 import { type App, type BuildOptions, buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
@@ -105,4 +105,16 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     if (!opts.emulator) await emulator.close();
   });
   return { app, deps, config, emulator, databaseUrl: database.url };
+}
+
+/** A log stream for `createTestApp({ logStream })` that keeps each line it is given, to be searched. */
+export function capturedLogs(): { lines: string[]; logStream: Writable } {
+  const lines: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, logStream };
 }

@@ -1,17 +1,10 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createTestApp } from '../helpers/app.js';
+import { capturedLogs, createTestApp } from '../helpers/app.js';
 import { createKey } from '../helpers/keys.js';
 import { authHeaders, createUser } from '../helpers/security-suite.js';
 
 /** Points 10 and 12 of issue 9: the overview's token figures agree; a timezone mismatch is noticed. */
-const lines: string[] = [];
-const logStream = new Writable({
-  write(chunk, _enc, done) {
-    lines.push(String(chunk));
-    done();
-  },
-});
+const { lines, logStream } = capturedLogs();
 const t = await createTestApp();
 const mismatched = await createTestApp({ env: { CRS_TIMEZONE_OFFSET: '0' }, logStream });
 const matched = await createTestApp({ env: { CRS_TIMEZONE_OFFSET: '8' } });

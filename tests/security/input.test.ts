@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiKeys, users } from '../../src/infra/db/schema.js';
 import { createLogger } from '../../src/logger.js';
-import { createTestApp } from '../helpers/app.js';
+import { capturedLogs, createTestApp } from '../helpers/app.js';
 import { createKey } from '../helpers/keys.js';
 import { authHeaders, createUser, expectBadRequest } from '../helpers/security-suite.js';
 
@@ -15,13 +15,7 @@ import { authHeaders, createUser, expectBadRequest } from '../helpers/security-s
  * CRS or SQL; an export that fails midway ends so the client can tell, and is logged with its request id; no log
  * line carries SQL or its parameters.
  */
-const lines: string[] = [];
-const logStream = new Writable({
-  write(chunk, _enc, done) {
-    lines.push(String(chunk));
-    done();
-  },
-});
+const { lines, logStream } = capturedLogs();
 const t = await createTestApp({ logStream });
 const user = await createUser(t, { role: 'admin' });
 const as = { headers: authHeaders(user) };

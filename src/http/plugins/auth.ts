@@ -1,4 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import type {
+  FastifyContextConfig,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+} from 'fastify';
 import type { AuthContext, SessionResolver } from '../../domain/accounts/types.js';
 import { AppError } from '../../domain/errors.js';
 import { type CookieNames, cookieValues } from '../cookies.js';
@@ -24,17 +31,24 @@ export interface AuthOptions {
   publicOrigin?: string;
 }
 
+type Via = 'cookie' | 'bearer';
+
 /**
  * Reads the session token from `Authorization: Bearer` or the session cookie (only without a bearer token). Two
  * session cookies are refused rather than guessed between: one of them may have been planted by a sibling
  * subdomain to sign this browser into another account.
  */
-export function sessionToken(req: FastifyRequest): { token: string; via: 'cookie' | 'bearer' } | null {
-  const header = req.headers.authorization;
+export function sessionToken(req: FastifyRequest): { token: string; via: Via } | null {
+  return tokenFrom(req.headers, req.server.cookieNames.session);
+}
+
+/** sessionToken from the raw headers (the warm lane has no Fastify request). */
+export function tokenFrom(headers: IncomingHttpHeaders, sessionCookie: string): { token: string; via: Via } | null {
+  const header = headers.authorization;
   if (header && header.length > 7 && header.slice(0, 7).toLowerCase() === 'bearer ') {
     return { token: header.slice(7).trim(), via: 'bearer' };
   }
-  const values = cookieValues(req.headers.cookie, req.server.cookieNames.session);
+  const values = cookieValues(headers.cookie, sessionCookie);
   if (values.length > 1) {
     throw new AppError(
       'unauthorized',
@@ -44,30 +58,45 @@ export function sessionToken(req: FastifyRequest): { token: string; via: 'cookie
   return values[0] ? { token: values[0], via: 'cookie' } : null;
 }
 
+/**
+ * Why a resolved caller may not call a route (its declared token scope and 2FA exemption), or undefined when it may.
+ * The CSRF origin check is apart: it depends on the method, and a GET never needs it.
+ */
+export function refusal(
+  auth: AuthContext | null,
+  via: Via,
+  config: Pick<FastifyContextConfig, 'tokenScope' | 'beforeMfa'>,
+  sessions: SessionResolver,
+): AppError | undefined {
+  // A personal access token is a bearer credential only: as a cookie it would ride along with browser requests.
+  if (!auth || (auth.scopes && via === 'cookie')) return new AppError('unauthorized', 'Sign in to continue');
+  if (auth.scopes && !(config.tokenScope && auth.scopes.includes(config.tokenScope))) {
+    return new AppError(
+      'forbidden',
+      config.tokenScope
+        ? `This personal access token lacks the ${config.tokenScope} scope`
+        : 'A personal access token cannot call this route; sign in',
+    );
+  }
+  // The admins' 2FA requirement holds for existing sessions and tokens too: until the user enrols, only the
+  // enrolment routes answer (docs/decisions/027). One property read and a comparison on the hot path.
+  if (!auth.mfaEnrolled && !config.beforeMfa && sessions.mfaRequiredFor(auth.user.role)) {
+    return new AppError('mfa_required', 'Set up two-factor authentication to continue (Settings)');
+  }
+  return undefined;
+}
+
 export function registerAuth(app: FastifyInstance, sessions: SessionResolver, opts: AuthOptions): void {
   app.decorateRequest('auth', null);
   app.decorateRequest('authVia', null);
   app.decorate('cookieNames', opts.cookies);
   app.decorate('checkOrigin', (req: FastifyRequest) => checkOrigin(req, opts.publicOrigin));
 
-  const accept = (req: FastifyRequest, auth: AuthContext | null, via: 'cookie' | 'bearer') => {
-    // A personal access token is a bearer credential only: as a cookie it would ride along with browser requests.
-    if (!auth || (auth.scopes && via === 'cookie')) throw new AppError('unauthorized', 'Sign in to continue');
-    if (via === 'cookie') checkOrigin(req, opts.publicOrigin);
-    const config = req.routeOptions.config;
-    if (auth.scopes && !(config.tokenScope && auth.scopes.includes(config.tokenScope))) {
-      throw new AppError(
-        'forbidden',
-        config.tokenScope
-          ? `This personal access token lacks the ${config.tokenScope} scope`
-          : 'A personal access token cannot call this route; sign in',
-      );
-    }
-    // The admins' 2FA requirement holds for existing sessions and tokens too: until the user enrols, only the
-    // enrolment routes answer (docs/decisions/027). One property read and a comparison on the hot path.
-    if (!auth.mfaEnrolled && !config.beforeMfa && sessions.mfaRequiredFor(auth.user.role)) {
-      throw new AppError('mfa_required', 'Set up two-factor authentication to continue (Settings)');
-    }
+  const accept = (req: FastifyRequest, auth: AuthContext | null, via: Via) => {
+    const refused = refusal(auth, via, req.routeOptions.config, sessions);
+    // A signed-in cookie caller's cross-site write is refused as such before its scope or 2FA is looked at.
+    if (via === 'cookie' && refused?.code !== 'unauthorized') checkOrigin(req, opts.publicOrigin);
+    if (refused) throw refused;
     req.auth = auth;
     req.authVia = via;
   };

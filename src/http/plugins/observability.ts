@@ -1,27 +1,29 @@
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../../infra/metrics/metrics.js';
 
-/**
- * Per request: `x-request-id` on every answer, one latency observation per route template, one access-log line.
- * Deliberately hand-rolled and tiny: it runs on every hot cached read.
- */
-export function registerObservability(app: FastifyInstance, metrics: Metrics): void {
+/** What is recorded of each answer: one latency observation per route template, one access-log line. */
+export type ObserveAnswer = (reqId: string, method: string, route: string, status: number, ms: number) => void;
+
+export function answerObserver(app: FastifyInstance, metrics: Metrics): ObserveAnswer {
   const accessLog = ['trace', 'debug', 'info'].includes(app.log.level);
+  return (reqId, method, route, status, ms) => {
+    metrics.httpDuration.record(method, route, status, ms / 1000);
+    // Through the app's logger with the request id, like the per-request child would (without building it).
+    if (accessLog) app.log.info({ reqId, method, route, status, ms: Math.round(ms * 10) / 10 }, 'request');
+  };
+}
+
+/**
+ * Per request: `x-request-id` on every answer, and the answer observed (answerObserver). Deliberately hand-rolled
+ * and tiny: it runs on every hot cached read that the warm lane (../warm-lane.ts) leaves to Fastify.
+ */
+export function registerObservability(app: FastifyInstance, observe: ObserveAnswer): void {
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
     done();
   });
   app.addHook('onResponse', (req, reply, done) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    const ms = reply.elapsedTime;
-    metrics.httpDuration.record(req.method, route, reply.statusCode, ms / 1000);
-    if (accessLog) {
-      // Through the app's logger with the request id, like the per-request child would (without building it).
-      app.log.info(
-        { reqId: req.id, method: req.method, route, status: reply.statusCode, ms: Math.round(ms * 10) / 10 },
-        'request',
-      );
-    }
+    observe(req.id, req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime);
     done();
   });
 }
