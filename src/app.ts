@@ -115,6 +115,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
     compressMinBytes: deps.config.compressMinBytes,
     requestId,
     observe,
+    failed: (err) => app.log.error({ err }, 'warm lane: a read failed after its answer started'),
   });
   app.decorate('warmLane', lane);
   app.addHook('preClose', (done) => {

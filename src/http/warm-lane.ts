@@ -34,6 +34,8 @@ export interface LaneOptions {
   compressMinBytes: number | null;
   requestId: (req: IncomingMessage) => string;
   observe: ObserveAnswer;
+  /** A failure after the answer started (it cannot become an error answer any more). */
+  failed: (err: unknown) => void;
 }
 
 /** Past this many remembered querystrings a route forgets them all and learns again (bounded memory). */
@@ -89,8 +91,22 @@ export class WarmLane {
     this.#closing = true;
   }
 
-  /** Answers the request and returns true, or leaves it (false) to Fastify. */
+  /**
+   * Answers the request and returns true, or leaves it (false) to Fastify. Whatever throws before the answer starts
+   * (a second session cookie, a domain error) leaves the request to Fastify, which meets it again and answers it as
+   * an error; nothing thrown here reaches the server's listener.
+   */
   serve(req: IncomingMessage, res: ServerResponse): boolean {
+    try {
+      return this.#serve(req, res);
+    } catch (err) {
+      if (!res.headersSent) return false;
+      this.o.failed(err);
+      return true;
+    }
+  }
+
+  #serve(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'GET' || this.#closing) return false;
     const start = performance.now();
     const url = req.url ?? '';
@@ -103,15 +119,11 @@ export class WarmLane {
     if (query === undefined || headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) {
       return false;
     }
-    const auth = this.#caller(req, route);
-    if (auth === undefined) return false;
-    let body: JsonBody | Promise<JsonBody>;
-    try {
-      body = route.answer({ auth, query });
-    } catch {
-      // Fastify runs it again and answers the error.
-      return false;
-    }
+    const found = tokenFrom(headers, this.o.sessionCookie);
+    const auth = found && this.o.sessions.resolveCached(found.token);
+    // Not in memory, or refused: Fastify finds the session (or not) and answers the refusal.
+    if (!found || !auth || refusal(auth, found.via, route.config, this.o.sessions)) return false;
+    const body = route.answer({ auth, query });
     const min = this.o.compressMinBytes;
     if (!Buffer.isBuffer(body) || (min !== null && body.length >= min)) {
       // Loading (or to be compressed): Fastify answers, with this answer rather than a second one.
@@ -125,19 +137,6 @@ export class WarmLane {
     this.o.observe(id, 'GET', route.path, 200, performance.now() - start);
     this.served++;
     return true;
-  }
-
-  /** The caller when the session is in memory and may call the route; undefined leaves the request to Fastify. */
-  #caller(req: IncomingMessage, route: LaneRoute): AuthContext | undefined {
-    let found: ReturnType<typeof tokenFrom>;
-    try {
-      found = tokenFrom(req.headers, this.o.sessionCookie);
-    } catch {
-      return undefined;
-    }
-    const auth = found && this.o.sessions.resolveCached(found.token);
-    if (!auth || !found || refusal(auth, found.via, route.config, this.o.sessions)) return undefined;
-    return auth;
   }
 }
 

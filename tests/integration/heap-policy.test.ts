@@ -64,17 +64,20 @@ describe('heap growth policy and pretenuring (docs/decisions/040, 043, 044)', ()
 
   // The premise is checked too: with V8's pretenuring kept, the same garbage goes to the old generation. Whether V8
   // marks the site depends on when its background compiler finishes (in a normal process it sometimes does not, as
-  // in the portal's processes). `--predictable` (one thread, and none of V8's timer-driven collections, which a loaded
-  // CI machine shifts: one run there kept only 23 MB with `--single-threaded`) makes the children decide alike.
+  // in the portal's processes). `--predictable` (one thread, and none of V8's timer-driven collections) makes most
+  // children decide alike, but not all on a loaded CI machine: runs there kept only 23 MB with `--single-threaded`
+  // and, once, with `--predictable`. So up to three children keep it, and one of them must show the premise.
   it('keeps a site’s garbage young after V8 saw that site’s objects survive (docs/decisions/044)', async () => {
-    const [off, kept] = await Promise.all([
-      child<{ switchedOff: boolean; grownMb: number }>('pretenure.ts', [''], ['--predictable']),
-      child<{ switchedOff: boolean; grownMb: number }>('pretenure.ts', ['true'], ['--predictable']),
-    ]);
+    type Outcome = { switchedOff: boolean; grownMb: number };
+    const pretenure = (setting: string) => child<Outcome>('pretenure.ts', [setting], ['--predictable']);
+    const [off, first] = await Promise.all([pretenure(''), pretenure('true')]);
+    const kept = [first];
+    while (kept.length < 3 && Math.max(...kept.map((k) => k.grownMb)) <= 200) kept.push(await pretenure('true'));
+    const most = Math.max(...kept.map((k) => k.grownMb));
     expect(off.switchedOff).toBe(true);
-    expect(kept.switchedOff).toBe(false);
-    expect(kept.grownMb).toBeGreaterThan(200);
-    expect(off.grownMb).toBeLessThan(kept.grownMb / 5);
+    expect(kept.every((k) => !k.switchedOff)).toBe(true);
+    expect(most, `kept: ${kept.map((k) => k.grownMb).join(', ')} MB`).toBeGreaterThan(200);
+    expect(off.grownMb).toBeLessThan(most / 5);
   }, 60_000);
 
   it('leaves pretenuring on with HEAP_PRETENURING=true or an operator’s own flag', () => {
