@@ -74,8 +74,17 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
   const hsts = deps.config.publicUrl?.protocol === 'https:';
   const headers = responseHeaders(hsts).api;
   const cookies = cookieNames(deps.config);
-  // Set once the logger and metrics are known (below); requests arrive only after listen.
-  let lane: WarmLane | undefined;
+  // The app's logger is deps.logger itself (loggerInstance): the lane and Fastify's hooks observe alike.
+  const observe = answerObserver(deps.logger, deps.metrics);
+  const lane = new WarmLane({
+    sessions: services.accounts,
+    sessionCookie: cookies.session,
+    headers,
+    compressMinBytes: deps.config.compressMinBytes,
+    requestId,
+    observe,
+    failed: (err) => deps.logger.error({ err }, 'warm lane: a read failed after its answer started'),
+  });
   const app = Fastify({
     loggerInstance: deps.logger,
     // One access-log line per request comes from our onResponse hook (observability.ts) instead.
@@ -89,7 +98,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
     // The warm lane answers first what it can (http/warm-lane.ts, docs/decisions/045); Fastify everything else.
     serverFactory: (handler, options) => {
       const o = options as unknown as FastifyServerDefaults;
-      const server = createServer(o.http ?? {}, (req, res) => lane?.serve(req, res) || handler(req, res));
+      const server = createServer(o.http ?? {}, (req, res) => lane.serve(req, res) || handler(req, res));
       // What Fastify does to the server it creates itself (fastify/lib/server.js), with its defaults filled in.
       server.keepAliveTimeout = o.keepAliveTimeout;
       server.requestTimeout = o.requestTimeout;
@@ -106,20 +115,10 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<App
   app.setValidatorCompiler(memoizingValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
-  const observe = answerObserver(app, deps.metrics);
   registerObservability(app, observe);
-  lane = new WarmLane({
-    sessions: services.accounts,
-    sessionCookie: cookies.session,
-    headers,
-    compressMinBytes: deps.config.compressMinBytes,
-    requestId,
-    observe,
-    failed: (err) => app.log.error({ err }, 'warm lane: a read failed after its answer started'),
-  });
   app.decorate('warmLane', lane);
   app.addHook('preClose', (done) => {
-    lane?.close();
+    lane.close();
     done();
   });
   registerSecurityHeaders(app, hsts);

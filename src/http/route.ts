@@ -16,7 +16,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { AuthContext, TokenScope } from '../domain/accounts/types.js';
 import { adminRole, sameOriginWrites } from './plugins/auth.js';
-import { type JsonBody, type LaneAnswer, takeParked, type WarmLane } from './warm-lane.js';
+import { JSON_TYPE, type JsonBody, type LaneAnswer, takeParked, type WarmLane } from './warm-lane.js';
 
 /**
  * Who may call a route: a signed-in `user`, an `admin`, or anyone — and then the declaration says why that is safe
@@ -160,9 +160,12 @@ export function router(app: FastifyInstance, tags: string[]) {
       const send = answer as (req: FastifyRequest) => JsonBody | Promise<JsonBody>;
       // A parameterless route for signed-in users is also answered by the warm lane, from what Fastify taught it.
       const lane = decl.access === 'user' && !decl.params ? app.warmLane : undefined;
-      const path = `${app.prefix}${url}`;
       // The lane calls `answer` only for such a route, whose request has no params to read.
-      lane?.add(path, { tokenScope: decl.token, beforeMfa: decl.beforeMfa }, answer as unknown as LaneAnswer);
+      const learn = lane?.add(
+        `${app.prefix}${url}`,
+        { tokenScope: decl.token, beforeMfa: decl.beforeMfa },
+        answer as unknown as LaneAnswer,
+      );
       register(
         app,
         tags,
@@ -170,7 +173,7 @@ export function router(app: FastifyInstance, tags: string[]) {
         url,
         decl,
         (req, reply) => {
-          lane?.learn(path, req.raw.url ?? '', req.query);
+          learn?.(req.raw.url ?? '', req.query);
           return sendAnswer(reply, takeParked(req.raw) ?? send(req));
         },
         true,
@@ -236,8 +239,6 @@ function hooks(app: FastifyInstance, access: Access): onRequestHookHandler | onR
   if (access === 'admin') return [app.authenticate, adminRole];
   return access.sameOrigin ? sameOriginWrites : undefined;
 }
-
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Sends a body that is already JSON: no serializer, no schema walk. A body the domain had in memory is sent at once

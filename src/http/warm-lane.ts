@@ -42,7 +42,8 @@ export interface LaneOptions {
 const QUERIES_MAX = 2_000;
 /** Longer querystrings are left to Fastify: the memory a route's memory can hold stays small. */
 const QUERY_MAX_CHARS = 1_024;
-const JSON_TYPE = 'application/json; charset=utf-8';
+/** The content type of every pre-serialised answer, the lane's and route.ts `getJson`'s. */
+export const JSON_TYPE = 'application/json; charset=utf-8';
 /** The answer an Fastify handler takes over from the lane (`take`), set on the raw request. */
 const PARKED = Symbol('warm-lane answer');
 type Parked = IncomingMessage & { [PARKED]?: JsonBody | Promise<JsonBody> };
@@ -66,24 +67,25 @@ export class WarmLane {
     this.#head = [...Object.entries(o.headers).flat(), 'content-type', JSON_TYPE];
   }
 
-  /** A parameterless GET route open to signed-in users joins the lane. */
-  add(path: string, config: LaneRoute['config'], answer: LaneRoute['answer']): void {
-    this.#routes.set(path, { path, config, answer, queries: new Map() });
+  /**
+   * A parameterless GET route open to signed-in users joins the lane. Answers the route's learner: Fastify validated
+   * a request's querystring as `query`, so the lane may take the same querystring from now on.
+   */
+  add(path: string, config: LaneRoute['config'], answer: LaneAnswer): (url: string, query: unknown) => void {
+    const route: LaneRoute = { path, config, answer, queries: new Map() };
+    this.#routes.set(path, route);
+    return (url, query) => {
+      const q = url.indexOf('?');
+      const raw = q < 0 ? '' : url.slice(q + 1);
+      if (raw.length > QUERY_MAX_CHARS || route.queries.has(raw)) return;
+      if (route.queries.size >= QUERIES_MAX) route.queries.clear();
+      route.queries.set(raw, query);
+    };
   }
 
   /** The paths the lane may answer. */
   get paths(): string[] {
     return [...this.#routes.keys()];
-  }
-
-  /** Fastify validated this request's querystring as `query`: the lane may take the same querystring from now on. */
-  learn(path: string, url: string, query: unknown): void {
-    const route = this.#routes.get(path);
-    const q = url.indexOf('?');
-    const raw = q < 0 ? '' : url.slice(q + 1);
-    if (!route || raw.length > QUERY_MAX_CHARS || route.queries.has(raw)) return;
-    if (route.queries.size >= QUERIES_MAX) route.queries.clear();
-    route.queries.set(raw, query);
   }
 
   /** From the start of the app's close on, every request goes to Fastify (which answers 503 while it drains). */

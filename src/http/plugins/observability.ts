@@ -1,15 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Metrics } from '../../infra/metrics/metrics.js';
 
 /** What is recorded of each answer: one latency observation per route template, one access-log line. */
 export type ObserveAnswer = (reqId: string, method: string, route: string, status: number, ms: number) => void;
 
-export function answerObserver(app: FastifyInstance, metrics: Metrics): ObserveAnswer {
-  const accessLog = ['trace', 'debug', 'info'].includes(app.log.level);
+export function answerObserver(log: FastifyBaseLogger, metrics: Metrics): ObserveAnswer {
+  const accessLog = ['trace', 'debug', 'info'].includes(log.level);
   return (reqId, method, route, status, ms) => {
     metrics.httpDuration.record(method, route, status, ms / 1000);
     // Through the app's logger with the request id, like the per-request child would (without building it).
-    if (accessLog) app.log.info({ reqId, method, route, status, ms: Math.round(ms * 10) / 10 }, 'request');
+    if (accessLog) log.info({ reqId, method, route, status, ms: Math.round(ms * 10) / 10 }, 'request');
   };
 }
 
