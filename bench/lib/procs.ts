@@ -122,3 +122,20 @@ export function cpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
+
+/**
+ * Resolves once the process has gone quiet: two consecutive quarter-seconds in which it used at most one clock tick
+ * of CPU (or after `maxMs`). What a load left behind — its garbage collection, its writes to Redis — is then done,
+ * and is not charged to the run that follows (bench/scenarios/warm.ts).
+ */
+export async function settled(pid: number, maxMs = 5_000): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  let quiet = 0;
+  let last = cpuMs(pid);
+  while (quiet < 2 && Date.now() < deadline) {
+    await sleep(250);
+    const now = cpuMs(pid);
+    quiet = now - last <= 10 ? quiet + 1 : 0;
+    last = now;
+  }
+}
