@@ -115,12 +115,15 @@ export function writeSyscalls(pid: number): number {
   return m ? Number(m[1]) : 0;
 }
 
-/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+/** The kernel's accounting unit for a process's CPU time (USER_HZ = 100 on Linux). */
+const CLOCK_TICK_MS = 10;
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (in clock ticks). */
 export function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name (which may contain spaces) start after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
 }
 
 /**
@@ -135,7 +138,7 @@ export async function settled(pid: number, maxMs = 5_000): Promise<void> {
   while (quiet < 2 && Date.now() < deadline) {
     await sleep(250);
     const now = cpuMs(pid);
-    quiet = now - last <= 10 ? quiet + 1 : 0;
+    quiet = now - last <= CLOCK_TICK_MS ? quiet + 1 : 0;
     last = now;
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { freePort } from '../../tests/support/free-port.js';
 import { request } from '../lib/http.js';
 import { load, prime, type Target } from '../lib/load.js';
-import { type Snapshot, scrape } from '../lib/metrics.js';
+import { scrape } from '../lib/metrics.js';
 import { type PooledRun, perRound, pooled, type Rounds, type RouteRun } from '../lib/pooled.js';
 import { cpuMs, rssMb, settled, startChild, writeSyscalls } from '../lib/procs.js';
 import type { BenchUser } from '../lib/seed.js';
@@ -41,7 +41,7 @@ async function measured(pid: number, opts: Parameters<typeof load>[0], metricsOf
   let writes0 = 0;
   // Scraped before the load rather than when its measured part starts: rendering the metrics is the bench's
   // work, not a warm read's, and the misses of the warm-up count too (none is expected there either).
-  const before: Snapshot | undefined = metricsOf ? await scrape(metricsOf) : undefined;
+  const before = metricsOf ? await scrape(metricsOf) : undefined;
   const r = await load({
     ...opts,
     onMeasure: () => {
@@ -119,8 +119,7 @@ export async function warmAndBaseline(
           // the TTL (docs/decisions/041). A sync cycle landing in a run still counts: that is the product's.
           await purge(portal.url, o.admin);
           await prime(portal.url, targets, 32);
-          // A thousand loads in a second leave work behind them (the garbage collection of their allocations,
-          // their writes to Redis); production spreads loads over the TTL, so that work is not a warm read's.
+          // The priming's aftermath is not a warm read's work (docs/decisions/041).
           await settled(portal.pid);
           const r = await measured(portal.pid, { ...run, url: portal.url }, portal.url);
           if (r.errors) throw new Error(`${route} at ${connections} connections: ${r.errors} errors / non-2xx answers`);
