@@ -48,8 +48,8 @@ const kinds = {
 
 /**
  * This process's young generation, collected before each sample (run with --expose-gc). Its scavenges took 2–8 ms
- * on the AMD VM and fell inside about a third of the samples over 3 ms: the timer's own garbage, not the round trip
- * a stats loader waits for (docs/decisions/042, sixteenth pass).
+ * on the AMD VM and fell inside 15 of the 26 samples over 5 ms: the timer's own garbage, not the round trip a stats
+ * loader waits for (docs/decisions/042, sixteenth pass).
  */
 const collect = globalThis.gc as ((o: { type: 'minor' }) => void) | undefined;
 if (!collect) throw new Error('run with --expose-gc');
