@@ -19,7 +19,7 @@ import { resolveRange } from '../src/domain/usage/range.js';
 import { openDatabase } from '../src/infra/db/client.js';
 import { dailyRows, globalLeaderboard, userKeys, userLeaderboard } from '../src/infra/db/repos/usage.js';
 import { latencies } from './lib/http.js';
-import { cpuMs, machineCpuMs } from './lib/procs.js';
+import { cpuMs, machineBusyMs } from './lib/procs.js';
 
 const [url, usersFile, globalSamples] = process.argv.slice(2);
 const {
@@ -97,7 +97,7 @@ function cpuNow() {
   const { user, system } = process.cpuUsage();
   const pid = (p: number) => (p > 0 ? cpuMs(p) : 0);
   return {
-    machine: machineCpuMs().busy,
+    machine: machineBusyMs(),
     timer: (user + system) / 1000,
     portal: pid(portalPid),
     harness: pid(process.ppid),
@@ -133,7 +133,6 @@ try {
     timerCores: cores('timer'),
     portalCores: cores('portal'),
     harnessCores: cores('harness'),
-    samples: spans.length,
     samplesWithTimerGc: samplesWithGc(),
   };
   await explainer.connect();

@@ -127,15 +127,14 @@ export function cpuMs(pid: number): number {
 }
 
 /**
- * The whole machine's CPU time so far, in ms (/proc/stat's first line, summed over the CPUs): `busy` is everything
- * but idle and I/O wait, `all` everything. What else ran beside a measurement: bench/scenarios/queries.ts.
+ * The whole machine's busy CPU time so far, in ms: /proc/stat's first line, summed over the CPUs, everything but
+ * idle and I/O wait. What else ran beside a measurement (bench/query-timer.ts).
  */
-export function machineCpuMs(): { busy: number; all: number } {
-  const line = readFileSync('/proc/stat', 'utf8').slice(0, 200).split('\n', 1)[0];
+export function machineBusyMs(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
   // cpu  user nice system idle iowait irq softirq steal …
   const t = line.trim().split(/\s+/).slice(1, 9).map(Number);
-  const all = t.reduce((a, b) => a + b, 0);
-  return { busy: (all - t[3] - t[4]) * CLOCK_TICK_MS, all: all * CLOCK_TICK_MS };
+  return (t.reduce((a, b) => a + b, 0) - t[3] - t[4]) * CLOCK_TICK_MS;
 }
 
 /**

@@ -13,20 +13,13 @@ import pino from 'pino';
 import { ReadCount } from '../../src/infra/cache/counters.js';
 import { createCache } from '../../src/infra/cache/index.js';
 import { createMetrics } from '../../src/infra/metrics/metrics.js';
+import { ITERATIONS, measureSync, ROUNDS, report } from './ns-per-op.js';
 
-const ITERATIONS = Number(process.env.ITERATIONS ?? 200_000);
-const ROUNDS = 5;
 const ONLY = process.env.ONLY;
 // A pre-serialised stats answer of a realistic size (30 days × a few fields).
 const BODY = JSON.stringify({
   days: Array.from({ length: 30 }, (_, i) => ({ day: `2025-01-${i + 1}`, requests: i * 7, tokens: i * 1234 })),
 });
-
-function report(name: string, samples: number[]): void {
-  samples.sort((a, b) => a - b);
-  const median = samples[Math.floor(samples.length / 2)];
-  console.log(`${name.padEnd(62)} ${median.toFixed(0).padStart(7)} ns/op  (min ${samples[0].toFixed(0)})`);
-}
 
 async function measure(name: string, op: () => Promise<unknown>, n = ITERATIONS): Promise<void> {
   for (let i = 0; i < Math.min(20_000, n); i++) await op(); // warm-up (JIT)
@@ -36,20 +29,6 @@ async function measure(name: string, op: () => Promise<unknown>, n = ITERATIONS)
     for (let i = 0; i < n; i++) await op();
     samples.push(Number(process.hrtime.bigint() - start) / n);
   }
-  report(name, samples);
-}
-
-/** For synchronous reads (the hot path): no await per call, which would cost more than the read. */
-function measureSync(name: string, op: () => unknown, n = ITERATIONS): void {
-  let answered = 0;
-  for (let i = 0; i < 20_000; i++) if (op() !== undefined) answered++;
-  const samples: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) if (op() !== undefined) answered++;
-    samples.push(Number(process.hrtime.bigint() - start) / n);
-  }
-  if (answered === 0) throw new Error(`${name}: no read answered`);
   report(name, samples);
 }
 

@@ -15,22 +15,7 @@ import { loadConfig } from '../../src/config.js';
 import { DEMO_EMAIL } from '../../src/demo.js';
 import { hashToken } from '../../src/domain/accounts/tokens.js';
 import { startPortal } from '../../src/portal.js';
-
-const ITERATIONS = Number(process.env.ITERATIONS ?? 200_000);
-const ROUNDS = 5;
-
-function measure(name: string, op: () => unknown, n = ITERATIONS): void {
-  for (let i = 0; i < 20_000; i++) op(); // warm-up (JIT)
-  const samples: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) op();
-    samples.push(Number(process.hrtime.bigint() - start) / n);
-  }
-  samples.sort((a, b) => a - b);
-  const median = samples[Math.floor(samples.length / 2)];
-  console.log(`${name.padEnd(56)} ${median.toFixed(0).padStart(7)} ns/op  (min ${samples[0].toFixed(0)})`);
-}
+import { measureSync } from './ns-per-op.js';
 
 // The demo prints its account's password in the log: read from the log stream.
 let password = '';
@@ -85,13 +70,16 @@ try {
     // biome-ignore lint/suspicious/noExplicitAny: stand-ins for node:http's request and response
     const serve = () => lane.serve(req as any, res as any);
     if (!serve()) throw new Error(`the lane did not answer ${url}`);
-    measure(`lane read ${url.split('?')[0]}`, serve);
+    measureSync(`lane read ${url.split('?')[0]}`, serve);
   }
   const services = portal.app.services;
-  measure('  the session (hash and memory read)', () => services.accounts.resolveCached(token));
-  measure('  the token hash alone', () => hashToken(token));
+  measureSync('  the session (hash and memory read)', () => services.accounts.resolveCached(token));
+  measureSync('  the token hash alone', () => hashToken(token));
   const metrics = portal.deps.metrics;
-  measure('  the metric', () => metrics.httpDuration.record('GET', '/api/stats/usage', 200, 0.0001));
+  measureSync('  the metric', () => {
+    metrics.httpDuration.record('GET', '/api/stats/usage', 200, 0.0001);
+    return true;
+  });
   if (sent === 0) throw new Error('nothing sent');
 } finally {
   await portal.stop();

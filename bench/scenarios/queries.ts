@@ -30,7 +30,6 @@ export interface QueryTimes {
     timerCores: number;
     portalCores: number;
     harnessCores: number;
-    samples: number;
     /** Samples that a garbage collection of the timer still fell into (it collects before each one). */
     samplesWithTimerGc: number;
   };
